@@ -1,0 +1,54 @@
+# DigiReady — `make run` and `make test` do all the set-up on a fresh machine.
+PY312 := $(shell scripts/find_python.sh 3.12)
+PY311 := $(shell scripts/find_python.sh 3.11)
+VENV := .venv
+VENV311 := .venv311
+BIN := $(VENV)/bin
+export DIGIREADY_VAR_DIR ?= $(CURDIR)/var
+# pytest's own cache and Hypothesis' database stay out of the source tree's root.
+PYTEST_FLAGS ?= -q -p no:cacheprovider
+
+.PHONY: run test test-core311 bench lint venv venv311 system-deps clean
+
+$(BIN)/.installed: setup.py requirements/constraints.txt
+	$(PY312) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[all,dev]'
+	touch $@
+
+$(VENV311)/bin/.installed: setup.py requirements/constraints.txt
+	$(PY311) -m venv $(VENV311)
+	$(VENV311)/bin/pip install -q --upgrade pip
+	$(VENV311)/bin/pip install -q -c requirements/constraints.txt -e '.[xblock,dev-core]'
+	touch $@
+
+venv: $(BIN)/.installed
+venv311: $(VENV311)/bin/.installed
+
+system-deps:
+	@scripts/install_system_deps.sh
+
+# Until the LTI demo lands, the main job is the diagnostic in the terminal.
+run: venv
+	@mkdir -p var
+	$(BIN)/digiready db upgrade
+	$(BIN)/digiready run-main
+
+test: venv venv311 system-deps
+	$(BIN)/python -m pytest $(PYTEST_FLAGS) tests
+	$(MAKE) test-core311
+
+# The core and the XBlocks also run on Python 3.11 (Open edX Ulmo).
+test-core311: venv311
+	$(VENV311)/bin/python -m pytest $(PYTEST_FLAGS) tests/digiready tests/xblocks
+
+bench: venv
+	@mkdir -p benchmarks/results
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check digiready
+
+clean:
+	rm -rf $(VENV) $(VENV311) var build *.egg-info

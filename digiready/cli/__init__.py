@@ -1,0 +1,1 @@
+"""The ``digiready`` command. Each area adds its subcommands in its own ``cli`` module."""

@@ -1,0 +1,45 @@
+"""One distribution, ``digiready``, with an extra per adapter.
+
+The core (``digiready``) needs only PyYAML and jsonschema, so an Open edX site installing the
+XBlocks (``digiready[xblock]``) pulls neither Flask nor the report libraries.
+"""
+from setuptools import find_packages, setup
+
+DB = ["SQLAlchemy>=2.0,<2.1", "alembic>=1.13", "psycopg[binary]>=3.1", "redis>=5"]
+WEB = ["Flask>=3.0", "Flask-WTF>=1.2", "Flask-Limiter>=3.5", "Flask-Babel>=4.0", "gunicorn>=22"]
+
+EXTRAS = {
+    "db": DB,
+    "xblock": ["XBlock>=6.1", "web-fragments>=2.0"],
+    "lti": DB + WEB + ["joserfc>=1.0", "requests>=2.31", "pylti1p3next", "lti1p3platform"],
+    "portal": DB + WEB + ["openpyxl>=3.1", "icalendar>=5", "email-validator>=2"],
+    "reports": DB + ["WeasyPrint>=62", "python-docx>=1.1", "openpyxl>=3.1", "pyxform>=2.0"],
+}
+EXTRAS["all"] = sorted({req for deps in EXTRAS.values() for req in deps})
+# Test tools that both interpreters need (core + XBlock suites run on 3.11 too).
+EXTRAS["dev-core"] = [
+    "pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.13", "playwright>=1.45",
+    "axe-playwright-python>=0.1.4", "requests>=2.31",
+]
+EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph>=5", "pyxform>=2.0"]
+
+setup(
+    name="digiready",
+    version="0.1.0",
+    description="Digital-maturity self-diagnostic and training recommendations for MSMEs",
+    license="AGPL-3.0",
+    python_requires=">=3.11",
+    packages=find_packages(include=["digiready*", "xblocks*", "lti_tool*", "symposium_portal*"]),
+    include_package_data=True,
+    package_data={"": ["*.json", "*.yaml", "*.html", "*.js", "*.css", "*.po", "*.mo", "*.ini",
+                       "*.mako", "*.svg", "*.txt", "*.vtt", "*.md"]},
+    install_requires=["PyYAML>=6.0", "jsonschema>=4.18"],
+    extras_require=EXTRAS,
+    entry_points={
+        "console_scripts": ["digiready = digiready.cli.main:main"],
+        "xblock.v1": [
+            "digiready_diagnostic = xblocks.diagnostic:DiagnosticXBlock",
+            "digiready_survey = xblocks.survey:SurveyXBlock",
+        ],
+    },
+)
