@@ -1,0 +1,95 @@
+"""The event, its days, sessions and speakers. Times are UTC instants; the event's IANA zone
+is stored once, and pages derive every local time from those two."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from digiready.storage.base import Base
+from symposium_portal.db import UTCDateTime, utcnow
+
+session_speaker = Table(
+    "portal_session_speaker",
+    Base.metadata,
+    Column("session_id", ForeignKey("portal_session.id", ondelete="CASCADE"), primary_key=True),
+    Column("speaker_id", ForeignKey("portal_speaker.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(Base):
+    __tablename__ = "portal_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int] = mapped_column(Integer, default=300)
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    evaluation_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    virtual_room_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Bumped by the SQLite branch of lock_event(); harmless on PostgreSQL.
+    lock_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    days: Mapped[list[Day]] = relationship(order_by="Day.number", cascade="all, delete-orphan")
+    sessions: Mapped[list[Session]] = relationship(
+        order_by="Session.starts_at", cascade="all, delete-orphan", viewonly=False
+    )
+
+
+class Day(Base):
+    __tablename__ = "portal_day"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("portal_event.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    date: Mapped[date] = mapped_column(Date)  # in the event's time zone
+
+    sessions: Mapped[list[Session]] = relationship(
+        order_by="Session.starts_at", back_populates="day", overlaps="sessions"
+    )
+
+
+class Speaker(Base):
+    __tablename__ = "portal_speaker"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("portal_event.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    economy: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    photo_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+    sessions: Mapped[list[Session]] = relationship(
+        secondary=session_speaker, back_populates="speakers", order_by="Session.starts_at"
+    )
+
+
+class Session(Base):
+    __tablename__ = "portal_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("portal_event.id", ondelete="CASCADE"), index=True
+    )
+    day_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portal_day.id", ondelete="SET NULL"), nullable=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(32), default="session")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+    day: Mapped[Day | None] = relationship(back_populates="sessions", overlaps="sessions")
+    speakers: Mapped[list[Speaker]] = relationship(
+        secondary=session_speaker, back_populates="sessions", order_by="Speaker.name"
+    )

@@ -1,0 +1,105 @@
+"""Time zones: everything is stored in UTC and shown in the event's zone *and* the viewer's.
+
+Pages of the anchors showed sessions on the wrong day past midnight and mixed the browser's
+zone with the chosen one. Here one function formats a range in one zone and always names the
+zone and the date, so a session that crosses midnight for the viewer says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask_babel import format_date, format_time
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/")))
+
+
+def is_valid_zone(name: str | None) -> bool:
+    if not name or len(name) > 64:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local(dt: datetime, tz: str) -> datetime:
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(ZoneInfo(tz))
+
+
+def abbrev(dt: datetime, tz: str) -> str:
+    """The zone's abbreviation at that instant (NZDT vs NZST), or the UTC offset when the
+    database has only a numeric one ("+08")."""
+    name = local(dt, tz).tzname() or ""
+    if name and (name[0] in "+-"):
+        return "UTC" + name
+    return name
+
+
+@dataclass(frozen=True)
+class ShownRange:
+    """A session's time range in one zone, ready for a template."""
+
+    zone: str
+    start: datetime
+    end: datetime
+    start_date: str
+    end_date: str | None  # set only when the range crosses midnight in this zone
+    start_time: str
+    end_time: str
+    abbrev: str
+    iso_start: str
+    iso_end: str
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end_date is not None
+
+    def text(self) -> str:
+        if self.end_date:
+            return (f"{self.start_date} {self.start_time} – {self.end_date} {self.end_time} "
+                    f"{self.abbrev} ({self.zone})")
+        return f"{self.start_date} {self.start_time}–{self.end_time} {self.abbrev} ({self.zone})"
+
+
+def shown_range(start_utc: datetime, end_utc: datetime, tz: str) -> ShownRange:
+    start, end = local(start_utc, tz), local(end_utc, tz)
+    crosses = start.date() != end.date()
+    return ShownRange(
+        zone=tz,
+        start=start,
+        end=end,
+        start_date=format_date(start, "EEE d MMM yyyy", rebase=False),
+        end_date=format_date(end, "EEE d MMM yyyy", rebase=False) if crosses else None,
+        start_time=format_time(start, "HH:mm", rebase=False),
+        end_time=format_time(end, "HH:mm", rebase=False),
+        abbrev=abbrev(start_utc, tz),
+        iso_start=start.isoformat(),
+        iso_end=end.isoformat(),
+    )
+
+
+def plain_range(start_utc: datetime, end_utc: datetime, tz: str) -> str:
+    """Same as :func:`shown_range` text but without Flask (emails rendered by the CLI)."""
+    start, end = local(start_utc, tz), local(end_utc, tz)
+    ab = abbrev(start_utc, tz)
+    if start.date() != end.date():
+        return (f"{start:%a %d %b %Y %H:%M} – {end:%a %d %b %Y %H:%M} {ab} ({tz})")
+    return f"{start:%a %d %b %Y %H:%M}–{end:%H:%M} {ab} ({tz})"
+
+
+def plain_time(dt_utc: datetime, tz: str) -> str:
+    dt = local(dt_utc, tz)
+    return f"{dt:%a %d %b %Y %H:%M} {abbrev(dt_utc, tz)} ({tz})"
