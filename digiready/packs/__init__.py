@@ -1,0 +1,78 @@
+"""Content packs: load, validate, merge an economy overlay, localise.
+
+``load_pack(path, economy, language)`` is what adapters call; it is cached, so calling it on
+every request costs a dictionary lookup. ``validate_pack`` returns every issue for the CLI.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from digiready.packs.build import build, pack_languages, translation_coverage
+from digiready.packs.checks import check
+from digiready.packs.loader import read_pack
+from digiready.packs.model import Pack
+from digiready.packs.paths import base_pack_dir, content_dir
+from digiready.packs.yamlfile import PackIssue
+
+__all__ = ["Pack", "PackError", "PackIssue", "load_pack", "validate_pack", "base_pack_dir",
+           "content_dir", "clear_cache"]
+
+
+class PackError(Exception):
+    """A pack with errors; ``issues`` holds every one, each with file:line:col."""
+
+    def __init__(self, issues: list[PackIssue]) -> None:
+        self.issues = issues
+        errors = [i for i in issues if i.severity == "error"]
+        super().__init__(f"{len(errors)} error(s) in content pack:\n" + "\n".join(map(str, errors)))
+
+
+@lru_cache(maxsize=64)
+def _validated(path: str, economy: str | None):
+    raw = read_pack(Path(path), economy)
+    issues = list(raw.issues)
+    if not any(i.severity == "error" for i in issues):
+        # Cross-file checks only make sense once each file is well-formed.
+        issues.extend(check(raw))
+    languages, default = pack_languages(raw) if raw.manifest else ([], "en")
+    needing = [lang for lang in languages if raw.overlay is None or lang in (raw.overlay.data or {}).get("languages", [])]
+    coverage = translation_coverage(raw, needing) if not _has_errors(issues) else {}
+    for language, percent in coverage.items():
+        if percent < 100:
+            where = raw.overlay.file if raw.overlay else str(raw.base_dir)
+            issues.append(PackIssue(where, 1, 1, "", f"translation coverage for '{language}' is {percent}%", "warning"))
+    return raw, issues, coverage, default
+
+
+def _has_errors(issues: list[PackIssue]) -> bool:
+    return any(i.severity == "error" for i in issues)
+
+
+def validate_pack(path: str | Path, economy: str | None = None) -> tuple[list[PackIssue], dict[str, float]]:
+    """Every issue (errors and warnings) and the translation coverage per language."""
+    _raw, issues, coverage, _default = _validated(str(Path(path).resolve()), economy)
+    return issues, coverage
+
+
+@lru_cache(maxsize=128)
+def _load(path: str, economy: str | None, language: str | None) -> Pack:
+    raw, issues, coverage, default = _validated(path, economy)
+    if _has_errors(issues):
+        raise PackError(issues)
+    languages, _ = pack_languages(raw)
+    chosen = language if language in languages else default
+    warnings = tuple(str(i) for i in issues if i.severity == "warning")
+    return build(raw, chosen, coverage, warnings)
+
+
+def load_pack(path: str | Path | None = None, economy: str | None = None,
+              language: str | None = None) -> Pack:
+    """The merged, localised pack. A language the pack lacks falls back to its default."""
+    path = Path(path) if path else base_pack_dir()
+    return _load(str(path.resolve()), economy.lower() if economy else None, language)
+
+
+def clear_cache() -> None:
+    _validated.cache_clear()
+    _load.cache_clear()

@@ -1,0 +1,204 @@
+"""Checks across files that a JSON Schema cannot express: references between collections,
+skip rules that point at unknown or later questions, level bands that leave gaps, surveys
+without exactly one correct answer. Each finding names the file and line of the mistake."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from digiready.packs.loader import Entry, RawPack
+from digiready.packs.yamlfile import PackIssue, display_name
+
+YESNO = {"yes", "partly", "no", "na"}
+
+
+def iter_leaves(cond: Any, path: tuple = ()) -> Iterator[tuple[dict, tuple]]:
+    """Every leaf condition ({profile|question|dimension: ...}) with its path."""
+    if not isinstance(cond, dict):
+        return
+    for key in ("all", "any"):
+        if isinstance(cond.get(key), list):
+            for n, sub in enumerate(cond[key]):
+                yield from iter_leaves(sub, path + (key, n))
+            return
+    if "not" in cond:
+        yield from iter_leaves(cond["not"], path + ("not",))
+        return
+    yield cond, path
+
+
+def check(raw: RawPack) -> list[PackIssue]:
+    issues: list[PackIssue] = []
+    c = raw.collections
+    ids = {key: {e.id for e in entries} for key, entries in c.items()}
+    ids["modules"] = set(raw.modules)
+
+    def ref(entry: Entry, collection: str, value: str, *sub, what: str) -> None:
+        if value in ids.get(collection, ()):
+            return
+        where = raw.disabled.get(collection, {}).get(value)
+        if where is not None:
+            issues.append(PackIssue(where.file, where.line, where.column, where.path,
+                                    f"'{value}' is disabled but {entry.doc.file}:{entry.doc.position(entry.path + tuple(sub))[0]} still uses it"))
+        else:
+            issues.append(entry.issue(f"'{value}' is not a known {what}", *sub))
+
+    questions = {e.id: (n, e) for n, e in enumerate(c["questions"])}
+    profile = {e.id: e for e in c["profile"]}
+    levels = ids["levels"]
+
+    def check_condition(entry: Entry, cond: Any, field: str, *, position: int | None,
+                        allow_dimension: bool) -> None:
+        for leaf, path in iter_leaves(cond):
+            at = (field,) + path
+            if "profile" in leaf:
+                pq = profile.get(leaf["profile"])
+                if pq is None:
+                    issues.append(entry.issue(f"'{leaf['profile']}' is not a known profile question", *at, "profile"))
+                    continue
+                options = {o.get("id") for o in pq.data.get("options") or []}
+                values = leaf.get("in", [leaf.get("equals")])
+                for value in values:
+                    if options and value not in options:
+                        issues.append(entry.issue(f"'{value}' is not an option of profile question '{pq.id}'", *at))
+            elif "question" in leaf:
+                qid = leaf["question"]
+                if qid not in questions:
+                    issues.append(entry.issue(f"'{qid}' is not a known question", *at, "question"))
+                    continue
+                n, target = questions[qid]
+                if position is not None and n >= position:
+                    issues.append(entry.issue(f"skip rule refers to '{qid}', which is not asked before this question", *at, "question"))
+                _check_question_leaf(entry, leaf, target, at, issues)
+            elif "dimension" in leaf:
+                if not allow_dimension:
+                    issues.append(entry.issue("dimension conditions are allowed only in recommendation rules", *at))
+                    continue
+                if leaf["dimension"] not in ids["dimensions"]:
+                    issues.append(entry.issue(f"'{leaf['dimension']}' is not a known dimension", *at, "dimension"))
+                for n, level in enumerate(leaf.get("level_in") or []):
+                    if level not in levels:
+                        issues.append(entry.issue(f"'{level}' is not a known level", *at, "level_in", n))
+
+    for n, entry in enumerate(c["questions"]):
+        if entry.data.get("dimension") and entry.data["dimension"] not in ids["dimensions"]:
+            ref(entry, "dimensions", entry.data["dimension"], "dimension", what="dimension")
+        _check_options(entry, issues)
+        if entry.data.get("type") == "single":
+            for k, option in enumerate(entry.data.get("options") or []):
+                if "score" not in option:
+                    issues.append(entry.issue("single-choice options need a score from 0 to 1", "options", k))
+        if "show_if" in entry.data:
+            check_condition(entry, entry.data["show_if"], "show_if", position=n, allow_dimension=False)
+    for entry in c["profile"]:
+        _check_options(entry, issues)
+        if "show_if" in entry.data:
+            check_condition(entry, entry.data["show_if"], "show_if", position=0, allow_dimension=False)
+    for entry in c["dii_items"]:
+        check_condition(entry, entry.data.get("when"), "when", position=None, allow_dimension=False)
+    for entry in c["rules"]:
+        check_condition(entry, entry.data.get("when"), "when", position=None, allow_dimension=True)
+        for k, module in enumerate(entry.data.get("modules") or []):
+            ref(entry, "modules", module, "modules", k, what="module")
+        for k, category in enumerate(entry.data.get("tool_categories") or []):
+            ref(entry, "tool_categories", category, "tool_categories", k, what="tool category")
+    for entry in c["tools"]:
+        ref(entry, "tool_categories", entry.data.get("category"), "category", what="tool category")
+    for module in raw.modules.values():
+        entry = module.entry
+        if entry.data.get("dimension"):
+            ref(entry, "dimensions", entry.data["dimension"], "dimension", what="dimension")
+        for field in ("script", "captions"):
+            name = entry.data.get(field)
+            if name and not (module.folder / name).is_file():
+                issues.append(entry.issue(f"file '{name}' not found in {display_name(module.folder)}", field))
+        for k, kc in enumerate((entry.data.get("survey") or {}).get("knowledge_check") or []):
+            correct = sum(1 for o in kc.get("options") or [] if o.get("correct") is True)
+            if correct != 1:
+                issues.append(entry.issue(f"knowledge-check question needs exactly one correct option, has {correct}",
+                                          "survey", "knowledge_check", k))
+    issues.extend(_check_levels(c["levels"]))
+    if raw.overlay is not None:
+        for key in (raw.overlay.data or {}).get("priorities") or {}:
+            if key not in ids["dimensions"]:
+                issues.append(raw.overlay.issue(("priorities", key), f"'{key}' is not a known dimension"))
+    issues.extend(_check_translation_ids(raw, ids))
+    if raw.manifest is not None and len(c["dii_items"]) not in (0, 12):
+        issues.append(PackIssue(display_name(raw.base_dir / "dii.yaml"), 1, 1, "dii_items",
+                                f"the Digital Intensity Index has 12 items; this pack has {len(c['dii_items'])}",
+                                "warning"))
+    return issues
+
+
+def _check_options(entry: Entry, issues: list[PackIssue]) -> None:
+    seen: set[str] = set()
+    for k, option in enumerate(entry.data.get("options") or []):
+        if option.get("id") in seen:
+            issues.append(entry.issue(f"duplicate option id '{option.get('id')}'", "options", k, "id"))
+        seen.add(option.get("id"))
+        if option.get("id") == "na":
+            issues.append(entry.issue("'na' is reserved for 'not applicable': use allow_na", "options", k, "id"))
+
+
+def _check_question_leaf(entry: Entry, leaf: dict, target: Entry, at: tuple, issues: list[PackIssue]) -> None:
+    qtype = target.data.get("type")
+    options = {o.get("id") for o in target.data.get("options") or []}
+    for op in ("includes", "excludes"):
+        if op in leaf:
+            if qtype != "checklist":
+                issues.append(entry.issue(f"'{op}' applies to checklist questions; '{target.id}' is {qtype}", *at, op))
+            elif leaf[op] not in options:
+                issues.append(entry.issue(f"'{leaf[op]}' is not an option of '{target.id}'", *at, op))
+    for op in ("min", "max"):
+        if op in leaf and qtype != "scale":
+            issues.append(entry.issue(f"'{op}' applies to scale questions; '{target.id}' is {qtype}", *at, op))
+    values = leaf["in"] if "in" in leaf else ([leaf["equals"]] if "equals" in leaf else [])
+    allowed = YESNO if qtype == "yesno" else (options | {"na"}) if qtype == "single" else None
+    if qtype == "scale":
+        allowed = set(range(6)) | {"na"}
+    if qtype == "checklist" and values:
+        issues.append(entry.issue(f"use includes/excludes for checklist question '{target.id}'", *at))
+        return
+    for value in values:
+        if allowed is not None and value not in allowed:
+            issues.append(entry.issue(f"{value!r} is not a possible answer of '{target.id}'", *at))
+
+
+def _check_levels(entries: list[Entry]) -> list[PackIssue]:
+    issues = []
+    bands = sorted(entries, key=lambda e: e.data.get("min", 0))
+    expected = 0
+    for entry in bands:
+        low, high = entry.data.get("min"), entry.data.get("max")
+        if low is None or high is None:
+            continue
+        if low >= high:
+            issues.append(entry.issue(f"min {low} must be below max {high}", "min"))
+        if low != expected:
+            issues.append(entry.issue(f"levels must cover 0-100 without gaps or overlaps: expected min {expected}", "min"))
+        expected = high
+    if bands and expected != 100:
+        issues.append(bands[-1].issue("the last level must end at 100", "max"))
+    return issues
+
+
+def _check_translation_ids(raw: RawPack, ids: dict[str, set[str]]) -> list[PackIssue]:
+    issues = []
+    legislation = {l.get("id") for l in ((raw.overlay.data or {}).get("legislation") or [])} if raw.overlay else set()
+    known = dict(ids, legislation=legislation)
+    for docs in raw.translations.values():
+        for doc in docs:
+            for collection, items in (doc.data or {}).items():
+                if collection == "pack" or not isinstance(items, dict):
+                    continue
+                for item_id in items:
+                    if item_id not in known.get(collection, set()):
+                        issues.append(doc.issue((collection, item_id), f"no {collection} item '{item_id}' to translate"))
+    return issues
+
+
+def module_file(folder: Path, name: str, language: str) -> Path:
+    """``script.md`` in language ``es`` is ``script.es.md``."""
+    stem, dot, suffix = name.rpartition(".")
+    return folder / (f"{stem}.{language}.{suffix}" if dot else f"{name}.{language}")

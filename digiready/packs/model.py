@@ -1,0 +1,208 @@
+"""The typed, read-only view of a merged and localised content pack.
+
+Everything here is immutable and plain, so a pack can be cached per (path, economy, language)
+and shared by every request and every worker thread.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Condition = dict[str, Any]
+
+# "Not applicable": the question leaves the denominator of its dimension.
+NA = "na"
+YESNO_VALUES = {"yes": 1.0, "partly": 0.5, "no": 0.0}
+SCALE_MAX = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    label: str
+    score: float | None = None
+    counts: bool = True
+    exclusive: bool = False
+    peer_group: str | None = None
+    help: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    dimension: str
+    type: str  # checklist | scale | yesno | single
+    text: str
+    help: str | None
+    example: str | None
+    required: bool
+    allow_na: bool
+    show_if: Condition | None
+    options: tuple[Option, ...] = ()
+    index: int = 0
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    def allowed_values(self) -> list[Any]:
+        """What an answer file may hold for this question (for ``pack show --json``)."""
+        if self.type == "checklist":
+            values: list[Any] = [o.id for o in self.options]  # a list of these
+        elif self.type == "single":
+            values = [o.id for o in self.options]
+        elif self.type == "scale":
+            values = list(range(SCALE_MAX + 1))
+        else:
+            values = list(YESNO_VALUES)
+        return values + ([NA] if self.allow_na else [])
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileQuestion:
+    id: str
+    type: str  # single | text
+    text: str
+    help: str | None
+    example: str | None
+    required: bool
+    show_if: Condition | None
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    id: str
+    title: str
+    description: str | None
+    optional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    id: str
+    min: float
+    max: float
+    title: str
+    description: str
+    next_steps: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DiiItem:
+    id: str
+    label: str
+    when: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    when: Condition
+    reason: str
+    priority: int
+    modules: tuple[str, ...]
+    tool_categories: tuple[str, ...]
+    programme_topics: tuple[str, ...]
+    dimension: str | None  # the dimension whose gap weighs this rule
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCategory:
+    id: str
+    title: str
+    solves: str
+    cost: str | None
+    basic_phone: bool | None
+    offline: str | None
+    skills: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    id: str
+    category: str
+    name: str
+    url: str | None
+    description: str | None
+    source: str | None
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    id: str
+    name: str
+    organisation: str | None
+    url: str | None
+    topics: tuple[str, ...]
+    description: str | None
+    source: str | None
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    id: str
+    title: str
+    dimension: str | None
+    duration_seconds: int
+    objectives: tuple[str, ...]
+    script: str  # the spoken script, which is also the transcript
+    captions: str  # WebVTT text
+    captions_language: str
+    video: dict[str, str]
+    survey: dict[str, Any]  # knowledge_check, usefulness, comment (localised)
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    version: str
+    title: str
+    language: str  # the language this view is localised to
+    languages: tuple[str, ...]  # every language learners can choose
+    source_language: str
+    economy: str | None
+    economy_name: str | None
+    currency: str | None
+    licence: str
+    min_peer_group: int
+    scale_labels: dict[int, str]
+    dimensions: tuple[Dimension, ...]
+    levels: tuple[Level, ...]
+    profile: tuple[ProfileQuestion, ...]
+    questions: tuple[Question, ...]
+    dii_items: tuple[DiiItem, ...]
+    rules: tuple[Rule, ...]
+    tool_categories: dict[str, ToolCategory]
+    tools: tuple[Tool, ...]
+    programmes: tuple[Programme, ...]
+    modules: dict[str, Module]
+    priorities: dict[str, float]
+    legislation: tuple[dict[str, Any], ...]
+    translation_coverage: dict[str, float]
+    warnings: tuple[str, ...] = ()
+    _index: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index["questions"] = {q.id: q for q in self.questions}
+        self._index["profile"] = {p.id: p for p in self.profile}
+        self._index["dimensions"] = {d.id: d for d in self.dimensions}
+
+    def question(self, question_id: str) -> Question | None:
+        return self._index["questions"].get(question_id)
+
+    def profile_question(self, profile_id: str) -> ProfileQuestion | None:
+        return self._index["profile"].get(profile_id)
+
+    def dimension(self, dimension_id: str) -> Dimension | None:
+        return self._index["dimensions"].get(dimension_id)
+
+    def level_for(self, score: float) -> Level:
+        for level in self.levels:
+            if level.min <= score < level.max:
+                return level
+        return self.levels[-1]
+
+    def tools_in(self, category_id: str) -> list[Tool]:
+        return [t for t in self.tools if t.category == category_id]

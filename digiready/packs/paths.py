@@ -1,0 +1,36 @@
+"""Where content lives: the repository's ``content/`` in a checkout, or the copy installed
+with the distribution (``digiready_content``), unless ``DIGIREADY_CONTENT_DIR`` says otherwise."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from digiready import config
+
+
+def content_dir() -> Path:
+    configured = config.get("CONTENT_DIR")
+    if configured:
+        return Path(configured)
+    checkout = Path(__file__).resolve().parents[2] / "content"
+    if checkout.is_dir():
+        return checkout
+    import digiready_content  # installed from a wheel
+
+    return Path(digiready_content.__file__).parent
+
+
+def schema_dir() -> Path:
+    return content_dir() / "schema"
+
+
+def base_pack_dir() -> Path:
+    return content_dir() / "base"
+
+
+def economy_dir(base: Path, economy: str) -> Path:
+    """An overlay named by code lives in ``economies/<code>`` beside the base pack; a path
+    is taken as it is."""
+    candidate = Path(economy)
+    if candidate.is_dir() and (candidate / "overlay.yaml").exists():
+        return candidate
+    return base.resolve().parent / "economies" / economy.lower()
