@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "digiready.cli.diagnose_commands",
     "digiready.cli.db_commands",
     "digiready.cli.economy_commands",
+    "digiready.cli.serve_commands",
     "digiready.events.cli",
     "digiready.reports.cli",
     "digiready.ops.cli",

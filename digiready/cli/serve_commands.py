@@ -1,0 +1,48 @@
+"""``digiready serve lti|portal``: run a web app under gunicorn (or Flask's server with --dev).
+
+Apps are named here by their factory so the core never imports Flask itself.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from digiready.cli.main import CommandError
+
+APPS = {
+    "lti": "lti_tool.app:create_app()",
+    "portal": "symposium_portal.app:create_app()",
+}
+
+
+def register(subparsers) -> None:
+    serve = subparsers.add_parser("serve", help="serve a web app (gunicorn)")
+    serve.add_argument("app", choices=sorted(APPS))
+    serve.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (default %(default)s)")
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    serve.add_argument("--dev", action="store_true", help="Flask's reloading development server")
+    serve.set_defaults(func=_serve)
+
+
+def _serve(args) -> int:
+    target = APPS[args.app]
+    module_name = target.split(":")[0]
+    try:
+        importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        raise CommandError(
+            f"the {args.app} app is not installed ({exc.name} missing): "
+            f"pip install 'digiready[{args.app}]'"
+        ) from exc
+    if args.dev:
+        module = importlib.import_module(module_name)
+        host, port = args.bind.rsplit(":", 1)
+        module.create_app().run(host=host, port=int(port), debug=True)
+        return 0
+    argv = ["gunicorn", "--bind", args.bind, "--workers", str(args.workers),
+            "--config", "python:deployment.gunicorn_conf", target]
+    if importlib.util.find_spec("deployment.gunicorn_conf") is None:
+        argv[5:7] = []
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    return 0
