@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "digiready.cli.db_commands",
     "digiready.cli.economy_commands",
     "digiready.cli.serve_commands",
+    "digiready.demo.cli",
     "digiready.events.cli",
     "digiready.reports.cli",
     "digiready.ops.cli",
@@ -57,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"digiready: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away; that is not an error of ours.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
