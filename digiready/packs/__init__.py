@@ -5,6 +5,7 @@ every request costs a dictionary lookup. ``validate_pack`` returns every issue f
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,8 +29,28 @@ class PackError(Exception):
         super().__init__(f"{len(errors)} error(s) in content pack:\n" + "\n".join(map(str, errors)))
 
 
-@lru_cache(maxsize=64)
+def _signature(path: str, economy: str | None) -> tuple:
+    """Changes whenever a pack file changes, so an edited pack is reloaded (a walk over a
+    few dozen files: microseconds next to parsing them)."""
+    roots = [Path(path)]
+    if economy:
+        from digiready.packs.paths import economy_dir
+
+        roots.append(economy_dir(Path(path), economy))
+    stamp = []
+    for root in roots:
+        for folder, _dirs, files in os.walk(root):
+            stamp.append(os.stat(folder).st_mtime_ns)
+            stamp.extend(os.stat(os.path.join(folder, f)).st_mtime_ns for f in files)
+    return (len(stamp), max(stamp, default=0), sum(stamp))
+
+
 def _validated(path: str, economy: str | None):
+    return _validated_cached(path, economy, _signature(path, economy))
+
+
+@lru_cache(maxsize=64)
+def _validated_cached(path: str, economy: str | None, _signature: tuple):
     raw = read_pack(Path(path), economy)
     issues = list(raw.issues)
     if not any(i.severity == "error" for i in issues):
@@ -55,9 +76,13 @@ def validate_pack(path: str | Path, economy: str | None = None) -> tuple[list[Pa
     return issues, coverage
 
 
-@lru_cache(maxsize=128)
 def _load(path: str, economy: str | None, language: str | None) -> Pack:
-    raw, issues, coverage, default = _validated(path, economy)
+    return _load_cached(path, economy, language, _signature(path, economy))
+
+
+@lru_cache(maxsize=128)
+def _load_cached(path: str, economy: str | None, language: str | None, signature: tuple) -> Pack:
+    raw, issues, coverage, default = _validated_cached(path, economy, signature)
     if _has_errors(issues):
         raise PackError(issues)
     languages, _ = pack_languages(raw)
@@ -74,5 +99,5 @@ def load_pack(path: str | Path | None = None, economy: str | None = None,
 
 
 def clear_cache() -> None:
-    _validated.cache_clear()
-    _load.cache_clear()
+    _validated_cached.cache_clear()
+    _load_cached.cache_clear()
