@@ -90,6 +90,6 @@ def _message(error: ValidationError) -> str:
         return error.message.replace(" is a required property", " is required")
     if error.validator == "additionalProperties":
         return error.message.replace("Additional properties are not allowed", "unknown field")
-    if error.validator == "pattern" and error.schema.get("pattern") == "^[a-z][a-z0-9_]*$":
+    if error.validator == "pattern" and error.schema.get("pattern") == "^[a-z0-9][a-z0-9_]*$":
         return f"{error.instance!r} is not a valid id (lowercase letters, digits and _)"
     return error.message
