@@ -10,7 +10,13 @@ from symposium_portal.evaluation.models import (
 )
 from symposium_portal.network.models import Block, MeetingRequest, MeetingSlot, Report
 from symposium_portal.outbox import OutboxMessage
-from symposium_portal.programme.models import Day, Event, Session, Speaker, session_speaker
+from symposium_portal.programme.models import (
+    Day,
+    Event,
+    Session,
+    Speaker,
+    session_speaker,
+)
 from symposium_portal.registration.models import Registration
 
 __all__ = [

@@ -7,16 +7,45 @@ zone and the date, so a session that crosses midnight for the viewer says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import format_date, format_time
 
 
+APEC_COUNTRIES = {"AU", "BN", "CA", "CL", "CN", "HK", "ID", "JP", "KR", "MY", "MX", "NZ", "PG",
+                  "PE", "PH", "RU", "SG", "TW", "TH", "US", "VN"}
+
+
+def _zone_tab() -> str | None:
+    for path in ("/usr/share/zoneinfo/zone.tab",):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+        except OSError:
+            pass
+    try:
+        from importlib.resources import files
+
+        return (files("tzdata") / "zoneinfo" / "zone.tab").read_text(encoding="utf-8")
+    except (ImportError, OSError, FileNotFoundError):
+        return None
+
+
 @lru_cache(maxsize=1)
 def all_zones() -> list[str]:
-    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/")))
+    """Zones offered in pickers: those of the APEC economies plus UTC (about 130), which keeps
+    pages light on slow connections. Any valid IANA zone is still accepted (``?tz=``)."""
+    tab = _zone_tab()
+    if tab:
+        zones = {line.split("\t")[2] for line in tab.splitlines()
+                 if line and not line.startswith("#") and line.split("\t")[0] in APEC_COUNTRIES}
+        zones = {z for z in zones if is_valid_zone(z)}
+        if zones:
+            return sorted(zones) + ["UTC"]
+    return sorted(z for z in available_timezones()
+                  if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/")))
 
 
 def is_valid_zone(name: str | None) -> bool:
@@ -35,7 +64,7 @@ def zone(name: str) -> ZoneInfo:
 
 def local(dt: datetime, tz: str) -> datetime:
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(ZoneInfo(tz))
 
 

@@ -1,0 +1,54 @@
+"""Network forms: filters, meeting requests, reports."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from symposium_portal import vocab
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField(_l("Name or organisation"), validators=[Optional(), Length(max=100)])
+    economy = SelectField(_l("Economy"), validators=[Optional()])
+    sector = SelectField(_l("Type of organisation"), validators=[Optional()])
+    interest = SelectField(_l("Interest"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.economy.choices = [("", _l("All economies"))] + sorted(
+            vocab.ECONOMIES.items(), key=lambda kv: kv[1])
+        self.sector.choices = [("", _l("All types"))] + list(vocab.SECTORS.items())
+        self.interest.choices = [("", _l("All interests"))] + list(vocab.INTERESTS.items())
+
+
+class MeetingForm(FlaskForm):
+    note = TextAreaField(_l("Note: what would you like to talk about?"),
+                         validators=[DataRequired(), Length(max=1000)])
+    slot1 = DateTimeLocalField(_l("First proposed time"), format="%Y-%m-%dT%H:%M",
+                               validators=[InputRequired()])
+    slot2 = DateTimeLocalField(_l("Second proposed time (optional)"), format="%Y-%m-%dT%H:%M",
+                               validators=[Optional()])
+    slot3 = DateTimeLocalField(_l("Third proposed time (optional)"), format="%Y-%m-%dT%H:%M",
+                               validators=[Optional()])
+    minutes = SelectField(_l("Length"), choices=[("15", "15 min"), ("30", "30 min"),
+                                                  ("45", "45 min"), ("60", "60 min")],
+                          default="30")
+
+
+class AcceptForm(FlaskForm):
+    slot = RadioField(_l("Choose a time"), validators=[InputRequired()], coerce=int)
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField(_l("What is wrong?"), validators=[DataRequired(), Length(max=2000)])

@@ -1,0 +1,127 @@
+"""Programme pages: every time in event time and in the viewer's zone, named."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, url_for
+from markupsafe import escape
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from symposium_portal import settings, timez
+from symposium_portal.auth import current_registrant
+from symposium_portal.db import db
+from symposium_portal.programme import ics
+from symposium_portal.programme.models import Day, Session, Speaker
+from symposium_portal.registration import service
+from symposium_portal.viewing import viewer_zone
+
+bp = Blueprint("programme", __name__, template_folder="templates")
+
+
+def _ranges(session: Session, event_tz: str, viewer_tz: str | None):
+    ev = timez.shown_range(session.starts_at, session.ends_at, event_tz)
+    vw = timez.shown_range(session.starts_at, session.ends_at, viewer_tz) if viewer_tz else None
+    return ev, vw
+
+
+def _can_join() -> bool:
+    reg = current_registrant()
+    return reg is not None and reg.is_confirmed
+
+
+@bp.get("/programme")
+def programme():
+    dbs = db()
+    event = service.current_event(dbs)
+    vz = viewer_zone()
+    days = dbs.scalars(
+        select(Day).where(Day.event_id == event.id).order_by(Day.number)
+        .options(selectinload(Day.sessions).selectinload(Session.speakers))
+    ).all()
+    rows = [(day, [(s, *_ranges(s, event.timezone, vz.name)) for s in day.sessions])
+            for day in days]
+    return render_template("programme/programme.html", event=event, days=rows, vz=vz,
+                           zones=timez.all_zones(), can_join=_can_join())
+
+
+@bp.get("/programme/session/<int:session_id>")
+def session_detail(session_id: int):
+    dbs = db()
+    event = service.current_event(dbs)
+    session = dbs.get(Session, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    vz = viewer_zone()
+    ev, vw = _ranges(session, event.timezone, vz.name)
+    join_url = (session.room_url or event.virtual_room_url) if _can_join() else None
+    return render_template("programme/session.html", event=event, s=session, ev=ev, vw=vw,
+                           vz=vz, join_url=join_url, registrant_status=(
+                               current_registrant().status if current_registrant() else None))
+
+
+@bp.get("/programme/session/<int:session_id>.ics")
+def session_calendar(session_id: int):
+    dbs = db()
+    event = service.current_event(dbs)
+    session = dbs.get(Session, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    body = ics.session_ics(event, session, settings.get("PORTAL_BASE_URL").rstrip("/"))
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="session-{session.id}.ics"'})
+
+
+@bp.get("/programme/event.ics")
+def event_calendar():
+    dbs = db()
+    event = service.current_event(dbs)
+    sessions = dbs.scalars(select(Session).where(Session.event_id == event.id)
+                           .order_by(Session.starts_at)).all()
+    body = ics.event_ics(event, list(sessions), settings.get("PORTAL_BASE_URL").rstrip("/"))
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{event.slug}.ics"'})
+
+
+@bp.get("/speakers")
+def speakers():
+    dbs = db()
+    event = service.current_event(dbs)
+    people = dbs.scalars(select(Speaker).where(Speaker.event_id == event.id)
+                         .order_by(Speaker.name)).all()
+    return render_template("programme/speakers.html", event=event, speakers=people)
+
+
+@bp.get("/speakers/<int:speaker_id>")
+def speaker(speaker_id: int):
+    dbs = db()
+    event = service.current_event(dbs)
+    person = dbs.get(Speaker, speaker_id)
+    if person is None or person.event_id != event.id:
+        abort(404)
+    vz = viewer_zone()
+    sessions = [(s, *_ranges(s, event.timezone, vz.name)) for s in person.sessions]
+    return render_template("programme/speaker.html", event=event, p=person, sessions=sessions)
+
+
+def photo_url(person: Speaker) -> str:
+    return person.photo_url or url_for("programme.speaker_photo", speaker_id=person.id)
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {"speaker_photo_url": photo_url}
+
+
+@bp.get("/speakers/<int:speaker_id>/photo.svg")
+def speaker_photo(speaker_id: int):
+    """A light initials portrait for speakers without a photo (no broken images)."""
+    person = db().get(Speaker, speaker_id)
+    if person is None:
+        abort(404)
+    initials = "".join(w[0] for w in person.name.split()[:2]).upper()
+    hue = (person.id * 67) % 360
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96">'
+           f'<rect width="96" height="96" fill="hsl({hue},45%,30%)"/>'
+           f'<text x="48" y="58" font-family="sans-serif" font-size="34" fill="#fff" '
+           f'text-anchor="middle">{escape(initials)}</text></svg>')
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,96 @@
+"""Registration forms (Flask-WTF: every POST carries a CSRF token)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from symposium_portal import timez, vocab
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _zone_valid(_form, field) -> None:
+    if not timez.is_valid_zone(field.data):
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+class ProfileFields(FlaskForm):
+    """Fields a registrant can edit later through their link."""
+
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    role = StringField(_l("Position or role"), validators=[Optional(), Length(max=200)])
+    economy = SelectField(_l("Economy"), validators=[InputRequired()])
+    sector = RadioField(_l("Type of organisation"), validators=[InputRequired()])
+    timezone = SelectField(_l("Your time zone"), validators=[InputRequired(), _zone_valid])
+    language = SelectField(_l("Language for emails"), choices=[("en", "English"),
+                                                                ("es", "Español")])
+    interests = MultiCheckboxField(_l("Interests (for networking suggestions)"))
+    bio = TextAreaField(_l("A few words about you and what you are looking for"),
+                        validators=[Optional(), Length(max=1000)])
+    consent_directory = BooleanField(
+        _l("List me in the participant directory so other participants can find me and "
+           "request a meeting"))
+    consent_contact = BooleanField(
+        _l("The organisers may contact me after the symposium about follow-up activities"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.economy.choices = [("", _l("Choose your economy"))] + sorted(
+            vocab.ECONOMIES.items(), key=lambda kv: kv[1])
+        self.sector.choices = list(vocab.SECTORS.items())
+        self.timezone.choices = [(z, z.replace("_", " ")) for z in timez.all_zones()]
+        self.interests.choices = list(vocab.INTERESTS.items())
+
+    def validate_economy(self, field) -> None:
+        if field.data not in vocab.ECONOMIES:
+            raise ValidationError(_l("Choose your economy from the list."))
+
+    def validate_interests(self, field) -> None:
+        if len(field.data or []) > 12:
+            raise ValidationError(_l("Too many interests."))
+
+
+class RegistrationForm(ProfileFields):
+    email = EmailField(_l("Email address"),
+                       validators=[DataRequired(), Email(check_deliverability=False),
+                                   Length(max=254)])
+    consent_privacy = BooleanField(
+        _l("I have read the privacy notice and agree that my registration data is processed "
+           "to run the symposium"),
+        validators=[DataRequired(_l("You must accept the privacy notice to register."))])
+    # Honeypot: hidden from people (CSS display:none, so not in the accessibility tree);
+    # bots that fill every field get a normal-looking answer and nothing is stored.
+    website = StringField(_l("Leave this field empty"))
+
+
+class EmailOnlyForm(FlaskForm):
+    email = EmailField(_l("Email address"),
+                       validators=[DataRequired(), Email(check_deliverability=False),
+                                   Length(max=254)])
+    website = StringField(_l("Leave this field empty"))
+
+
+class ActionForm(FlaskForm):
+    """A button-only form: it exists for its CSRF token."""
