@@ -145,6 +145,17 @@ def make_cues(words: list[str]) -> list[list[str]]:
                 cues[-1] = cues[-1] + piece
             else:
                 cues.append(piece)
+    # a cue of one or two words flashes by too fast: join it to a neighbour when both fit
+    n = 0
+    while n < len(cues):
+        if len(cues[n]) <= 2 and len(cues) > 1:
+            if n + 1 < len(cues) and text_len(cues[n] + cues[n + 1]) <= MAX_CUE_CHARS:
+                cues[n:n + 2] = [cues[n] + cues[n + 1]]
+                continue
+            if n > 0 and text_len(cues[n - 1] + cues[n]) <= MAX_CUE_CHARS:
+                cues[n - 1:n + 1] = [cues[n - 1] + cues[n]]
+                continue
+        n += 1
     return cues
 
 
