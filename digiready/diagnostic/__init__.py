@@ -11,7 +11,12 @@ from typing import Any
 from digiready.diagnostic.benchmark import benchmark, peer_group
 from digiready.diagnostic.compare import compare
 from digiready.diagnostic.questionnaire import (
-    AnswerError, normalize_answer, normalize_profile_answer, progress, validate, visible_questions,
+    AnswerError,
+    normalize_answer,
+    normalize_profile_answer,
+    progress,
+    validate,
+    visible_questions,
 )
 from digiready.diagnostic.recommend import recommend
 from digiready.diagnostic.scoring import score

@@ -54,23 +54,20 @@ def compile_condition(cond: dict[str, Any] | None) -> Predicate:
 
 def _question_predicate(cond: dict[str, Any]) -> Predicate:
     qid = cond["question"]
-
-    def answered(ctx: Context) -> Any:
-        value = ctx.answers.get(qid)
-        return None if value is None or value == NA else value
-
+    # Written out per operator (no shared helper call): these run for every rule on every
+    # submission, and scoring throughput is a project target.
     if "includes" in cond:
         option = cond["includes"]
-        return lambda ctx: (v := answered(ctx)) is not None and option in v
+        return lambda ctx: (v := ctx.answers.get(qid)) is not None and v != NA and option in v
     if "excludes" in cond:
         option = cond["excludes"]
-        return lambda ctx: (v := answered(ctx)) is not None and option not in v
+        return lambda ctx: (v := ctx.answers.get(qid)) is not None and v != NA and option not in v
     if "min" in cond:
         low = cond["min"]
-        return lambda ctx: (v := answered(ctx)) is not None and v >= low
+        return lambda ctx: (v := ctx.answers.get(qid)) is not None and v != NA and v >= low
     if "max" in cond:
         high = cond["max"]
-        return lambda ctx: (v := answered(ctx)) is not None and v <= high
+        return lambda ctx: (v := ctx.answers.get(qid)) is not None and v != NA and v <= high
     if "in" in cond:
         allowed = frozenset(cond["in"])
         # "na" may be named explicitly, so compare the raw answer.

@@ -21,25 +21,100 @@ class AnswerError(ValueError):
 class CompiledPack:
     """Per-pack precomputation, cached on the pack (packs are immutable)."""
 
-    show_if: dict[str, Any]
+    # (question, skip-rule predicate or None when always asked), in pack order
+    plan: tuple[tuple[Question, Any], ...]
     profile_show_if: dict[str, Any]
     dii: list[tuple[str, Any]]
     rules: list[tuple[Any, Any]]
     core_dimensions: tuple[str, ...]
+    # question id -> predicate telling an answer already in canonical form (the fast path)
+    canonical: dict[str, Any]
+    # per question, what scoring needs: (id, skip rule, dimension, kind, countable, depth map)
+    # kind: 0 checklist (breadth), 1 adoption scale, 2 yes/no or single choice (depth map)
+    score_plan: tuple[tuple[str, Any, str, int, frozenset, dict], ...]
+
+
+def _canonical_check(question: Question):
+    if question.type == "scale":
+        return lambda v: v.__class__ is int and 0 <= v <= SCALE_MAX
+    if question.type == "yesno":
+        return lambda v: v.__class__ is str and v in YESNO_VALUES
+    if question.type == "single":
+        options = question_info(question).option_set
+        return lambda v: v.__class__ is str and v in options
+    info = question_info(question)
+    ids, options, exclusive = info.option_ids, info.option_set, info.exclusive
+
+    def checklist_in_order(v: Any) -> bool:
+        # Canonical: option ids in the pack's order, no repeats, no exclusive option mixed in.
+        if v.__class__ is not list or not options.issuperset(v):
+            return False
+        if len(v) > 1 and not exclusive.isdisjoint(v):
+            return False
+        last = -1
+        for item in v:
+            position = ids.index(item)
+            if position <= last:
+                return False
+            last = position
+        return True
+
+    return checklist_in_order
 
 
 def compiled(pack: Pack) -> CompiledPack:
     cached = pack._index.get("compiled")
     if cached is None:
         cached = CompiledPack(
-            show_if={q.id: compile_condition(q.show_if) for q in pack.questions},
+            plan=tuple((q, compile_condition(q.show_if) if q.show_if else None) for q in pack.questions),
             profile_show_if={p.id: compile_condition(p.show_if) for p in pack.profile},
             dii=[(item.id, compile_condition(item.when)) for item in pack.dii_items],
             rules=[(rule, compile_condition(rule.when)) for rule in pack.rules],
             core_dimensions=tuple(d.id for d in pack.dimensions if not d.optional),
+            canonical={q.id: _canonical_check(q) for q in pack.questions},
+            score_plan=tuple(
+                (q.id, compile_condition(q.show_if) if q.show_if else None, q.dimension,
+                 {"checklist": 0, "scale": 1}.get(q.type, 2), question_info(q).countable,
+                 question_info(q).depth)
+                for q in pack.questions),
         )
         pack._index["compiled"] = cached
     return cached
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """Option sets of one question, computed once (validation and scoring run per submit)."""
+
+    option_ids: tuple[str, ...]
+    option_set: frozenset[str]
+    exclusive: frozenset[str]
+    countable: frozenset[str]
+    depth: dict[Any, float]  # answer -> depth value (yes/no, single choice)
+
+
+_INFO: dict[int, tuple[Question, QuestionInfo]] = {}
+
+
+def question_info(question: Question) -> QuestionInfo:
+    cached = _INFO.get(id(question))
+    if cached is not None and cached[0] is question:
+        return cached[1]
+    ids = tuple(o.id for o in question.options)
+    if question.type == "yesno":
+        depth = dict(YESNO_VALUES)
+    elif question.type == "single":
+        depth = {o.id: o.score or 0.0 for o in question.options}
+    else:
+        depth = {}
+    info = QuestionInfo(
+        option_ids=ids, option_set=frozenset(ids),
+        exclusive=frozenset(o.id for o in question.options if o.exclusive),
+        countable=frozenset(o.id for o in question.options if o.counts and not o.exclusive),
+        depth=depth,
+    )
+    _INFO[id(question)] = (question, info)  # keeps the question alive, so its id stays unique
+    return info
 
 
 def normalize_answer(question: Question, value: Any) -> Any:
@@ -50,18 +125,20 @@ def normalize_answer(question: Question, value: Any) -> Any:
             return NA
         raise AnswerError(qid, f"question '{qid}': 'not applicable' is not offered for this question")
     if question.type == "checklist":
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        info = question_info(question)
+        if not isinstance(value, list | tuple):
             raise AnswerError(qid, f"question '{qid}': expected a list of option ids, got {value!r}")
-        known = {o.id: o for o in question.options}
-        unknown = [v for v in value if v not in known]
-        if unknown:
-            raise AnswerError(qid, f"question '{qid}': {unknown[0]!r} is not an option "
-                                   f"(allowed: {', '.join(known)})")
-        chosen = set(value)
-        exclusive = [o.id for o in question.options if o.exclusive and o.id in chosen]
-        if exclusive and len(chosen) > 1:
-            raise AnswerError(qid, f"question '{qid}': {exclusive[0]!r} cannot be combined with other options")
-        return [o.id for o in question.options if o.id in chosen]
+        chosen = set(value) if all(isinstance(v, str) for v in value) else None
+        if chosen is None:
+            raise AnswerError(qid, f"question '{qid}': expected a list of option ids, got {value!r}")
+        if not chosen <= info.option_set:
+            unknown = next(v for v in value if v not in info.option_set)
+            raise AnswerError(qid, f"question '{qid}': {unknown!r} is not an option "
+                                   f"(allowed: {', '.join(info.option_ids)})")
+        if len(chosen) > 1 and chosen & info.exclusive:
+            first = next(o for o in info.option_ids if o in chosen and o in info.exclusive)
+            raise AnswerError(qid, f"question '{qid}': {first!r} cannot be combined with other options")
+        return [o for o in info.option_ids if o in chosen]
     if question.type == "scale":
         if isinstance(value, str) and value.isdigit():
             value = int(value)
@@ -74,7 +151,7 @@ def normalize_answer(question: Question, value: Any) -> Any:
             raise AnswerError(qid, f"question '{qid}': {value!r} is not one of yes, partly, no"
                                    + (", na" if question.allow_na else ""))
         return value
-    if not isinstance(value, str) or question.option(value) is None:
+    if not isinstance(value, str) or value not in question_info(question).option_set:
         raise AnswerError(qid, f"question '{qid}': {value!r} is not an option "
                                f"(allowed: {', '.join(o.id for o in question.options)})")
     return value
@@ -94,15 +171,15 @@ def normalize_profile_answer(question: ProfileQuestion, value: Any) -> Any:
 def visible_questions(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> tuple[list[Question], dict[str, Any]]:
     """The questions this respondent is asked, in order, and the answers that count: an
     answer to a question that a skip rule hides is ignored, never scored."""
-    show_if = compiled(pack).show_if
     effective: dict[str, Any] = {}
     ctx = Context(profile, effective)
     visible = []
-    for question in pack.questions:
-        if show_if[question.id](ctx):
+    for question, show_if in compiled(pack).plan:
+        if show_if is None or show_if(ctx):
             visible.append(question)
-            if question.id in answers:
-                effective[question.id] = answers[question.id]
+            value = answers.get(question.id)
+            if value is not None:
+                effective[question.id] = value
     return visible, effective
 
 
@@ -126,7 +203,12 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
             errors.append(str(exc))
     clean: dict[str, Any] = {}
     invalid: set[str] = set(key for key in (profile or {}) if key not in clean_profile)
+    canonical = compiled(pack).canonical
     for qid, value in (answers or {}).items():
+        check = canonical.get(qid)
+        if check is not None and check(value):
+            clean[qid] = value
+            continue
         question = pack.question(qid)
         if question is None:
             errors.append(f"question '{qid}': unknown question")

@@ -12,39 +12,35 @@ from __future__ import annotations
 from typing import Any
 
 from digiready.diagnostic.conditions import Context
-from digiready.diagnostic.questionnaire import compiled, visible_questions
-from digiready.packs.model import NA, SCALE_MAX, YESNO_VALUES, Pack
+from digiready.diagnostic.questionnaire import compiled
+from digiready.packs.model import NA, SCALE_MAX, Pack
 
 DII_BANDS = ((0, 3, "very_low"), (4, 6, "low"), (7, 9, "high"), (10, 12, "very_high"))
 
 
-def _depth_value(question, answer) -> float:
-    if question.type == "scale":
-        return answer / SCALE_MAX
-    if question.type == "yesno":
-        return YESNO_VALUES[answer]
-    return question.option(answer).score or 0.0
-
-
 def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """Per-dimension and overall scores, levels and the DII count of normalised answers."""
-    visible, effective = visible_questions(pack, profile, answers)
     # per dimension: ticked items, countable items, depth sum, depth answers, n/a, answered
     acc = {d.id: [0, 0, 0.0, 0, 0, 0] for d in pack.dimensions}
-    for question in visible:
-        answer = effective.get(question.id)
+    effective: dict[str, Any] = {}
+    ctx = Context(profile, effective)
+    # One pass in pack order: a skip rule sees only answers to visible earlier questions.
+    for qid, show_if, dimension, kind, countable, depth in compiled(pack).score_plan:
+        if show_if is not None and not show_if(ctx):
+            continue
+        answer = answers.get(qid)
         if answer is None:
             continue
-        bucket = acc[question.dimension]
+        effective[qid] = answer
+        bucket = acc[dimension]
         bucket[5] += 1
         if answer == NA:
             bucket[4] += 1
-        elif question.type == "checklist":
-            countable = [o.id for o in question.options if o.counts and not o.exclusive]
-            bucket[0] += sum(1 for o in countable if o in answer)
+        elif kind == 0:
+            bucket[0] += len(countable.intersection(answer))
             bucket[1] += len(countable)
         else:
-            bucket[2] += _depth_value(question, answer)
+            bucket[2] += answer / SCALE_MAX if kind == 1 else depth[answer]
             bucket[3] += 1
     dimensions = []
     scores: dict[str, float | None] = {}
@@ -76,7 +72,7 @@ def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[
     answered = [scores[d] for d in compiled(pack).core_dimensions if scores[d] is not None]
     overall = round(sum(answered) / len(answered), 1) if answered else None
     overall_level = pack.level_for(overall) if overall is not None else None
-    ctx = Context(profile, effective, scores, levels)
+    ctx.scores, ctx.levels = scores, levels
     dii_items = [item_id for item_id, predicate in compiled(pack).dii if predicate(ctx)]
     return {
         "dimensions": dimensions,

@@ -14,8 +14,18 @@ from typing import Any
 from digiready.packs.checks import iter_leaves, module_file
 from digiready.packs.loader import Entry, ModuleEntry, RawPack
 from digiready.packs.model import (
-    DiiItem, Dimension, Level, Module, Option, Pack, ProfileQuestion, Programme, Question, Rule,
-    Tool, ToolCategory,
+    DiiItem,
+    Dimension,
+    Level,
+    Module,
+    Option,
+    Pack,
+    ProfileQuestion,
+    Programme,
+    Question,
+    Rule,
+    Tool,
+    ToolCategory,
 )
 
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -95,34 +105,38 @@ class Translator:
         return self.lookup(collection, item_id, key) or source
 
 
+def _all_units(raw: RawPack):
+    """(language written in, collection, id, key) of every translatable string."""
+    if raw.manifest is not None:
+        for key, _text in manifest_units(raw.manifest.data or {}):
+            yield raw.source_language, "pack", None, key
+    for collection, entries in raw.collections.items():
+        for entry in entries:
+            for key, _text in item_units(collection, entry.data):
+                yield entry.language, collection, entry.id, key
+    for module_id, module in raw.modules.items():
+        for key, _text in module_units(module.entry.data):
+            yield module.entry.language, "modules", module_id, key
+    if raw.overlay is not None:
+        for item in (raw.overlay.data or {}).get("legislation") or []:
+            yield raw.overlay_language, "legislation", item["id"], ("text",)
+
+
 def translation_coverage(raw: RawPack, languages: list[str]) -> dict[str, float]:
+    """Percent of the strings and long texts (scripts, captions) a learner sees in each
+    language that are translated; strings written in that language count as done."""
+    units = list(_all_units(raw))
     coverage = {}
     for language in languages:
         translator = Translator(raw, language)
-        total = done = 0
-
-        def count(entry_language: str, collection: str, item_id: str | None, units) -> None:
-            nonlocal total, done
-            if entry_language == language:
-                return
-            for key, _source in units:
-                total += 1
-                done += translator.lookup(collection, item_id, key) is not None
-
-        if raw.manifest is not None:
-            count(raw.source_language, "pack", None, manifest_units(raw.manifest.data or {}))
-        for collection, entries in raw.collections.items():
-            for entry in entries:
-                count(entry.language, collection, entry.id, item_units(collection, entry.data))
-        for module_id, module in raw.modules.items():
-            count(module.entry.language, "modules", module_id, module_units(module.entry.data))
+        needed = [(c, i, k) for lang, c, i, k in units if lang != language]
+        done = sum(translator.lookup(c, i, k) is not None for c, i, k in needed)
+        total = len(needed)
+        for module in raw.modules.values():
             if module.entry.language != language:
                 for name in ("script", "captions"):
                     total += 1
                     done += _module_path(module, module.entry.data[name], language) is not None
-        if raw.overlay is not None:
-            for item in (raw.overlay.data or {}).get("legislation") or []:
-                count(raw.overlay_language, "legislation", item["id"], [(("text",), item["text"])])
         coverage[language] = round(100.0 * done / total, 1) if total else 100.0
     return coverage
 

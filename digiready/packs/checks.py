@@ -185,7 +185,7 @@ def _check_levels(entries: list[Entry]) -> list[PackIssue]:
 
 def _check_translation_ids(raw: RawPack, ids: dict[str, set[str]]) -> list[PackIssue]:
     issues = []
-    legislation = {l.get("id") for l in ((raw.overlay.data or {}).get("legislation") or [])} if raw.overlay else set()
+    legislation = {item.get("id") for item in ((raw.overlay.data or {}).get("legislation") or [])} if raw.overlay else set()
     known = dict(ids, legislation=legislation)
     for docs in raw.translations.values():
         for doc in docs:

@@ -121,9 +121,9 @@ def new_economy(base: Path, economies: Path, code: str, language: str, name: str
         text, _total, _done = translation_template(raw, language)
         (folder / "translations" / f"{language}.yaml").write_text(text, "utf-8")
         todo = ["# Long texts to translate", "",
-                f"Copy each file below into `modules/<id>/` of this overlay with the language suffix "
-                f"and translate it (keep the WebVTT timings; `python scripts/make_captions.py` can "
-                f"re-time captions from a translated script):", ""]
+                "Copy each file below into `modules/<id>/` of this overlay with the language suffix "
+                "and translate it (keep the WebVTT timings; `python scripts/make_captions.py` can "
+                "re-time captions from a translated script):", ""]
         for module_id, module in raw.modules.items():
             for field in ("script", "captions"):
                 stem, _, suffix = module.entry.data[field].rpartition(".")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from functools import lru_cache
-from pathlib import Path
 
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
