@@ -106,19 +106,27 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def N_(text: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return text
+
+
 ERROR_TEXT = {
-    400: ("Bad request", "The request could not be understood. Please go back and try again."),
-    403: ("Not allowed", "You do not have access to this page."),
-    404: ("Page not found", "There is nothing at this address. It may have moved, or the "
-                            "link may be incomplete."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    409: ("Already done", "This was already done, or conflicts with the current state."),
-    410: ("Link expired", "This link has expired."),
-    413: ("Too large", "What you sent is too large."),
-    429: ("Too many attempts", "Too many attempts from your connection. Please wait a "
-                               "minute and try again."),
-    500: ("Something went wrong", "An error on our side stopped this page. Nothing you "
-                                  "entered was saved halfway; please try again."),
+    400: (N_("Bad request"),
+          N_("The request could not be understood. Please go back and try again.")),
+    403: (N_("Not allowed"), N_("You do not have access to this page.")),
+    404: (N_("Page not found"),
+          N_("There is nothing at this address. It may have moved, or the link may be "
+             "incomplete.")),
+    405: (N_("Not allowed"), N_("This address does not accept that kind of request.")),
+    409: (N_("Already done"), N_("This was already done, or conflicts with the current state.")),
+    410: (N_("Link expired"), N_("This link has expired.")),
+    413: (N_("Too large"), N_("What you sent is too large.")),
+    429: (N_("Too many attempts"),
+          N_("Too many attempts from your connection. Please wait a minute and try again.")),
+    500: (N_("Something went wrong"),
+          N_("An error on our side stopped this page. Nothing you entered was saved halfway; "
+             "please try again.")),
 }
 
 

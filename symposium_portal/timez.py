@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import format_date, format_time
 
-
 APEC_COUNTRIES = {"AU", "BN", "CA", "CL", "CN", "HK", "ID", "JP", "KR", "MY", "MX", "NZ", "PG",
                   "PE", "PH", "RU", "SG", "TW", "TH", "US", "VN"}
 

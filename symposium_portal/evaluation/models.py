@@ -40,7 +40,7 @@ class EvaluationSubmission(Base):
 
 class EvaluationResponse(Base):
     __tablename__ = "portal_evaluation_response"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it)
 
     id: Mapped[str] = mapped_column(
         String(36), primary_key=True, default=lambda: str(uuid.uuid4())

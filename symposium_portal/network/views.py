@@ -149,8 +149,8 @@ def accept(meeting_id: int):
     me = current_registrant()
     form = AcceptForm()
     form.slot.choices = [
-        (s.id, f"{timez.plain_time(s.starts_at, me.timezone)} = "
-               f"{timez.plain_time(s.starts_at, meeting.requester.timezone)}")
+        (s.id, (f"{timez.plain_time(s.starts_at, me.timezone)} = "
+               f"{timez.plain_time(s.starts_at, meeting.requester.timezone)}"))
         for s in meeting.slots
     ]
     if form.validate_on_submit():

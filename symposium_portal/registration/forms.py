@@ -30,6 +30,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 def _zone_valid(_form, field) -> None:
     if not timez.is_valid_zone(field.data):
         raise ValidationError(_l("Choose a time zone from the list."))
@@ -73,7 +77,7 @@ class ProfileFields(FlaskForm):
 
 
 class RegistrationForm(ProfileFields):
-    email = EmailField(_l("Email address"),
+    email = EmailField(_l("Email address"), filters=[_strip],
                        validators=[DataRequired(), Email(check_deliverability=False),
                                    Length(max=254)])
     consent_privacy = BooleanField(
@@ -86,7 +90,7 @@ class RegistrationForm(ProfileFields):
 
 
 class EmailOnlyForm(FlaskForm):
-    email = EmailField(_l("Email address"),
+    email = EmailField(_l("Email address"), filters=[_strip],
                        validators=[DataRequired(), Email(check_deliverability=False),
                                    Length(max=254)])
     website = StringField(_l("Leave this field empty"))

@@ -1,0 +1,152 @@
+"""Registration: seat held at registration, counting after email confirmation, waiting list
+that promotes itself, approval, withdrawal and edits through the signed link — on SQLite and
+PostgreSQL, through the real app with CSRF on."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from symposium_portal.db import new_session, utcnow
+from symposium_portal.programme.models import Event
+from symposium_portal.registration.models import Registration
+
+from .conftest import confirm, outbox, register, registration
+
+
+def _set_event(**fields) -> None:
+    dbs = new_session()
+    dbs.execute(update(Event).values(**fields))
+    dbs.commit()
+    dbs.close()
+
+
+def test_register_hold_then_confirm_counts(portal_db, browser):
+    r = register(browser, "ana@example.org")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/register/sent")
+    reg = registration("ana@example.org")
+    assert reg.status == "held" and reg.email_confirmed_at is None
+    assert reg.hold_expires_at > utcnow() + timedelta(hours=47)
+    assert reg.reference.startswith("SYM-")
+    assert [m.kind for m in outbox(portal_db, "ana@example.org")] == ["received_held"]
+    page = browser.get("/register/sent").get_data(as_text=True)
+    assert reg.reference in page and "A seat is held for you" in page
+
+    r = confirm(browser, "ana@example.org")
+    assert r.status_code == 303
+    reg = registration("ana@example.org")
+    assert reg.status == "confirmed" and reg.email_confirmed_at is not None
+    assert reg.hold_expires_at is None
+    assert "Confirmed: your seat counts." in browser.get("/me").get_data(as_text=True)
+    assert [m.kind for m in outbox(portal_db, "ana@example.org")] == ["received_held",
+                                                                       "confirmed"]
+
+
+def test_duplicate_email_refused_case_insensitively(portal_db, browser):
+    assert register(browser, "Ana@Example.org").status_code == 303
+    r = register(browser, "  ana@EXAMPLE.ORG ")
+    assert r.status_code == 409
+    assert "already registered" in r.get_data(as_text=True)
+    dbs = new_session()
+    assert len(dbs.scalars(select(Registration)).all()) == 1
+    dbs.close()
+    # The rightful owner gets their link again, not the person typing.
+    assert [m.kind for m in outbox(portal_db, "ana@example.org")] == [
+        "received_held", "already_registered"]
+
+
+def test_full_event_waitlists_and_withdrawal_promotes(portal_db, browser, app):
+    _set_event(capacity=2)
+    for i in range(4):
+        assert register(app.test_client and browser, f"p{i}@example.org").status_code == 303
+    statuses = [registration(f"p{i}@example.org").status for i in range(4)]
+    assert statuses == ["held", "held", "waitlisted", "waitlisted"]
+    waitmail = outbox(portal_db, "p3@example.org")[0]
+    assert "position 2" in waitmail.subject
+    # p2 confirms their address while waiting; p0 confirms and then withdraws.
+    b2 = type(browser)(app.test_client())
+    confirm(b2, "p2@example.org")
+    assert registration("p2@example.org").status == "waitlisted"
+    b0 = type(browser)(app.test_client())
+    confirm(b0, "p0@example.org")
+    r = b0.post_form("/me/withdraw", {})
+    assert r.status_code == 303
+    assert registration("p0@example.org").status == "withdrawn"
+    # The first in the queue had confirmed their address: their seat counts at once.
+    assert registration("p2@example.org").status == "confirmed"
+    assert registration("p3@example.org").status == "waitlisted"
+    assert [m.kind for m in outbox(portal_db, "p2@example.org")][-1] == "promoted_confirmed"
+    assert outbox(portal_db, "p0@example.org")[-1].kind == "withdrawn"
+    # Withdrawn people may register again (the unique index ignores withdrawn rows).
+    assert register(browser, "P0@example.org").status_code == 303
+    assert registration("p0@example.org").status == "waitlisted"
+
+
+def test_unconfirmed_hold_expires_and_queue_moves(portal_db, browser, app):
+    from symposium_portal.registration import service
+
+    _set_event(capacity=1)
+    register(browser, "slow@example.org")
+    register(browser, "next@example.org")
+    dbs = new_session()
+    dbs.execute(update(Registration).where(Registration.email == "slow@example.org")
+                .values(hold_expires_at=utcnow() - timedelta(minutes=1)))
+    dbs.commit()
+    with app.test_request_context():
+        assert service.expire_holds(dbs, service.current_event(dbs)) == 1
+        dbs.commit()
+    dbs.close()
+    assert registration("slow@example.org").status == "expired"
+    nxt = registration("next@example.org")
+    assert nxt.status == "held" and nxt.hold_expires_at > utcnow()
+    assert outbox(portal_db, "next@example.org")[-1].kind == "promoted_held"
+    assert outbox(portal_db, "slow@example.org")[-1].kind == "expired"
+
+
+def test_optional_approval(portal_db, browser, app):
+    _set_event(requires_approval=True)
+    register(browser, "appr@example.org")
+    confirm(browser, "appr@example.org")
+    reg = registration("appr@example.org")
+    assert reg.status == "pending_approval"
+    from symposium_portal.registration import service
+
+    dbs = new_session()
+    with app.test_request_context():
+        event = service.current_event(dbs)
+        service.decide(dbs, event, dbs.get(Registration, reg.id), True, "staff:1")
+        dbs.commit()
+    dbs.close()
+    assert registration("appr@example.org").status == "confirmed"
+    assert outbox(portal_db, "appr@example.org")[-1].kind == "approved"
+
+
+def test_edit_through_link_and_consents_are_separate(portal_db, browser):
+    register(browser, "edit@example.org", consent_directory="", consent_contact="")
+    reg = registration("edit@example.org")
+    assert (reg.consent_privacy, reg.consent_directory, reg.consent_contact) == (
+        True, False, False)
+    confirm(browser, "edit@example.org")
+    data = {"full_name": "Ana María Pérez", "organisation": "Coop", "role": "", "economy": "CL",
+            "sector": "msme", "timezone": "America/Santiago", "language": "es", "bio": "",
+            "consent_contact": "y"}
+    r = browser.post_form("/me/edit", data)
+    assert r.status_code == 303
+    reg = registration("edit@example.org")
+    assert (reg.full_name, reg.economy, reg.timezone) == (
+        "Ana María Pérez", "CL", "America/Santiago")
+    assert (reg.consent_directory, reg.consent_contact) == (False, True)
+    mail = outbox(portal_db, "edit@example.org")[-1]
+    assert mail.kind == "updated"
+    # Emails follow the registrant's language.
+    assert "cambiaron" in mail.subject or "modific" in mail.subject.lower()
+
+
+def test_register_form_errors_are_tied_to_fields(portal_db, browser):
+    r = browser.post_form("/register", {"email": "not-an-email", "full_name": ""})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert 'id="error-summary"' in html and 'href="#email"' in html
+    assert 'aria-describedby="email-hint email-error"' in html
+    assert 'aria-invalid="true"' in html
+    assert "Traceback" not in html
