@@ -32,7 +32,7 @@ system-deps:
 run: venv
 	@mkdir -p var
 	$(BIN)/digiready db upgrade
-	$(BIN)/digiready run-main
+	$(BIN)/digiready diagnose --interactive
 
 test: venv venv311 system-deps
 	$(BIN)/python -m pytest $(PYTEST_FLAGS) tests

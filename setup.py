@@ -19,7 +19,7 @@ EXTRAS["all"] = sorted({req for deps in EXTRAS.values() for req in deps})
 # Test tools that both interpreters need (core + XBlock suites run on 3.11 too).
 EXTRAS["dev-core"] = [
     "pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.13", "playwright>=1.45",
-    "axe-playwright-python>=0.1.4", "requests>=2.31",
+    "axe-playwright-python>=0.1.4", "requests>=2.31", "webvtt-py>=0.5",
 ]
 EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph>=5", "pyxform>=2.0"]
 
