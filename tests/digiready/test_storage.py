@@ -1,0 +1,35 @@
+"""Migrations and the core tables, on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+from sqlalchemy import inspect, select
+
+from digiready.cli.main import main
+from digiready.storage import get_engine, migrate, session_scope
+from digiready.storage.models import Attempt, Learner
+
+
+def test_upgrade_creates_core_tables_and_is_idempotent(database_url):
+    migrate.upgrade(database_url)  # second run: nothing to do, no error
+    tables = set(inspect(get_engine(database_url)).get_table_names())
+    assert {"core_learner", "core_attempt", "alembic_version"} <= tables
+    assert "core_0001" in migrate.current_heads(database_url)
+
+
+def test_rollback_keeps_what_was_saved(database_url):
+    with session_scope(database_url) as session:
+        session.add(Learner(platform="test", external_id="u1"))
+    try:
+        with session_scope(database_url) as session:
+            learner = session.scalars(select(Learner)).one()
+            session.add(Attempt(learner=learner, number=1, pack_id="p", pack_version="1"))
+            raise RuntimeError("simulated failure mid-request")
+    except RuntimeError:
+        pass
+    with session_scope(database_url) as session:
+        assert session.scalars(select(Learner.external_id)).all() == ["u1"]
+        assert session.scalars(select(Attempt)).all() == []
+
+
+def test_db_upgrade_command(sqlite_url, capsys):
+    assert main(["db", "upgrade", "--database-url", sqlite_url]) == 0
+    assert "database up to date" in capsys.readouterr().out
