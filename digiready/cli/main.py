@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "digiready.cli.db_commands",
     "digiready.cli.economy_commands",
     "digiready.cli.serve_commands",
+    "digiready.cli.settings_commands",
     "digiready.demo.cli",
     "digiready.events.cli",
     "digiready.reports.cli",
