@@ -29,9 +29,10 @@ class CompiledPack:
     core_dimensions: tuple[str, ...]
     # question id -> predicate telling an answer already in canonical form (the fast path)
     canonical: dict[str, Any]
-    # per question, what scoring needs: (id, skip rule, dimension, kind, countable, depth map)
-    # kind: 0 checklist (breadth), 1 adoption scale, 2 yes/no or single choice (depth map)
-    score_plan: tuple[tuple[str, Any, str, int, frozenset, dict], ...]
+    # per question, what scoring needs: (id, skip rule, dimension, kind, countable items,
+    # their number, depth map); kind: 0 checklist (breadth), 1 adoption scale, 2 yes/no or
+    # single choice (depth from the map)
+    score_plan: tuple[tuple[str, Any, str, int, frozenset, int, dict], ...]
 
 
 def _canonical_check(question: Question):
@@ -75,7 +76,7 @@ def compiled(pack: Pack) -> CompiledPack:
             score_plan=tuple(
                 (q.id, compile_condition(q.show_if) if q.show_if else None, q.dimension,
                  {"checklist": 0, "scale": 1}.get(q.type, 2), question_info(q).countable,
-                 question_info(q).depth)
+                 len(question_info(q).countable), question_info(q).depth)
                 for q in pack.questions),
         )
         pack._index["compiled"] = cached

@@ -24,11 +24,12 @@ def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[
     acc = {d.id: [0, 0, 0.0, 0, 0, 0] for d in pack.dimensions}
     effective: dict[str, Any] = {}
     ctx = Context(profile, effective)
+    get = answers.get
     # One pass in pack order: a skip rule sees only answers to visible earlier questions.
-    for qid, show_if, dimension, kind, countable, depth in compiled(pack).score_plan:
+    for qid, show_if, dimension, kind, countable, n_countable, depth in compiled(pack).score_plan:
         if show_if is not None and not show_if(ctx):
             continue
-        answer = answers.get(qid)
+        answer = get(qid)
         if answer is None:
             continue
         effective[qid] = answer
@@ -38,7 +39,7 @@ def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[
             bucket[4] += 1
         elif kind == 0:
             bucket[0] += len(countable.intersection(answer))
-            bucket[1] += len(countable)
+            bucket[1] += n_countable
         else:
             bucket[2] += answer / SCALE_MAX if kind == 1 else depth[answer]
             bucket[3] += 1
