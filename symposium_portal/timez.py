@@ -88,6 +88,7 @@ class ShownRange:
     start_time: str
     end_time: str
     abbrev: str
+    end_abbrev: str  # differs from abbrev when a daylight-saving change falls inside
     iso_start: str
     iso_end: str
 
@@ -96,10 +97,10 @@ class ShownRange:
         return self.end_date is not None
 
     def text(self) -> str:
-        if self.end_date:
-            return (f"{self.start_date} {self.start_time} – {self.end_date} {self.end_time} "
-                    f"{self.abbrev} ({self.zone})")
-        return f"{self.start_date} {self.start_time}–{self.end_time} {self.abbrev} ({self.zone})"
+        start_ab = f" {self.abbrev}" if self.end_abbrev != self.abbrev else ""
+        end = f"{self.end_date} {self.end_time}" if self.end_date else self.end_time
+        return (f"{self.start_date} {self.start_time}{start_ab} – {end} {self.end_abbrev} "
+                f"({self.zone})")
 
 
 def shown_range(start_utc: datetime, end_utc: datetime, tz: str) -> ShownRange:
@@ -114,6 +115,7 @@ def shown_range(start_utc: datetime, end_utc: datetime, tz: str) -> ShownRange:
         start_time=format_time(start, "HH:mm", rebase=False),
         end_time=format_time(end, "HH:mm", rebase=False),
         abbrev=abbrev(start_utc, tz),
+        end_abbrev=abbrev(end_utc, tz),
         iso_start=start.isoformat(),
         iso_end=end.isoformat(),
     )
@@ -122,9 +124,11 @@ def shown_range(start_utc: datetime, end_utc: datetime, tz: str) -> ShownRange:
 def plain_range(start_utc: datetime, end_utc: datetime, tz: str) -> str:
     """Same as :func:`shown_range` text but without Flask (emails rendered by the CLI)."""
     start, end = local(start_utc, tz), local(end_utc, tz)
-    ab = abbrev(start_utc, tz)
+    ab, end_ab = abbrev(start_utc, tz), abbrev(end_utc, tz)
     if start.date() != end.date():
-        return (f"{start:%a %d %b %Y %H:%M} – {end:%a %d %b %Y %H:%M} {ab} ({tz})")
+        return f"{start:%a %d %b %Y %H:%M} {ab} – {end:%a %d %b %Y %H:%M} {end_ab} ({tz})"
+    if ab != end_ab:
+        return f"{start:%a %d %b %Y %H:%M} {ab} – {end:%H:%M} {end_ab} ({tz})"
     return f"{start:%a %d %b %Y %H:%M}–{end:%H:%M} {ab} ({tz})"
 
 
