@@ -19,7 +19,7 @@ $(BIN)/.installed: setup.py requirements/constraints.txt
 $(VENV311)/bin/.installed: setup.py requirements/constraints.txt
 	$(PY311) -m venv $(VENV311)
 	$(VENV311)/bin/pip install -q --upgrade pip
-	$(VENV311)/bin/pip install -q -c requirements/constraints.txt -e '.[xblock,dev-core]'
+	$(VENV311)/bin/pip install -q -c requirements/constraints.txt -e '.[xblock,db,dev-core]'
 	touch $@
 
 venv: $(BIN)/.installed

@@ -22,11 +22,14 @@ AREAS: list[tuple[str, str]] = [
 
 
 def _installed_areas() -> list[tuple[Path, str]]:
+    """Areas whose package *and* dependencies are installed: an XBlock-only install has the
+    portal's code but not Flask, so the portal's tables and migrations are left out."""
     found = []
     for package, models in AREAS:
         try:
             module = importlib.import_module(package)
-        except ImportError:
+            importlib.import_module(models)
+        except ModuleNotFoundError:
             continue
         versions = Path(module.__file__).parent / "migrations" / "versions"
         if versions.is_dir():
@@ -36,12 +39,7 @@ def _installed_areas() -> list[tuple[Path, str]]:
 
 def import_all_models() -> None:
     """Register every installed area's tables on the shared metadata."""
-    for _versions, models in _installed_areas():
-        try:
-            importlib.import_module(models)
-        except ModuleNotFoundError as exc:
-            if exc.name != models:
-                raise
+    _installed_areas()
 
 
 def alembic_config(url: str) -> Config:
