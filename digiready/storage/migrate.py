@@ -29,7 +29,10 @@ def _installed_areas() -> list[tuple[Path, str]]:
         try:
             module = importlib.import_module(package)
             importlib.import_module(models)
-        except ModuleNotFoundError:
+        except ModuleNotFoundError as exc:
+            own = (exc.name or "").split(".")[0] == package.split(".")[0] and exc.name not in (package, models)
+            if own:  # a broken import inside our own code is a bug, not a missing extra
+                raise
             continue
         versions = Path(module.__file__).parent / "migrations" / "versions"
         if versions.is_dir():
