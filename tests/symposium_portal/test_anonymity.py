@@ -1,0 +1,97 @@
+"""Evaluation anonymity: one answer per person, and no query can join an answer to a person.
+
+The answer table must share no key with the registration or submission tables: no person
+column, no foreign key other than the event, no timestamp, no ordered id; on SQLite no rowid
+(insertion order) either.
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import inspect, select, text, update
+
+from symposium_portal.db import new_session
+from symposium_portal.evaluation.models import EvaluationResponse, EvaluationSubmission
+from symposium_portal.programme.models import Event
+
+from .conftest import Browser, confirm, register
+
+
+def _answers(objectives: list[int], before: int, now: int) -> dict:
+    data = {"satisfaction": "4", "relevance": "5", "speakers": "4", "nps": "9",
+            "recommendations": "More time for questions"}
+    for o in objectives:
+        data[f"before_{o}"], data[f"now_{o}"] = str(before), str(now)
+    return data
+
+
+def test_schema_cannot_link_answer_to_person(portal_db):
+    from digiready.storage.engine import get_engine
+
+    insp = inspect(get_engine(portal_db))
+    cols = {c["name"]: c for c in insp.get_columns("portal_evaluation_response")}
+    assert set(cols) == {"id", "event_id", "economy", "sector", "satisfaction", "relevance",
+                         "speakers", "nps", "ratings", "recommendations"}
+    fks = insp.get_foreign_keys("portal_evaluation_response")
+    assert [fk["referred_table"] for fk in fks] == ["portal_event"]
+    person_side = {c["name"] for t in ("portal_registration", "portal_evaluation_submission")
+                   for c in insp.get_columns(t)}
+    # The only shared names are the event and the coarse breakdown fields; "id" is a random
+    # UUID string on one side and an integer on the other.
+    assert set(cols) & person_side == {"id", "event_id", "economy", "sector"}
+    assert "INT" not in str(cols["id"]["type"]).upper()
+    for c in cols.values():
+        assert "TIME" not in str(c["type"]).upper() and "DATE" not in str(c["type"]).upper()
+    if portal_db.startswith("sqlite"):
+        with get_engine(portal_db).connect() as conn:
+            with pytest.raises(Exception):
+                conn.execute(text("SELECT rowid FROM portal_evaluation_response"))
+
+
+def test_once_per_person_and_no_link(portal_db, app):
+    from symposium_portal.evaluation.models import LearningObjective
+
+    dbs = new_session()
+    dbs.execute(update(Event).values(evaluation_open=True))
+    dbs.commit()
+    objectives = list(dbs.scalars(select(LearningObjective.id).order_by(LearningObjective.id)))
+    dbs.close()
+    people = []
+    for i in range(3):
+        b = Browser(app.test_client())
+        register(b, f"eval{i}@example.org")
+        confirm(b, f"eval{i}@example.org")
+        people.append(b)
+    for b in people:
+        r = b.post_form("/evaluation/", _answers(objectives, 2, 4))
+        assert r.status_code == 200 and "recorded anonymously" in r.get_data(as_text=True)
+    r = people[0].post_form("/me", _answers(objectives, 1, 5), action="/evaluation/")
+    assert r.status_code == 409
+    assert "only once" in people[0].get("/evaluation/").get_data(as_text=True)
+    dbs = new_session()
+    responses = dbs.scalars(select(EvaluationResponse)).all()
+    assert len(responses) == 3
+    assert len(dbs.scalars(select(EvaluationSubmission)).all()) == 3
+    for r in responses:
+        assert uuid.UUID(r.id).version == 4
+    dbs.close()
+
+
+def test_deleting_account_keeps_anonymous_answer(sqlite_portal, app):
+    from symposium_portal.evaluation.models import LearningObjective
+
+    dbs = new_session()
+    dbs.execute(update(Event).values(evaluation_open=True))
+    dbs.commit()
+    objectives = list(dbs.scalars(select(LearningObjective.id)))
+    dbs.close()
+    b = Browser(app.test_client())
+    register(b, "gone@example.org")
+    confirm(b, "gone@example.org")
+    b.post_form("/evaluation/", _answers(objectives, 3, 3))
+    assert b.post_form("/me/delete", {}).status_code == 200
+    dbs = new_session()
+    assert dbs.scalars(select(EvaluationSubmission)).all() == []
+    assert len(dbs.scalars(select(EvaluationResponse)).all()) == 1
+    dbs.close()

@@ -1,0 +1,159 @@
+"""What a visitor can get wrong or try on purpose: CSRF, floods, bots, old or forged links,
+other people's ids. Each gets a readable page with the right status, never a traceback."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from symposium_portal.db import new_session
+from symposium_portal.registration.models import Registration
+from symposium_portal.security import make_link_token
+
+from .conftest import REG, confirm, outbox, register, registration
+
+
+def _count() -> int:
+    dbs = new_session()
+    try:
+        return dbs.scalar(select(func.count()).select_from(Registration))
+    finally:
+        dbs.close()
+
+
+def test_post_without_csrf_token_is_refused(sqlite_portal, app):
+    client = app.test_client()
+    r = client.post("/register", data={**REG, "email": "nocsrf@example.org"})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "This form has expired" in html and "Traceback" not in html
+    assert _count() == 0
+    # Every state-changing form carries the token, including button-only ones.
+    client.get("/register")
+    r = client.post("/me/confirm")
+    assert r.status_code in (302, 400)
+    assert client.post("/sign-out").status_code == 400
+
+
+def test_rate_limit_gives_429_page(sqlite_portal, app, monkeypatch, browser):
+    monkeypatch.setenv("DIGIREADY_PORTAL_RATELIMIT", "3/minute")
+    codes = [register(browser, f"flood{i}@example.org").status_code for i in range(5)]
+    assert codes[:3] == [303, 303, 303] and codes[3:] == [429, 429]
+    r = register(browser, "flood9@example.org")
+    assert r.status_code == 429
+    assert "Too many attempts" in r.get_data(as_text=True)
+    assert int(r.headers["Retry-After"]) > 0
+    assert _count() == 3
+    # Reading the form is never limited.
+    assert browser.get("/register").status_code == 200
+
+
+def test_rate_limit_uses_redis_when_configured(sqlite_portal, redis_url, monkeypatch):
+    """With DIGIREADY_REDIS_URL the counter is shared: two app instances (two workers)
+    together hit the limit."""
+    import uuid
+
+    from symposium_portal.app import create_app
+
+    monkeypatch.setenv("DIGIREADY_REDIS_URL", redis_url)
+    monkeypatch.setenv("DIGIREADY_PORTAL_RATELIMIT", "2/minute")
+    prefix = "t" + uuid.uuid4().hex[:8]
+    apps = [create_app({"RATELIMIT_KEY_PREFIX": prefix}) for _ in range(2)]
+    from .conftest import Browser
+
+    b1, b2 = Browser(apps[0].test_client()), Browser(apps[1].test_client())
+    # The limiter keys on the client address: a fresh one keeps earlier runs' counts out.
+    ip = "10.%d.%d.%d" % tuple(uuid.uuid4().bytes[:3])
+    b1.c.environ_base["REMOTE_ADDR"] = b2.c.environ_base["REMOTE_ADDR"] = ip
+    assert register(b1, "r1@example.org").status_code == 303
+    assert register(b2, "r2@example.org").status_code == 303
+    assert register(b1, "r3@example.org").status_code == 429
+    assert apps[0].config["RATELIMIT_STORAGE_URI"].startswith("redis://")
+
+
+def test_honeypot_stores_nothing_but_looks_normal(sqlite_portal, browser):
+    r = register(browser, "bot@example.org", website="http://spam.example")
+    assert r.status_code == 303
+    assert _count() == 0 and outbox(sqlite_portal) == []
+    assert "Check your email" in browser.get("/register/sent").get_data(as_text=True)
+
+
+def test_signed_link_expiry_tamper_and_revocation(sqlite_portal, app, browser):
+    register(browser, "link@example.org")
+    reg = registration("link@example.org")
+    client = app.test_client()
+    with app.test_request_context():
+        old = make_link_token("manage", reg.id, reg.link_nonce,
+                              issued_at=time.time() - 31 * 24 * 3600)
+        fresh = make_link_token("manage", reg.id, reg.link_nonce)
+        other_purpose = make_link_token("other", reg.id, reg.link_nonce)
+    r = client.get(f"/r/{old}")
+    assert r.status_code == 410
+    assert "Link expired" in r.get_data(as_text=True)
+    assert "Get a fresh link by email" in r.get_data(as_text=True)
+    assert client.get(f"/r/{fresh[:-2]}xx").status_code == 404
+    assert client.get(f"/r/{other_purpose}").status_code == 404
+    assert client.get(f"/r/{fresh}").status_code == 303
+    assert client.get("/me").status_code == 200
+    # "Sign out everywhere" rotates the nonce: the same link and session stop working.
+    html = client.get("/me").get_data(as_text=True)
+    from .conftest import csrf_from
+
+    client.post("/me/sign-out-everywhere", data={"csrf_token": csrf_from(html)})
+    assert client.get(f"/r/{fresh}").status_code == 404
+    assert client.get("/me").status_code == 302
+
+
+def test_other_peoples_ids(sqlite_portal, app, browser):
+    from sqlalchemy import update
+
+    from .conftest import Browser
+
+    register(browser, "a@example.org")
+    confirm(browser, "a@example.org")
+    b = Browser(app.test_client())
+    register(b, "b@example.org", consent_directory="")
+    confirm(b, "b@example.org")
+    c = Browser(app.test_client())
+    register(c, "c@example.org")
+    confirm(c, "c@example.org")
+    ids = {e: registration(e).id for e in ("a@example.org", "b@example.org", "c@example.org")}
+    # b is not listed: a cannot open or contact them by id.
+    assert browser.get(f"/network/people/{ids['b@example.org']}").status_code == 404
+    assert browser.get("/network/people/999999").status_code == 404
+    # a asks c for a meeting; b cannot see or answer it; c cannot cancel... it is theirs to
+    # accept or decline, and a (the requester) cannot accept it.
+    r = browser.post_form(f"/network/people/{ids['c@example.org']}",
+                          {"note": "Hello", "slot1": "2027-03-09T10:00", "minutes": "30"})
+    assert r.status_code == 303
+    from symposium_portal.network.models import MeetingRequest
+
+    dbs = new_session()
+    mid = dbs.scalars(select(MeetingRequest.id)).one()
+    dbs.close()
+    assert b.get(f"/network/meetings/{mid}/accept").status_code == 404
+    assert b.post_form("/me", {}, action=f"/network/meetings/{mid}/decline"
+                       ).status_code == 404
+    assert browser.get(f"/network/meetings/{mid}/accept").status_code == 403
+    # Unconfirmed registrants have no network access.
+    d = Browser(app.test_client())
+    register(d, "d@example.org")
+    d.get(__import__("tests.symposium_portal.conftest", fromlist=["link_path"]).link_path(
+        outbox(sqlite_portal, "d@example.org")[0].body))
+    assert d.get("/network/").status_code == 403
+    # Staff pages: anonymous -> login, registrant -> login, viewer -> 403 on organiser pages.
+    assert browser.get("/admin/").status_code == 302
+    dbs = new_session()
+    dbs.execute(update(Registration).values(hidden_by_moderator=False))
+    dbs.commit()
+    dbs.close()
+
+
+@pytest.mark.parametrize("path", ["/nope", "/programme/session/999", "/speakers/999",
+                                  "/r/garbage"])
+def test_not_found_pages_are_readable(sqlite_portal, app, path):
+    r = app.test_client().get(path)
+    assert r.status_code == 404
+    html = r.get_data(as_text=True)
+    assert "Page not found" in html and "<h1>" in html and "Traceback" not in html
