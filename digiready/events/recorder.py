@@ -1,0 +1,386 @@
+"""Recording events: the one write path every adapter uses.
+
+``record`` is cheap (one INSERT, two for a completed diagnostic) and works inside the caller's
+SQLAlchemy session (a Flask request, a CLI transaction) or on its own. Without SQLAlchemy (an
+XBlock-only Open edX install) it still returns the event, whose ``statement()`` the XBlock
+publishes through the runtime, and stores nothing.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+from digiready import config
+from digiready.events import segments as seg
+from digiready.events.vocabulary import KINDS, VIDEO_KINDS
+
+log = logging.getLogger(__name__)
+
+# Namespaces of the UUIDv5 statement ids and of the fallback actor ids. Never change them:
+# replays must keep producing the same ids so that the LRS drops duplicates.
+STATEMENT_NAMESPACE = uuid.UUID("6f1d5e0c-3b7a-5d43-9a51-7c0de1ea4d10")
+ACTOR_NAMESPACE = uuid.UUID("0b8a3f4e-51c2-5e7d-8f36-2a9d4c7e1b55")
+
+PROFILE_FIELDS = ("economy", "gender", "age_band", "sector", "size")
+# Everything an event may carry. Anything else is refused, so that no name, email or free
+# text typed by a learner can slip into the analytics tables or an xAPI statement.
+DATA_FIELDS = frozenset({
+    "title", "language", "role", "attempt", "question", "response", "score", "level",
+    "dimensions", "progress", "length", "time", "time_from", "time_to", "played_segments",
+    "completion_threshold", "duration", "success", "course", "result",
+})
+SOURCES = frozenset({"core", "lti", "xblock", "portal", "cli", "demo", "import"})
+EPOCH = date(1970, 1, 1)
+
+
+class EventError(ValueError):
+    """An event the adapter built wrongly (unknown kind, missing actor, unknown data key)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event as stored (or as it would be stored, without a database)."""
+
+    statement_id: str
+    kind: str
+    actor: str
+    object_id: str
+    timestamp: datetime
+    economy: str | None = None
+    session_id: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    source: str = "core"
+    synthetic: bool = False
+    progress: float | None = None
+    score: float | None = None
+    level: str | None = None
+    stored: bool = False  # False: a duplicate of an earlier event, or no database
+
+    def statement(self) -> dict[str, Any]:
+        """The xAPI statement of this event (what the LRS and the Open edX runtime get)."""
+        from digiready.events.xapi import build_statement
+
+        return build_statement(self)
+
+
+def _have_db() -> bool:
+    try:
+        import sqlalchemy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def statement_id(actor: str, verb: str, object_id: str, timestamp: datetime) -> str:
+    """UUIDv5 over actor, verb, object and timestamp: the same event always gets the same id."""
+    key = "|".join((actor, verb, object_id, _iso(timestamp)))
+    return str(uuid.uuid5(STATEMENT_NAMESPACE, key))
+
+
+def _iso(ts: datetime) -> str:
+    return ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+
+
+def _utc_ms(ts: datetime | None) -> datetime:
+    ts = ts or datetime.now(timezone.utc)
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=timezone.utc)
+    ts = ts.astimezone(timezone.utc)
+    return ts.replace(microsecond=ts.microsecond // 1000 * 1000)
+
+
+def _number(value: Any, name: str, low: float = 0.0, high: float | None = None) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise EventError(f"{name} must be a number, got {value!r}") from None
+    if number != number or number < low or (high is not None and number > high):
+        raise EventError(f"{name} out of range: {value!r}")
+    return number
+
+
+def _normalise(kind: str, data: Mapping[str, Any] | None,
+               profile: dict[str, Any]) -> tuple[dict[str, Any], float | None, float | None, str | None]:
+    """Check and tidy the data of one event; returns (data, progress, score, level)."""
+    data = dict(data or {})
+    unknown = set(data) - DATA_FIELDS
+    if unknown:
+        raise EventError(f"{kind}: unknown data field(s) {', '.join(sorted(unknown))}")
+    progress = score = None
+    level = None
+    result = data.pop("result", None)
+    if result is not None:  # a diagnose() result: keep only what analytics needs
+        overall = result.get("overall") or {}
+        data.setdefault("score", overall.get("score"))
+        data.setdefault("level", overall.get("level"))
+        data.setdefault("dimensions", {d["id"]: d.get("score") for d in result.get("dimensions", [])})
+        for key in PROFILE_FIELDS:
+            value = (result.get("profile") or {}).get(key)
+            if value is not None:
+                profile.setdefault(key, value)
+    if kind in VIDEO_KINDS:
+        if "length" in data:
+            data["length"] = _number(data["length"], "length")
+        for key in ("time", "time_from", "time_to"):
+            if key in data:
+                data[key] = _number(data[key], key)
+        if "played_segments" in data:
+            data["played_segments"] = [list(s) for s in seg.parse(data["played_segments"])]
+        if "progress" in data:
+            progress = _number(data["progress"], "progress", 0, 100)
+        elif data.get("played_segments") is not None and data.get("length"):
+            progress = seg.coverage(seg.parse(data["played_segments"]), data["length"])
+        if progress is not None:
+            data["progress"] = progress
+        if kind in {"video.paused", "video.completed", "video.terminated"} and "length" not in data:
+            raise EventError(f"{kind} needs the video's length")
+        if kind == "video.seeked" and not {"time_from", "time_to"} <= set(data):
+            raise EventError("video.seeked needs time_from and time_to")
+    elif kind.startswith("module."):
+        if kind == "module.completed":
+            data.setdefault("progress", 100)
+        if "progress" in data:
+            progress = data["progress"] = _number(data["progress"], "progress", 0, 100)
+    if data.get("score") is not None:
+        score = data["score"] = _number(data["score"], "score", 0, 100)
+    if data.get("dimensions"):
+        data["dimensions"] = {
+            str(k): _number(v, f"dimension {k}", 0, 100)
+            for k, v in data["dimensions"].items() if v is not None
+        }
+    if data.get("level") is not None:
+        level = str(data["level"])[:32]
+    return {k: v for k, v in data.items() if v is not None}, progress, score, level
+
+
+def build(kind: str, *, actor: str, object_id: str, economy: str | None = None,
+          session_id: str | None = None, timestamp: datetime | None = None,
+          data: Mapping[str, Any] | None = None, source: str = "core",
+          synthetic: bool = False, profile: dict[str, Any] | None = None) -> Recorded:
+    """Validate and shape an event without storing it (``record`` stores what this builds)."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise EventError(f"unknown event kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+    if not actor or not isinstance(actor, str) or len(actor) > 64:
+        raise EventError("actor must be an opaque id (see actor_for)")
+    if not object_id or len(object_id) > 255:
+        raise EventError("object_id must be 1-255 characters")
+    if source not in SOURCES:
+        raise EventError(f"unknown source {source!r}")
+    ts = _utc_ms(timestamp)
+    clean, progress, score, level = _normalise(kind, data, profile if profile is not None else {})
+    economy = (economy or (profile or {}).get("economy") or None)
+    return Recorded(
+        statement_id=statement_id(actor, spec.verb, object_id, ts), kind=kind, actor=actor,
+        object_id=object_id, timestamp=ts, economy=economy.lower() if economy else None,
+        session_id=str(session_id)[:64] if session_id else None, data=clean, source=source,
+        synthetic=bool(synthetic), progress=progress, score=score, level=level,
+    )
+
+
+def _row(event: Recorded) -> dict[str, Any]:
+    day = (event.timestamp.date() - EPOCH).days
+    return {
+        "statement_id": event.statement_id, "kind": event.kind, "actor": event.actor,
+        "object_id": event.object_id, "economy": event.economy, "session_id": event.session_id,
+        "timestamp": event.timestamp, "day": day,
+        "month": event.timestamp.year * 100 + event.timestamp.month,
+        "progress": event.progress, "score": event.score, "level": event.level,
+        "source": event.source, "synthetic": event.synthetic, "data": event.data,
+    }
+
+
+def _insert(db, table):
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: replays are no-ops."""
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]]) -> set[str]:
+    """Insert events (skipping known statement ids), their dimension scores, outbox rows and
+    actor profiles. Returns the statement ids actually inserted."""
+    from digiready.events.models import DimensionScore, Event, Outbox
+
+    if not events:
+        return set()
+    stmt = _insert(db, Event.__table__).on_conflict_do_nothing(index_elements=["statement_id"])
+    inserted: dict[str, int] = {}
+    rows = [_row(e) for e in events]
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start:start + 5000]
+        result = db.execute(stmt.returning(Event.__table__.c.id, Event.__table__.c.statement_id), chunk)
+        inserted.update({sid: eid for eid, sid in result})
+    scores = [
+        {"event_id": inserted[e.statement_id], "dimension": dim, "score": value}
+        for e in events if e.statement_id in inserted and e.kind == "diagnostic.completed"
+        for dim, value in (e.data.get("dimensions") or {}).items()
+    ]
+    if scores:
+        db.execute(DimensionScore.__table__.insert(), scores)
+    if config.get("LRS_URL") and inserted:
+        now = datetime.now(timezone.utc)
+        outbox = [{"event_id": eid, "attempts": 0, "next_attempt_at": now, "last_error": None}
+                  for eid in inserted.values()]
+        db.execute(_insert(db, Outbox.__table__).on_conflict_do_nothing(), outbox)
+    if profiles:
+        _upsert_profiles(db, profiles)
+    return set(inserted)
+
+
+def _upsert_profiles(db, profiles: dict[str, dict[str, Any]]) -> None:
+    from digiready.events.models import ActorProfile
+
+    now = datetime.now(timezone.utc)
+    table = ActorProfile.__table__
+    for actor, values in profiles.items():
+        known = {k: (str(v)[:16] if v is not None else None) for k, v in values.items()
+                 if k in PROFILE_FIELDS and v not in (None, "")}
+        if "economy" in known:
+            known["economy"] = known["economy"].lower()[:8]
+        row = {"actor": actor, "synthetic": bool(values.get("synthetic", False)),
+               "updated_at": now, **{k: None for k in PROFILE_FIELDS}, **known}
+        stmt = _insert(db, table).values(**row)
+        # Update only what this call knows; a later partial profile does not erase fields.
+        update = {k: stmt.excluded[k] for k in known} | {"updated_at": stmt.excluded.updated_at}
+        db.execute(stmt.on_conflict_do_update(index_elements=["actor"], set_=update))
+
+
+def record(kind: str, *, actor: str, object_id: str, economy: str | None = None,
+           session_id: str | None = None, timestamp: datetime | None = None,
+           data: Mapping[str, Any] | None = None, profile: Mapping[str, Any] | None = None,
+           source: str = "core", synthetic: bool = False, db=None) -> Recorded:
+    """Record one event; see the package docstring for the kinds and their data.
+
+    ``db``: a SQLAlchemy ``Session`` to write in (the caller commits) or ``None`` to write
+    in a short transaction of its own. A replay (same actor, kind, object and timestamp) is
+    ignored and comes back with ``stored=False``.
+    """
+    profile_dict = dict(profile or {})
+    event = build(kind, actor=actor, object_id=object_id, economy=economy,
+                  session_id=session_id, timestamp=timestamp, data=data, source=source,
+                  synthetic=synthetic, profile=profile_dict)
+    if event.economy and "economy" not in profile_dict:
+        profile_dict["economy"] = event.economy
+    profiles = {actor: {**profile_dict, "synthetic": synthetic}} if profile_dict else {}
+    if not _have_db():
+        log.debug("no database: event %s not stored", event.statement_id)
+        return event
+    if db is not None:
+        stored = _store(db, [event], profiles)
+    else:
+        from digiready.storage import session_scope
+
+        with session_scope() as own:
+            stored = _store(own, [event], profiles)
+    return _replace(event, stored=event.statement_id in stored)
+
+
+def record_many(events: Iterable[Mapping[str, Any]], *, db=None) -> int:
+    """Record many events at once (imports, demo data, benchmarks): each mapping holds the
+    keyword arguments of :func:`record`. Returns how many were new."""
+    built: list[Recorded] = []
+    profiles: dict[str, dict[str, Any]] = {}
+    for spec in events:
+        spec = dict(spec)
+        profile = dict(spec.pop("profile", None) or {})
+        kind = spec.pop("kind")
+        event = build(kind, profile=profile, **spec)
+        built.append(event)
+        if event.economy:
+            profile.setdefault("economy", event.economy)
+        if profile:
+            profiles.setdefault(event.actor, {"synthetic": event.synthetic}).update(profile)
+    if db is not None:
+        return len(_store(db, built, profiles))
+    from digiready.storage import session_scope
+
+    with session_scope() as own:
+        return len(_store(own, built, profiles))
+
+
+def _replace(event: Recorded, **changes: Any) -> Recorded:
+    from dataclasses import replace
+
+    return replace(event, **changes)
+
+
+def actor_for(platform: str, external_id: str, *, economy: str | None = None,
+              synthetic: bool = False, db=None) -> str:
+    """The opaque id of a platform user, creating the mapping on first use.
+
+    The mapping (``core_learner``: platform + external id -> opaque id) stays in the app
+    database; only the opaque id ever leaves it. Without a database (XBlock-only installs,
+    where ``external_id`` is already Open edX's anonymous id) the id is a UUIDv5 of the pair.
+    """
+    if not platform or not external_id:
+        raise EventError("actor_for needs a platform and an external id")
+    if not _have_db():
+        return str(uuid.uuid5(ACTOR_NAMESPACE, f"{platform}|{external_id}"))
+    if db is not None:
+        return _actor_for(db, platform, str(external_id), economy, synthetic)
+    from digiready.storage import session_scope
+
+    with session_scope() as own:
+        return _actor_for(own, platform, str(external_id), economy, synthetic)
+
+
+def _actor_for(db, platform: str, external_id: str, economy: str | None, synthetic: bool) -> str:
+    from sqlalchemy import select
+
+    from digiready.storage.models import Learner
+
+    table = Learner.__table__
+    query = select(table.c.opaque_id).where(
+        table.c.platform == platform[:255], table.c.external_id == external_id[:255])
+    found = db.execute(query).scalar()
+    if found:
+        return found
+    stmt = _insert(db, table).values(
+        opaque_id=str(uuid.uuid4()), platform=platform[:255], external_id=external_id[:255],
+        economy=(economy or None) and economy.lower()[:8], synthetic=synthetic,
+        created_at=datetime.now(timezone.utc),
+    ).on_conflict_do_nothing(index_elements=["platform", "external_id"])
+    db.execute(stmt)  # a concurrent request may have won the race: read the winner's id
+    return db.execute(query).scalar_one()
+
+
+def forget_actor(platform: str, external_id: str, *, db=None) -> bool:
+    """Delete the link between a platform user and their opaque id (the user was deleted).
+    Their events stay, pseudonymous and no longer linkable. Returns whether a link existed."""
+    if not _have_db():
+        return False
+    from sqlalchemy import update
+
+    from digiready.storage.models import Learner
+
+    stmt = (update(Learner.__table__)
+            .where(Learner.__table__.c.platform == platform, Learner.__table__.c.external_id == str(external_id))
+            .values(external_id=None))
+    if db is not None:
+        return db.execute(stmt).rowcount > 0
+    from digiready.storage import session_scope
+
+    with session_scope() as own:
+        return own.execute(stmt).rowcount > 0
+
+
+def set_profile(actor: str, *, db=None, synthetic: bool = False, **profile: Any) -> None:
+    """Record the business profile behind an actor (economy, gender, age band, sector,
+    size), for the indicators' filters. Unknown keys are ignored; None leaves a field."""
+    if not _have_db():
+        return
+    values = {**profile, "synthetic": synthetic}
+    if db is not None:
+        _upsert_profiles(db, {actor: values})
+        return
+    from digiready.storage import session_scope
+
+    with session_scope() as own:
+        _upsert_profiles(own, {actor: values})

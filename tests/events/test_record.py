@@ -1,0 +1,98 @@
+"""The record API: storage on SQLite and PostgreSQL, idempotence, pseudonymity, errors."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from digiready import events
+from digiready.events.models import ActorProfile, DimensionScore, Event
+from digiready.storage import session_scope
+from digiready.storage.models import Learner
+
+WHEN = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=timezone.utc)
+
+
+def test_record_stores_once_and_replay_is_ignored(database_url):
+    actor = events.actor_for("lti:https://lms.example", "user-42", economy="pe")
+    first = events.record("launched", actor=actor, object_id="lti/diagnostic", economy="pe",
+                          timestamp=WHEN, source="lti")
+    again = events.record("launched", actor=actor, object_id="lti/diagnostic", economy="pe",
+                          timestamp=WHEN, source="lti")
+    assert first.stored and not again.stored
+    assert first.statement_id == again.statement_id
+    with session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Event)) == 1
+        row = db.scalar(select(Event))
+        assert row.actor == actor and row.economy == "pe" and row.day == 20514
+
+
+def test_record_inside_callers_session_rolls_back_with_it(database_url):
+    actor = events.actor_for("portal", "7")
+    with pytest.raises(RuntimeError), session_scope() as db:
+        events.record("viewed", actor=actor, object_id="/programme", db=db)
+        raise RuntimeError("the request failed")
+    with session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def test_actor_mapping_is_stable_and_forgettable(database_url):
+    a = events.actor_for("portal", "alice@example.org")
+    assert a == events.actor_for("portal", "alice@example.org")
+    assert "alice" not in a
+    events.record("registered", actor=a, object_id="symposium", source="portal")
+    assert events.forget_actor("portal", "alice@example.org")
+    with session_scope() as db:
+        assert db.scalar(select(Learner.external_id).where(Learner.opaque_id == a)) is None
+        assert db.scalar(select(func.count()).select_from(Event)) == 1  # events remain
+    assert events.actor_for("portal", "alice@example.org") != a  # no way back to old events
+
+
+def test_completed_diagnostic_fills_profile_and_dimension_scores(database_url):
+    actor = events.actor_for("lti:x", "u1")
+    result = {"overall": {"score": 47.5, "level": "competent"},
+              "dimensions": [{"id": "connectivity", "score": 60.0}, {"id": "sales", "score": 35.0},
+                             {"id": "green", "score": None}],
+              "profile": {"economy": "vn", "gender": "woman", "age_band": "under_25",
+                          "sector": "G", "size": "micro", "business_name": "Secret Co"}}
+    rec = events.record("diagnostic.completed", actor=actor, object_id="diagnostic/base",
+                        data={"result": result, "attempt": 1}, source="lti")
+    assert rec.score == 47.5 and rec.level == "competent" and rec.economy == "vn"
+    with session_scope() as db:
+        profile = db.get(ActorProfile, actor)
+        assert (profile.economy, profile.gender, profile.age_band, profile.sector, profile.size) == (
+            "vn", "woman", "under_25", "G", "micro")
+        dims = dict(db.execute(select(DimensionScore.dimension, DimensionScore.score)).all())
+        assert dims == {"connectivity": 60.0, "sales": 35.0}
+        stored = db.scalar(select(Event.data))
+        assert "Secret" not in json.dumps(stored)
+
+
+def test_unknown_kind_and_data_are_refused():
+    with pytest.raises(events.EventError, match="unknown event kind"):
+        events.build("clicked", actor="a", object_id="x")
+    with pytest.raises(events.EventError, match="email"):
+        events.build("viewed", actor="a", object_id="/x", data={"email": "a@b.c"})
+    with pytest.raises(events.EventError, match="length"):
+        events.build("video.paused", actor="a", object_id="v", data={"time": 3})
+    with pytest.raises(events.EventError, match="progress"):
+        events.build("module.progressed", actor="a", object_id="m", data={"progress": 140})
+
+
+def test_video_coverage_becomes_progress():
+    e = events.build("video.terminated", actor="a", object_id="module/m/video",
+                     data={"length": 200, "played_segments": "0[.]100[,]50[.]150", "time": 150})
+    assert e.progress == 75.0
+    assert e.data["played_segments"] == [[0.0, 100.0], [50.0, 150.0]]
+
+
+def test_statement_ids_are_uuid5_of_actor_verb_object_time():
+    a = events.build("viewed", actor="a", object_id="/p", timestamp=WHEN)
+    b = events.build("viewed", actor="a", object_id="/p", timestamp=WHEN.replace(microsecond=123999))
+    c = events.build("viewed", actor="b", object_id="/p", timestamp=WHEN)
+    assert a.statement_id == b.statement_id != c.statement_id  # millisecond precision
+    import uuid
+
+    assert uuid.UUID(a.statement_id).version == 5
