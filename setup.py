@@ -21,7 +21,7 @@ EXTRAS["dev-core"] = [
     "pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.13", "playwright>=1.45",
     "axe-playwright-python>=0.1.4", "requests>=2.31", "webvtt-py>=0.5",
 ]
-EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph>=5", "pyxform>=2.0"]
+EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph[lrs]>=5", "pyxform>=2.0"]
 
 setup(
     name="digiready",
