@@ -61,8 +61,9 @@ def close_request_session(_exc: BaseException | None = None) -> None:
         session.close()
 
 
-def lock_event(session: Session, event_id: int) -> None:
-    """Serialise seat changes for one event until the transaction ends.
+def lock_event(session: Session, event_id: int):
+    """Serialise seat changes for one event until the transaction ends; return the event row
+    freshly read under the lock (its seat counters are only trusted that way).
 
     PostgreSQL: ``SELECT … FOR UPDATE`` on the event row. SQLite: a write to the event row as
     the transaction's first write takes the database write lock (busy_timeout waits for it),
@@ -70,12 +71,14 @@ def lock_event(session: Session, event_id: int) -> None:
     """
     from symposium_portal.programme.models import Event
 
+    stmt = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
-    else:
-        session.execute(
-            update(Event).where(Event.id == event_id).values(lock_seq=Event.lock_seq + 1)
-        )
+        return session.scalars(stmt.with_for_update()).one()
+    session.execute(
+        update(Event).where(Event.id == event_id).values(lock_seq=Event.lock_seq + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return session.scalars(stmt).one()
 
 
 def is_postgres(session: Session) -> bool:

@@ -6,6 +6,8 @@ never the request's Host header (which an attacker controls).
 """
 from __future__ import annotations
 
+import time
+
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,38 +19,58 @@ from symposium_portal.registration.models import Registration
 from symposium_portal.security import make_link_token
 
 
+def N_(text: str) -> str:
+    """Mark for extraction; translated when the email is rendered."""
+    return text
+
+
 def manage_url(reg: Registration) -> str:
     token = make_link_token("manage", reg.id, reg.link_nonce)
     return settings.get("PORTAL_BASE_URL").rstrip("/") + f"/r/{token}"
 
 
+SUBJECTS = {
+    "received_held": N_("Confirm your email address to keep your seat – %(ref)s"),
+    "received_waitlisted": N_("You are on the waiting list (position %(n)s) – %(ref)s"),
+    "confirmed": N_("Your seat is confirmed – %(ref)s"),
+    "pending_approval": N_("Email confirmed, awaiting the organisers' approval – %(ref)s"),
+    "approved": N_("Your registration is approved – %(ref)s"),
+    "rejected": N_("Your registration was not approved – %(ref)s"),
+    "promoted_confirmed": N_("A seat is now yours – %(ref)s"),
+    "promoted_held": N_("A seat is free for you: confirm your email to take it – %(ref)s"),
+    "waitlist_confirmed": N_("Email confirmed; you remain on the waiting list (position "
+                             "%(n)s) – %(ref)s"),
+    "withdrawn": N_("Your registration is withdrawn – %(ref)s"),
+    "updated": N_("Your registration details were changed – %(ref)s"),
+    "expired": N_("Your held seat has expired – %(ref)s"),
+    "already_registered": N_("You are already registered: your link – %(ref)s"),
+    "sign_in": N_("Your sign-in link – %(ref)s"),
+}
+
+
 def _subject(kind: str, reg: Registration, **ctx: object) -> str:
-    ref = reg.reference
-    subjects = {
-        "received_held": _("Confirm your email address to keep your seat – %(ref)s", ref=ref),
-        "received_waitlisted": _("You are on the waiting list (position %(n)s) – %(ref)s",
-                                 n=ctx.get("position"), ref=ref),
-        "confirmed": _("Your seat is confirmed – %(ref)s", ref=ref),
-        "pending_approval": _("Email confirmed, awaiting the organisers' approval – %(ref)s",
-                              ref=ref),
-        "approved": _("Your registration is approved – %(ref)s", ref=ref),
-        "rejected": _("Your registration was not approved – %(ref)s", ref=ref),
-        "promoted_confirmed": _("A seat is now yours – %(ref)s", ref=ref),
-        "promoted_held": _("A seat is free for you: confirm your email to take it – %(ref)s",
-                           ref=ref),
-        "waitlist_confirmed": _("Email confirmed; you remain on the waiting list (position "
-                                "%(n)s) – %(ref)s", n=ctx.get("position"), ref=ref),
-        "withdrawn": _("Your registration is withdrawn – %(ref)s", ref=ref),
-        "updated": _("Your registration details were changed – %(ref)s", ref=ref),
-        "expired": _("Your held seat has expired – %(ref)s", ref=ref),
-        "already_registered": _("You are already registered: your link – %(ref)s", ref=ref),
-        "sign_in": _("Your sign-in link – %(ref)s", ref=ref),
-    }
-    return subjects[kind]
+    return _(SUBJECTS[kind], ref=reg.reference, n=ctx.get("position"))
+
+
+_SCHEDULE_TTL = 60.0
+_schedule_cache: dict[tuple[int, str], tuple[float, list[str]]] = {}
 
 
 def schedule_lines(event: Event, tz: str) -> list[str]:
-    """One line per day: the day's span in the recipient's zone, then in event time."""
+    """One line per day: the day's span in the recipient's zone, then in event time.
+
+    Cached per process for a minute: every registration email carries it, and the
+    programme changes rarely (an edit shows in emails within a minute)."""
+    key = (event.id, tz)
+    hit = _schedule_cache.get(key)
+    if hit and time.monotonic() - hit[0] < _SCHEDULE_TTL:
+        return hit[1]
+    lines = _schedule_lines(event, tz)
+    _schedule_cache[key] = (time.monotonic(), lines)
+    return lines
+
+
+def _schedule_lines(event: Event, tz: str) -> list[str]:
     lines = []
     for day in event.days:
         if not day.sessions:

@@ -33,6 +33,10 @@ class Event(Base):
     virtual_room_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     # Bumped by the SQLite branch of lock_event(); harmless on PostgreSQL.
     lock_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Counters kept under the event lock (registration.service._set_status), so taking a seat
+    # costs O(1) instead of a count over every registration.
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    waitlisted_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     days: Mapped[list[Day]] = relationship(order_by="Day.number", cascade="all, delete-orphan")

@@ -1,6 +1,8 @@
 """Registration forms (Flask-WTF: every POST carries a CSRF token)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,6 +27,18 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from symposium_portal import timez, vocab
 
 
+class FastSelectField(SelectField):
+    """A select whose submitted value is checked against a set, not by walking every
+    choice: the time-zone list has ~130 entries and every registration validates it."""
+
+    def pre_validate(self, form) -> None:
+        allowed = getattr(self, "_allowed", None)
+        if allowed is None or len(allowed) != len(self.choices or ()):
+            self._allowed = allowed = frozenset(str(c[0]) for c in self.choices or ())
+        if self.data not in allowed:
+            raise ValidationError(self.gettext("Not a valid choice."))
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -39,15 +53,23 @@ def _zone_valid(_form, field) -> None:
         raise ValidationError(_l("Choose a time zone from the list."))
 
 
+@lru_cache(maxsize=1)
+def _static_choices() -> tuple[list, list]:
+    """Built once: every registration request constructs this form."""
+    economies = sorted(vocab.ECONOMIES.items(), key=lambda kv: kv[1])
+    zones = [(z, z.replace("_", " ")) for z in timez.all_zones()]
+    return economies, zones
+
+
 class ProfileFields(FlaskForm):
     """Fields a registrant can edit later through their link."""
 
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     role = StringField(_l("Position or role"), validators=[Optional(), Length(max=200)])
-    economy = SelectField(_l("Economy"), validators=[InputRequired()])
+    economy = FastSelectField(_l("Economy"), validators=[InputRequired()])
     sector = RadioField(_l("Type of organisation"), validators=[InputRequired()])
-    timezone = SelectField(_l("Your time zone"), validators=[InputRequired(), _zone_valid])
+    timezone = FastSelectField(_l("Your time zone"), validators=[InputRequired(), _zone_valid])
     language = SelectField(_l("Language for emails"), choices=[("en", "English"),
                                                                 ("es", "Español")])
     interests = MultiCheckboxField(_l("Interests (for networking suggestions)"))
@@ -61,10 +83,10 @@ class ProfileFields(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.economy.choices = [("", _l("Choose your economy"))] + sorted(
-            vocab.ECONOMIES.items(), key=lambda kv: kv[1])
+        economies, zones = _static_choices()
+        self.economy.choices = [("", _l("Choose your economy")), *economies]
         self.sector.choices = list(vocab.SECTORS.items())
-        self.timezone.choices = [(z, z.replace("_", " ")) for z in timez.all_zones()]
+        self.timezone.choices = zones
         self.interests.choices = list(vocab.INTERESTS.items())
 
     def validate_economy(self, field) -> None:

@@ -1,12 +1,19 @@
 """Seat accounting. Every function that takes or frees a seat locks the event row first, so
 capacity holds under any number of concurrent requests (tests/symposium_portal/
-test_capacity_race.py runs 50 at once over HTTP on PostgreSQL)."""
+test_capacity_race.py runs 50 at once over HTTP on PostgreSQL).
+
+Status changes go through :func:`_set_status`, which keeps the event's ``seats_taken`` and
+``waitlisted_count`` counters in step while the lock is held: checking capacity is then one
+row read, however many people registered (a ``count(*)`` grows with the table).
+"""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from symposium_portal import audit, mails, settings
@@ -25,11 +32,10 @@ from symposium_portal.registration.models import (
     Registration,
 )
 
-
-class AlreadyRegistered(Exception):
-    def __init__(self, existing: Registration | None):
-        super().__init__("already registered")
-        self.existing = existing
+# Inline expiry sweeps (when the event looks full) run at most this often per process; the
+# worker (`digiready portal expire-holds`, or send-mail --loop) sweeps regularly anyway.
+_INLINE_SWEEP_SECONDS = 60.0
+_last_sweep: dict[int, float] = {}
 
 
 def current_event(session: Session) -> Event:
@@ -41,7 +47,26 @@ def current_event(session: Session) -> Event:
     return event
 
 
+_event_ids: dict[tuple[str, str], int] = {}
+
+
+def current_event_id(session: Session) -> int:
+    """The event's id, remembered per process and database (an event's id never changes),
+    so the registration hot path reads the event row once, under the lock."""
+    from digiready.storage.engine import database_url
+
+    key = (database_url(), settings.get("PORTAL_EVENT"))
+    if key not in _event_ids:
+        _event_ids[key] = current_event(session).id
+    return _event_ids[key]
+
+
+class RegistrationClosed(Exception):
+    """Registration was closed by the organisers."""
+
+
 def seats_taken(session: Session, event_id: int) -> int:
+    """Counted from the rows (for pages and checks); the lock path uses the counter."""
     return session.scalar(
         select(func.count()).select_from(Registration).where(
             Registration.event_id == event_id, Registration.status.in_(SEAT_STATUSES)
@@ -73,42 +98,69 @@ def waitlist_position(session: Session, reg: Registration) -> int | None:
     return ahead + 1
 
 
+def _set_status(event: Event, reg: Registration, new: str | None) -> None:
+    """The one place a registration's status changes (``None``: the row is deleted)."""
+    old = reg.status
+    if old in SEAT_STATUSES:
+        event.seats_taken -= 1
+    elif old == WAITLISTED:
+        event.waitlisted_count -= 1
+    if new in SEAT_STATUSES:
+        event.seats_taken += 1
+    elif new == WAITLISTED:
+        event.waitlisted_count += 1
+    if new is not None:
+        reg.status = new
+
+
 def _hold_until(now: datetime) -> datetime:
     return now + timedelta(hours=settings.get_float("PORTAL_HOLD_HOURS"))
 
 
-def register(session: Session, event: Event, data: dict) -> Registration:
+def _free(event: Event) -> int:
+    return event.capacity - event.seats_taken
+
+
+def register(session: Session, event_id: int, data: dict) -> Registration:
     """Create a registration holding a seat, or on the waiting list when the event is full.
 
-    Raises :class:`AlreadyRegistered` for an active registration with the same address (any
-    case); the unique index catches the same thing when two requests race past this check.
+    A second active registration with the same address (any case) is stopped by the unique
+    index: the caller catches the IntegrityError, which also covers two requests racing.
+    The waiting-list position of a new entry is left on ``reg.position``.
     """
-    lock_event(session, event.id)
-    existing = find_active(session, event.id, data["email"])
-    if existing is not None:
-        raise AlreadyRegistered(existing)
+    try:
+        event = lock_event(session, event_id)
+    except NoResultFound:  # the event was re-created (seed-demo --force): look it up again
+        _event_ids.clear()
+        event = lock_event(session, current_event_id(session))
+    if not event.registration_open:
+        raise RegistrationClosed()
     now = utcnow()
     reg = Registration(event_id=event.id, **data)
-    if seats_taken(session, event.id) < event.capacity:
-        reg.status, reg.hold_expires_at = HELD, _hold_until(now)
+    reg.status = None  # type: ignore[assignment]
+    if _free(event) <= 0 and time.monotonic() - _last_sweep.get(event.id, -1e9) > \
+            _INLINE_SWEEP_SECONDS:
+        _last_sweep[event.id] = time.monotonic()
+        _expire_holds_locked(session, event, now)
+    if _free(event) > 0:
+        _set_status(event, reg, HELD)
+        reg.hold_expires_at = _hold_until(now)
+        reg.position = None  # type: ignore[attr-defined]
     else:
-        if _expire_holds_locked(session, event, now) and \
-                seats_taken(session, event.id) < event.capacity:
-            reg.status, reg.hold_expires_at = HELD, _hold_until(now)
-        else:
-            reg.status, reg.waitlisted_at = WAITLISTED, now
+        _set_status(event, reg, WAITLISTED)
+        reg.waitlisted_at = now
+        reg.position = event.waitlisted_count  # type: ignore[attr-defined]
     session.add(reg)
     session.flush()
-    position = waitlist_position(session, reg) if reg.status == WAITLISTED else None
     mails.registration_mail(session, event, reg,
                             "received_held" if reg.status == HELD else "received_waitlisted",
-                            position=position)
+                            position=reg.position)  # type: ignore[attr-defined]
     return reg
 
 
 def confirm_email(session: Session, event: Event, reg: Registration) -> None:
     """The registrant proved they read the address. A held seat now counts."""
-    lock_event(session, event.id)
+    event = lock_event(session, event.id)
     session.refresh(reg)
     now = utcnow()
     if reg.email_confirmed_at is None:
@@ -117,10 +169,12 @@ def confirm_email(session: Session, event: Event, reg: Registration) -> None:
         _seat_confirmed(session, event, reg, "confirmed")
     elif reg.status == EXPIRED:
         # Came back after the hold lapsed: a free seat if there is one, else the queue.
-        if seats_taken(session, event.id) < event.capacity:
+        if _free(event) > 0:
             _seat_confirmed(session, event, reg, "confirmed")
         else:
-            reg.status, reg.waitlisted_at = WAITLISTED, now
+            _set_status(event, reg, WAITLISTED)
+            reg.waitlisted_at = now
+            session.flush()
             mails.registration_mail(session, event, reg, "waitlist_confirmed",
                                     position=waitlist_position(session, reg))
     elif reg.status == WAITLISTED:
@@ -133,16 +187,16 @@ def confirm_email(session: Session, event: Event, reg: Registration) -> None:
 def _seat_confirmed(session: Session, event: Event, reg: Registration, kind: str) -> None:
     reg.hold_expires_at = None
     if event.requires_approval:
-        reg.status = PENDING_APPROVAL
+        _set_status(event, reg, PENDING_APPROVAL)
         mails.registration_mail(session, event, reg, "pending_approval")
     else:
-        reg.status = CONFIRMED
+        _set_status(event, reg, CONFIRMED)
         mails.registration_mail(session, event, reg, kind)
 
 
 def promote(session: Session, event: Event) -> list[Registration]:
     """Fill free seats from the waiting list, oldest first. Caller holds the event lock."""
-    free = event.capacity - seats_taken(session, event.id)
+    free = _free(event)
     if free <= 0:
         return []
     waiting = session.scalars(
@@ -157,7 +211,8 @@ def promote(session: Session, event: Event) -> list[Registration]:
         if reg.email_confirmed_at is not None:
             _seat_confirmed(session, event, reg, "promoted_confirmed")
         else:
-            reg.status, reg.hold_expires_at = HELD, _hold_until(now)
+            _set_status(event, reg, HELD)
+            reg.hold_expires_at = _hold_until(now)
             mails.registration_mail(session, event, reg, "promoted_held")
         audit.record(session, "system", "registration.promoted", f"registration:{reg.id}",
                      status=reg.status)
@@ -172,7 +227,7 @@ def _expire_holds_locked(session: Session, event: Event, now: datetime) -> int:
         )
     ).all()
     for reg in expired:
-        reg.status = EXPIRED
+        _set_status(event, reg, EXPIRED)
         mails.registration_mail(session, event, reg, "expired")
         audit.record(session, "system", "registration.expired", f"registration:{reg.id}")
     return len(expired)
@@ -180,7 +235,7 @@ def _expire_holds_locked(session: Session, event: Event, now: datetime) -> int:
 
 def expire_holds(session: Session, event: Event) -> int:
     """Release seats held by people who never confirmed, then promote the waiting list."""
-    lock_event(session, event.id)
+    event = lock_event(session, event.id)
     count = _expire_holds_locked(session, event, utcnow())
     if count:
         promote(session, event)
@@ -188,11 +243,12 @@ def expire_holds(session: Session, event: Event) -> int:
 
 
 def withdraw(session: Session, event: Event, reg: Registration, actor: str) -> None:
-    lock_event(session, event.id)
+    event = lock_event(session, event.id)
     session.refresh(reg)
     if reg.status in INACTIVE_STATUSES:
         return
-    reg.status, reg.hold_expires_at, reg.waitlisted_at = WITHDRAWN, None, None
+    _set_status(event, reg, WITHDRAWN)
+    reg.hold_expires_at, reg.waitlisted_at = None, None
     mails.registration_mail(session, event, reg, "withdrawn")
     audit.record(session, actor, "registration.withdrawn", f"registration:{reg.id}")
     promote(session, event)
@@ -200,15 +256,15 @@ def withdraw(session: Session, event: Event, reg: Registration, actor: str) -> N
 
 def decide(session: Session, event: Event, reg: Registration, approve: bool,
            actor: str) -> None:
-    lock_event(session, event.id)
+    event = lock_event(session, event.id)
     session.refresh(reg)
     if reg.status != PENDING_APPROVAL:
         abort(409, description="not-pending")
     if approve:
-        reg.status = CONFIRMED
+        _set_status(event, reg, CONFIRMED)
         mails.registration_mail(session, event, reg, "approved")
     else:
-        reg.status = REJECTED
+        _set_status(event, reg, REJECTED)
         mails.registration_mail(session, event, reg, "rejected")
         promote(session, event)
     audit.record(session, actor, "registration.approved" if approve else "registration.rejected",
@@ -216,8 +272,7 @@ def decide(session: Session, event: Event, reg: Registration, approve: bool,
 
 
 def set_capacity(session: Session, event: Event, capacity: int, actor: str) -> None:
-    lock_event(session, event.id)
-    session.refresh(event)
+    event = lock_event(session, event.id)
     old, event.capacity = event.capacity, capacity
     audit.record(session, actor, "event.capacity", f"event:{event.id}", old=old, new=capacity)
     promote(session, event)
@@ -226,12 +281,23 @@ def set_capacity(session: Session, event: Event, capacity: int, actor: str) -> N
 def delete_registration(session: Session, event: Event, reg: Registration) -> None:
     """Erase a registrant and everything linked to them; the anonymous evaluation answer
     stays because nothing links it to them."""
-    lock_event(session, event.id)
+    event = lock_event(session, event.id)
     session.refresh(reg)
     reg_id, held = reg.id, reg.holds_seat
+    _set_status(event, reg, None)
     session.delete(reg)
     session.flush()
     audit.record(session, f"registrant:{reg_id}", "registration.deleted",
                  f"registration:{reg_id}")
     if held:
         promote(session, event)
+
+
+def recount(session: Session, event: Event) -> tuple[int, int]:
+    """Rebuild the counters from the rows (``digiready portal expire-holds --recount``)."""
+    event = lock_event(session, event.id)
+    event.seats_taken = seats_taken(session, event.id)
+    event.waitlisted_count = session.scalar(
+        select(func.count()).select_from(Registration).where(
+            Registration.event_id == event.id, Registration.status == WAITLISTED)) or 0
+    return event.seats_taken, event.waitlisted_count

@@ -54,44 +54,46 @@ PROFILE_FIELDS = ("full_name", "organisation", "role", "economy", "sector", "tim
 def home():
     dbs = db()
     event = service.current_event(dbs)
-    taken = service.seats_taken(dbs, event.id)
     return render_template("registration/home.html", event=event,
-                           seats_left=max(event.capacity - taken, 0))
+                           seats_left=max(event.capacity - event.seats_taken, 0))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"])
 def register():
     dbs = db()
-    event = service.current_event(dbs)
     form = RegistrationForm()
-    if request.method == "GET":
-        form.timezone.data = form.timezone.data or event.timezone
-        form.language.data = str(request.args.get("lang") or session.get("lang") or "en")
-    if not event.registration_open:
-        return render_template("registration/closed.html", event=event), 403
-    if form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit():
         if form.website.data:
             # A bot filled the honeypot: answer like a success, store nothing.
-            session["sent"] = {"status": "held", "ref": None}
-            return redirect(url_for("registration.sent"), 303)
+            return redirect(url_for("registration.sent", status="held"), 303)
         data = {name: getattr(form, name).data for name in PROFILE_FIELDS}
         data["email"] = form.email.data.strip()
         data["consent_privacy"] = True
         try:
-            reg = service.register(dbs, event, data)
+            reg = service.register(dbs, service.current_event_id(dbs), data)
             dbs.commit()
-        except service.AlreadyRegistered as exc:
+        except service.RegistrationClosed:
             dbs.rollback()
-            return _already_registered(event, exc.existing)
+            return render_template("registration/closed.html",
+                                   event=service.current_event(dbs)), 403
         except IntegrityError:
-            # Lost a race with an identical registration: the unique index kept one row.
+            # The address is already registered (in any case), perhaps by a request racing
+            # this one: the unique index kept one row.
             dbs.rollback()
+            event = service.current_event(dbs)
             return _already_registered(event, service.find_active(dbs, event.id,
                                                                   data["email"]))
-        position = service.waitlist_position(dbs, reg)
-        session["sent"] = {"status": reg.status, "ref": reg.reference, "position": position}
-        return redirect(url_for("registration.sent"), 303)
+        # In the address, not the session: saves re-signing the session cookie on the
+        # busiest request. The reference is not a credential.
+        return redirect(url_for("registration.sent", ref=reg.reference,
+                                status=reg.status, position=reg.position), 303)
+    event = service.current_event(dbs)
+    if not event.registration_open:
+        return render_template("registration/closed.html", event=event), 403
+    if request.method == "GET":
+        form.timezone.data = form.timezone.data or event.timezone
+        form.language.data = str(request.args.get("lang") or session.get("lang") or "en")
     status = 400 if request.method == "POST" else 200
     return render_template("registration/register.html", form=form, event=event), status
 
@@ -106,7 +108,8 @@ def _already_registered(event, existing: Registration | None):
 
 @bp.get("/register/sent")
 def sent():
-    info = session.get("sent") or {}
+    info = {"status": request.args.get("status"), "ref": request.args.get("ref", "")[:16],
+            "position": request.args.get("position", type=int)}
     return render_template("registration/sent.html", info=info)
 
 

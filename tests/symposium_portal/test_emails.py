@@ -36,7 +36,7 @@ def test_rollback_leaves_no_mail(portal_db, smtp_server, app):
         data = {k: v for k, v in REG.items() if k != "consent_privacy"}
         data.update(email="rolled@example.org", consent_privacy=True,
                     consent_directory=True, consent_contact=False)
-        service.register(dbs, event, data)
+        service.register(dbs, event.id, data)
         dbs.flush()
         assert dbs.scalars(select(OutboxMessage)).all()  # queued inside the transaction
         dbs.rollback()  # e.g. a later step failed

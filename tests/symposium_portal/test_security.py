@@ -76,7 +76,8 @@ def test_honeypot_stores_nothing_but_looks_normal(sqlite_portal, browser):
     r = register(browser, "bot@example.org", website="http://spam.example")
     assert r.status_code == 303
     assert _count() == 0 and outbox(sqlite_portal) == []
-    assert "Check your email" in browser.get("/register/sent").get_data(as_text=True)
+    page = browser.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Check your email" in page and "A seat is held for you" in page
 
 
 def test_signed_link_expiry_tamper_and_revocation(sqlite_portal, app, browser):

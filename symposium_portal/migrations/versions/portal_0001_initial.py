@@ -44,6 +44,8 @@ def upgrade() -> None:
     sa.Column('evaluation_open', sa.Boolean(), nullable=False),
     sa.Column('virtual_room_url', sa.String(length=500), nullable=True),
     sa.Column('lock_seq', sa.Integer(), nullable=False),
+    sa.Column('seats_taken', sa.Integer(), nullable=False, server_default='0'),
+    sa.Column('waitlisted_count', sa.Integer(), nullable=False, server_default='0'),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_portal_event')),
     sa.UniqueConstraint('slug', name=op.f('uq_portal_event_slug'))
