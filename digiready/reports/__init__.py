@@ -1,0 +1,60 @@
+"""Reports generated from DigiReady's own data: needs assessment, final and symposium.
+
+``build_report(kind, economies)`` loads the data once into one model
+(:class:`~digiready.reports.model.Report`); ``write_report`` renders it as HTML, tagged PDF,
+editable DOCX and an XLSX annex holding every table. Needs the ``reports`` extra.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from digiready.reports.model import Report
+
+FORMATS = ("pdf", "docx", "xlsx", "html")
+KINDS = ("needs-assessment", "final", "symposium")
+
+__all__ = ["FORMATS", "KINDS", "Report", "build_report", "write_report"]
+
+
+def build_report(kind: str, economies: list[str], *, url: str | None = None,
+                 pack_path: str | None = None,
+                 progress: Callable[[str, str, float], None] | None = None) -> Report:
+    from digiready.reports.builders import BUILDERS, load_inputs
+
+    if kind not in BUILDERS:
+        raise ValueError(f"unknown report {kind!r}; choose from {', '.join(KINDS)}")
+    inputs = load_inputs(url, economies, pack_path=pack_path, progress=progress)
+    return BUILDERS[kind](inputs)
+
+
+def write_report(report: Report, out_dir: Path, formats: Iterable[str] = FORMATS, *,
+                 progress: Callable[[str, str, float], None] | None = None) -> dict[str, Path]:
+    """Write the report in each format; returns {format: path}."""
+    from digiready.reports.html import render_html
+
+    progress = progress or (lambda *_: None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"digiready-{report.kind}-{'-'.join(report.economies)}"
+    written: dict[str, Path] = {}
+    formats = list(formats)
+    html = render_html(report) if {"html", "pdf"} & set(formats) else None
+    for i, fmt in enumerate(formats):
+        progress(f"write {fmt}", report.kind, 100 * i / len(formats))
+        path = out_dir / f"{stem}.{fmt}"
+        if fmt == "html":
+            path.write_text(html or "", encoding="utf-8")
+        elif fmt == "pdf":
+            from digiready.reports.pdf import write_pdf
+            write_pdf(report, path, html)
+        elif fmt == "docx":
+            from digiready.reports.docx import write_docx
+            write_docx(report, path)
+        elif fmt == "xlsx":
+            from digiready.reports.xlsx import write_xlsx
+            write_xlsx(report, path)
+        else:
+            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        written[fmt] = path
+    progress("written", report.kind, 100)
+    return written

@@ -1,0 +1,159 @@
+"""Symposium evaluation results for the symposium report.
+
+Read from the portal's anonymous ``portal_evaluation_response`` table by reflection, so the
+reports need nothing from the portal package. When there is no such table (the portal is not
+installed) and the report is built from synthetic data, the same synthetic answers that
+``digiready demo-data`` would store are generated into the report's data model only, and the
+report says so. With real data and no table, the report says "no data".
+"""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from digiready.reports import charts
+from digiready.reports.aggregate import min_cell
+from digiready.reports.model import BulletList, Figure, Paragraph, Report, Table
+
+MARKER = "[synthetic] "
+
+
+@dataclass
+class Evaluations:
+    rows: list[dict[str, Any]]
+    objectives: dict[str, str]
+    synthetic: bool
+    stored: bool
+    note: str
+    min_cell: int = field(default_factory=min_cell)
+
+
+def load(url: str | None, economies: list[str], *, synthetic: bool) -> Evaluations:
+    from sqlalchemy import MetaData, inspect, select
+    from sqlalchemy import Table as SaTable
+
+    from digiready.storage import get_engine
+
+    engine = get_engine(url) if url else get_engine()
+    names = set(inspect(engine).get_table_names())
+    if "portal_evaluation_response" in names:
+        meta = MetaData()
+        resp = SaTable("portal_evaluation_response", meta, autoload_with=engine)
+        objectives: dict[str, str] = {}
+        with engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(
+                select(resp).where(resp.c.economy.in_(economies)))]
+            if "portal_learning_objective" in names:
+                lo = SaTable("portal_learning_objective", meta, autoload_with=engine)
+                objectives = {str(r.id): r.text for r in conn.execute(
+                    select(lo.c.id, lo.c.text).order_by(lo.c.position, lo.c.id))}
+        if rows:
+            is_synth = any(str(r.get("recommendations") or "").startswith(MARKER) for r in rows)
+            return Evaluations(rows, objectives, is_synth, True,
+                               f"{len(rows)} anonymous evaluation responses from the symposium "
+                               "portal.")
+    if synthetic:
+        from digiready.demo.evaluations import (
+            DEFAULT_OBJECTIVES,
+            responses_per_economy,
+            synthetic_evaluations,
+        )
+        ids = list(range(1, len(DEFAULT_OBJECTIVES) + 1))
+        rows = synthetic_evaluations(economies, responses_per_economy(3000), 1, ids)
+        return Evaluations(rows, {str(i): t for i, t in zip(ids, DEFAULT_OBJECTIVES, strict=True)},
+                           True, False,
+                           "The symposium portal's evaluation tables are not in this database: "
+                           f"{len(rows)} synthetic evaluation responses were generated into "
+                           "this report's data model only (not stored).")
+    return Evaluations([], {}, False, False,
+                       "No symposium evaluation data (no data): the portal has recorded no "
+                       "evaluation responses for these economies.")
+
+
+def _mean(values: list[int]) -> float | None:
+    return round(statistics.fmean(values), 2) if values else None
+
+
+def nps(scores: list[int]) -> float | None:
+    """% promoters (9-10) minus % detractors (0-6), as the portal computes it."""
+    if not scores:
+        return None
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    return round(100 * (promoters - detractors) / len(scores), 1)
+
+
+def _fmt(v: Any) -> str:
+    return "no data" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+
+
+def add_sections(report: Report, ev: Evaluations, name: Callable[[str], str]) -> None:
+    sec = report.section("symposium-participation", "1. Participation and response")
+    sec.add(Paragraph(ev.note))
+    if not ev.rows:
+        return
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in ev.rows:
+        groups[r.get("economy") or ""].append(r)
+    sec.add(Table("sym-responses", "Evaluation responses by economy",
+                  ["Economy", "Responses"],
+                  [[name(e), len(v) if len(v) >= ev.min_cell else f"<{ev.min_cell}"]
+                   for e, v in sorted(groups.items())]))
+    sec = report.section("symposium-evaluation", "2. Evaluation results")
+    all_rows = ev.rows
+    overall = {
+        "satisfaction": _mean([r["satisfaction"] for r in all_rows]),
+        "relevance": _mean([r["relevance"] for r in all_rows]),
+        "speakers": _mean([r["speakers"] for r in all_rows]),
+        "nps": nps([r["nps"] for r in all_rows]),
+    }
+    report.facts.update({f"symposium.{k}": v for k, v in overall.items()})
+    report.facts["symposium.responses"] = len(all_rows)
+    rows = [["All", len(all_rows), *[_fmt(overall[k]) for k in ("satisfaction", "relevance",
+                                                               "speakers", "nps")]]]
+    points = []
+    for e, v in sorted(groups.items()):
+        if len(v) < ev.min_cell:
+            rows.append([name(e), f"<{ev.min_cell}", "suppressed", "suppressed", "suppressed",
+                         "suppressed"])
+            continue
+        sat = _mean([r["satisfaction"] for r in v])
+        rows.append([name(e), len(v), _fmt(sat), _fmt(_mean([r["relevance"] for r in v])),
+                     _fmt(_mean([r["speakers"] for r in v])), _fmt(nps([r["nps"] for r in v]))])
+        points.append((name(e), sat or 0.0))
+    title = "Mean satisfaction by economy (1-5)"
+    sec.add(Figure("fig-sym-satisfaction", title,
+                   charts.bar_chart_svg(points, title=title, max_value=5, chart_id="sym-sat",
+                                        width=520),
+                   f"Bar chart. {title}: " + "; ".join(f"{t} {v:.2f}" for t, v in points) + ".",
+                   Table("sym-results", "Evaluation results (means 1-5; NPS -100 to 100)",
+                         ["Group", "Responses", "Satisfaction", "Relevance", "Speakers", "NPS"],
+                         rows)))
+    sub = sec.sub("symposium-objectives", "Learning objectives (before and after)")
+    orow, opoints = [], []
+    for oid, text in ev.objectives.items():
+        pairs = [r["ratings"].get(oid) for r in all_rows if isinstance(r.get("ratings"), dict)]
+        pairs = [p for p in pairs if p and len(p) == 2]
+        if not pairs:
+            orow.append([text, 0, "no data", "no data", "no data"])
+            continue
+        before = _mean([p[0] for p in pairs])
+        after = _mean([p[1] for p in pairs])
+        up = round(100 * sum(1 for b, a in pairs if a > b) / len(pairs), 1)
+        orow.append([text, len(pairs), _fmt(before), _fmt(after), f"{up:.1f}"])
+        opoints.append((text[:44], up))
+    title = "Share of participants whose knowledge increased, by objective (%)"
+    sub.add(Figure("fig-sym-objectives", title,
+                   charts.bar_chart_svg(opoints, title=title, chart_id="sym-obj", width=520,
+                                        unit="%"),
+                   f"Bar chart. {title}: " + "; ".join(f"{t} {v:.1f}%" for t, v in opoints) + ".",
+                   Table("sym-objectives", "Self-rated knowledge before and after (1-5)",
+                         ["Objective", "Responses", "Before", "After", "Increased %"], orow)))
+    comments = sorted({str(r.get("recommendations") or "").removeprefix(MARKER).strip()
+                       for r in all_rows} - {""})
+    if comments:
+        sub = sec.sub("symposium-comments", "Participants' recommendations")
+        sub.add(BulletList(comments[:15]))

@@ -1,0 +1,111 @@
+"""One data model for every report, rendered by each format without re-computing anything.
+
+A report is a tree of sections holding paragraphs, bullet lists, tables and figures. The
+HTML (and from it the PDF), the DOCX and the XLSX annex all walk the same tree, so a figure
+printed in the PDF is the figure in the DOCX and the cell in the annex. Every figure carries
+its text alternative and its data table.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+SYNTHETIC_NOTICE = "Synthetic data — for demonstration"
+
+
+@dataclass
+class Paragraph:
+    text: str
+    emphasis: bool = False
+
+
+@dataclass
+class BulletList:
+    items: list[str]
+
+
+@dataclass
+class Table:
+    id: str
+    caption: str
+    columns: list[str]
+    rows: list[list[Any]]
+    notes: str | None = None
+
+
+@dataclass
+class Figure:
+    id: str
+    title: str
+    svg: str
+    alt: str  # the text alternative: what a reader who cannot see the chart needs
+    table: Table  # the data behind the chart, printed next to it and in the annex
+
+
+Block = Paragraph | BulletList | Table | Figure
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+
+    def add(self, block: Block) -> Block:
+        self.blocks.append(block)
+        return block
+
+    def sub(self, id: str, title: str) -> Section:
+        child = Section(id, title)
+        self.subsections.append(child)
+        return child
+
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, Section]]:
+        yield depth, self
+        for child in self.subsections:
+            yield from child.walk(depth + 1)
+
+
+@dataclass
+class Report:
+    kind: str  # needs-assessment | final | symposium
+    title: str
+    subtitle: str
+    economies: list[str]
+    synthetic: bool
+    generated_at: datetime
+    sections: list[Section] = field(default_factory=list)
+    language: str = "en"
+    author: str = "DigiReady"
+    # Figures the tests (and readers) can check against the data: name -> value.
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, id: str, title: str) -> Section:
+        sec = Section(id, title)
+        self.sections.append(sec)
+        return sec
+
+    def walk(self) -> Iterator[tuple[int, Section]]:
+        for sec in self.sections:
+            yield from sec.walk()
+
+    def tables(self) -> list[Table]:
+        """Every table in reading order, figure data included: the XLSX annex."""
+        found: list[Table] = []
+        for _depth, sec in self.walk():
+            for block in sec.blocks:
+                if isinstance(block, Table):
+                    found.append(block)
+                elif isinstance(block, Figure):
+                    found.append(block.table)
+        return found
+
+    def figures(self) -> list[Figure]:
+        return [b for _d, sec in self.walk() for b in sec.blocks if isinstance(b, Figure)]
+
+    @property
+    def notice(self) -> str | None:
+        return SYNTHETIC_NOTICE if self.synthetic else None

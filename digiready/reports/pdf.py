@@ -1,0 +1,46 @@
+"""HTML → tagged PDF (PDF/UA-1) with WeasyPrint.
+
+WeasyPrint needs Pango, HarfBuzz and fontconfig from the system. They are checked when a PDF
+is asked for, with a message naming the Debian packages, instead of a traceback from deep
+inside a C library loader.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from digiready.reports.html import render_html
+from digiready.reports.model import Report
+
+DEBIAN_PACKAGES = ("libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 "
+                   "libfontconfig1 fonts-dejavu-core")
+
+
+class MissingSystemLibraries(RuntimeError):
+    """WeasyPrint's system libraries are missing: the message says what to install."""
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except ImportError as exc:
+        raise MissingSystemLibraries(
+            "PDF output needs WeasyPrint: pip install 'digiready[reports]'") from exc
+    except OSError as exc:  # a shared library failed to load
+        raise MissingSystemLibraries(
+            f"PDF output needs system libraries that are missing ({exc}). On Debian/Ubuntu: "
+            f"apt-get install {DEBIAN_PACKAGES} (or run scripts/install_system_deps.sh)") from exc
+    return weasyprint
+
+
+def check_system_libraries() -> None:
+    _weasyprint()
+
+
+def write_pdf(report: Report, path: Path, html: str | None = None) -> Path:
+    weasyprint = _weasyprint()
+    html = html or render_html(report)
+    document = weasyprint.HTML(string=html, base_url=str(path.parent))
+    # PDF/UA-1: tagged structure, document title shown, language set from <html lang>.
+    document.write_pdf(str(path), pdf_variant="pdf/ua-1", uncompressed_pdf=False,
+                       custom_metadata=True)
+    return path
