@@ -224,10 +224,13 @@ def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]]) -> s
     ]
     if scores:
         db.execute(DimensionScore.__table__.insert(), scores)
-    if config.get("LRS_URL") and inserted:
+    # Synthetic (demo) events never go to a real LRS.
+    forward = [inserted[e.statement_id] for e in events
+               if e.statement_id in inserted and not e.synthetic]
+    if config.get("LRS_URL") and forward:
         now = datetime.now(timezone.utc)
         outbox = [{"event_id": eid, "attempts": 0, "next_attempt_at": now, "last_error": None}
-                  for eid in inserted.values()]
+                  for eid in forward]
         db.execute(_insert(db, Outbox.__table__).on_conflict_do_nothing(), outbox)
     if profiles:
         _upsert_profiles(db, profiles)

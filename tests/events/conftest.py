@@ -33,3 +33,23 @@ def sqlite_db(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGIREADY_DATABASE_URL", url)
     migrate.upgrade(url)
     return url
+
+
+@pytest.fixture
+def ralph(tmp_path):
+    """A real Ralph LRS on loopback (file-system backend, basic auth)."""
+    from tests.events.lrs import Ralph
+
+    server = Ralph(tmp_path / "ralph")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fault_proxy(ralph):
+    from tests.events.lrs import FaultProxy
+
+    proxy = FaultProxy(ralph.port)
+    yield proxy
+    proxy.close()

@@ -1,0 +1,39 @@
+"""``export-xapi``: every stored event as one xAPI statement per line, streamed in id order
+so that a million events need no more memory than one page of them."""
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from digiready.events.xapi import build_statement
+
+PAGE = 5000
+
+
+def iter_statements(database_url: str | None = None, *, include_synthetic: bool = True):
+    from sqlalchemy import select
+
+    from digiready.events.models import Event
+    from digiready.storage import session_scope
+
+    last = 0
+    while True:
+        with session_scope(database_url) as db:
+            query = select(Event).where(Event.id > last).order_by(Event.id).limit(PAGE)
+            if not include_synthetic:
+                query = query.where(Event.synthetic.is_(False))
+            page = list(db.scalars(query))
+        if not page:
+            return
+        for event in page:
+            yield build_statement(event)
+        last = page[-1].id
+
+
+def export_jsonl(out: TextIO, database_url: str | None = None, *,
+                 include_synthetic: bool = True) -> int:
+    count = 0
+    for statement in iter_statements(database_url, include_synthetic=include_synthetic):
+        out.write(json.dumps(statement, ensure_ascii=False, separators=(",", ":")) + "\n")
+        count += 1
+    return count
