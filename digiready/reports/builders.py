@@ -32,6 +32,21 @@ STATUS_INDICATORS = [
     "FX.OWN.TOTL.FE.ZS", "FX.OWN.TOTL.MA.ZS", "FX.OWN.TOTL.40.ZS", "FX.OWN.TOTL.60.ZS",
     "IC.FRM.FEMO.ZS", "IC.FRM.FEMM.ZS", "IC.FRM.TRNG.ZS", "IC.ELC.OUTG.ZS",
 ]
+INDICATOR_NAMES = {
+    "IT.NET.USER.ZS": "Individuals using the Internet (% of population)",
+    "IT.CEL.SETS.P2": "Mobile cellular subscriptions (per 100 people)",
+    "IT.NET.BBND.P2": "Fixed broadband subscriptions (per 100 people)",
+    "IT.NET.SECR.P6": "Secure Internet servers (per 1 million people)",
+    "FX.OWN.TOTL.ZS": "Account ownership (% age 15+)",
+    "FX.OWN.TOTL.FE.ZS": "Account ownership, female (% age 15+)",
+    "FX.OWN.TOTL.MA.ZS": "Account ownership, male (% age 15+)",
+    "FX.OWN.TOTL.40.ZS": "Account ownership, poorest 40% (% age 15+)",
+    "FX.OWN.TOTL.60.ZS": "Account ownership, richest 60% (% age 15+)",
+    "IC.FRM.FEMO.ZS": "Firms with female participation in ownership (%)",
+    "IC.FRM.FEMM.ZS": "Firms with a female top manager (%)",
+    "IC.FRM.TRNG.ZS": "Firms offering formal training (%)",
+    "IC.ELC.OUTG.ZS": "Firms experiencing electrical outages (%)",
+}
 KINDS = {
     "needs-assessment": "Needs assessment report",
     "final": "Final report",
@@ -140,7 +155,7 @@ def status_section(report: Report, inputs: Inputs, number: str) -> Section:
         "Enterprise Surveys), ITU and national sources, shipped with DigiReady in "
         "content/indicators with the source, year and licence of every value. Where no "
         f"published figure was found the table says \"{NO_DATA}\"; nothing is estimated."))
-    names = {r.code: r.name for r in inputs.indicators}
+    names = {**INDICATOR_NAMES, **{r.code: r.name for r in inputs.indicators}}
     for e in inputs.economies:
         sub = sec.sub(f"status-{e}", f"{economy_name(e)}")
         rows = []
@@ -180,6 +195,7 @@ def status_section(report: Report, inputs: Inputs, number: str) -> Section:
     comparators = sorted({r.economy for r in inputs.indicators} - set(inputs.economies))
     if comparators:
         sub = sec.sub("status-comparators", "APEC comparators")
+        names = {**INDICATOR_NAMES, **{r.code: r.name for r in inputs.indicators}}
         rows = []
         for code in ("IT.NET.USER.ZS", "FX.OWN.TOTL.ZS", "IT.NET.BBND.P2"):
             for e in [*inputs.economies, *comparators]:

@@ -94,6 +94,8 @@ def add_sections(report: Report, ev: Evaluations, name: Callable[[str], str]) ->
     sec = report.section("symposium-participation", "1. Participation and response")
     sec.add(Paragraph(ev.note))
     if not ev.rows:
+        report.section("symposium-evaluation", "2. Evaluation results").add(
+            Paragraph("No evaluation results to report (no data)."))
         return
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in ev.rows:
