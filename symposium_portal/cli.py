@@ -26,6 +26,15 @@ def register(subparsers) -> None:
     seed.add_argument("--capacity", type=int, default=300)
     seed.set_defaults(func=_seed)
 
+    load = sub.add_parser("load-programme", help="create the event from a YAML programme file")
+    load.add_argument("file")
+    load.add_argument("--replace", action="store_true",
+                      help="delete the existing event (and its registrations) first")
+    load.set_defaults(func=_load)
+
+    tmpl = sub.add_parser("programme-template", help="print the demo programme as YAML")
+    tmpl.set_defaults(func=_template)
+
     staff = sub.add_parser("create-staff", help="add or update a staff account")
     staff.add_argument("email")
     staff.add_argument("--role", choices=["organiser", "moderator", "viewer"], required=True)
@@ -80,6 +89,42 @@ def _seed(args) -> int:
         finally:
             dbs.close()
     print(f"event {event.slug!r}: {event.title} ({event.timezone}), capacity {event.capacity}")
+    return 0
+
+
+def _load(args) -> int:
+    import yaml
+
+    from digiready.cli.main import CommandError
+    from symposium_portal.db import new_session
+    from symposium_portal.seed import ProgrammeError, load_programme
+
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except OSError as exc:
+        raise CommandError(f"{args.file}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise CommandError(f"{args.file}: not valid YAML: {exc}") from exc
+    with _app().app_context():
+        dbs = new_session()
+        try:
+            event = load_programme(dbs, data, replace=args.replace)
+            dbs.commit()
+        except ProgrammeError as exc:
+            raise CommandError(f"{args.file}: {exc}") from exc
+        finally:
+            dbs.close()
+    print(f"event {event.slug!r}: {event.title} ({event.timezone}), capacity {event.capacity}")
+    return 0
+
+
+def _template(args) -> int:
+    import yaml
+
+    from symposium_portal.seed import demo_programme
+
+    print(yaml.safe_dump(demo_programme(), allow_unicode=True, sort_keys=False), end="")
     return 0
 
 

@@ -24,7 +24,7 @@ QUEUED, SENT, FAILED = "queued", "sent", "failed"
 MAX_ATTEMPTS = 5
 
 
-class OutboxMessage(Base):
+class PortalOutboxMessage(Base):
     __tablename__ = "portal_outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -116,3 +116,8 @@ def send_pending(session_factory, limit: int = 100) -> tuple[int, int]:
             except (smtplib.SMTPException, OSError):
                 pass
     return sent, failed
+
+
+# Mapped classes carry a Portal prefix because every area shares one declarative
+# registry (another area has its own Registration); the short names are for this package.
+OutboxMessage = PortalOutboxMessage

@@ -12,7 +12,7 @@ from symposium_portal.db import UTCDateTime, utcnow
 ROLES = ("organiser", "moderator", "viewer")
 
 
-class Staff(Base):
+class PortalStaff(Base):
     __tablename__ = "portal_staff"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -24,7 +24,7 @@ class Staff(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AuditEntry(Base):
+class PortalAuditEntry(Base):
     __tablename__ = "portal_audit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -33,3 +33,9 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+# Mapped classes carry a Portal prefix because every area shares one declarative
+# registry (another area has its own Registration); the short names are for this package.
+Staff = PortalStaff
+AuditEntry = PortalAuditEntry

@@ -17,7 +17,7 @@ from digiready.storage.base import Base
 from symposium_portal.db import UTCDateTime, utcnow
 
 
-class LearningObjective(Base):
+class PortalLearningObjective(Base):
     __tablename__ = "portal_learning_objective"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -26,7 +26,7 @@ class LearningObjective(Base):
     text: Mapped[str] = mapped_column(String(300))
 
 
-class EvaluationSubmission(Base):
+class PortalEvaluationSubmission(Base):
     __tablename__ = "portal_evaluation_submission"
     __table_args__ = (UniqueConstraint("event_id", "registration_id"),)
 
@@ -38,7 +38,7 @@ class EvaluationSubmission(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class EvaluationResponse(Base):
+class PortalEvaluationResponse(Base):
     __tablename__ = "portal_evaluation_response"
     __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it)
 
@@ -56,3 +56,10 @@ class EvaluationResponse(Base):
     # {"<objective id>": [before, now]}
     ratings: Mapped[dict] = mapped_column(JSON, default=dict)
     recommendations: Mapped[str] = mapped_column(Text, default="")
+
+
+# Mapped classes carry a Portal prefix because every area shares one declarative
+# registry (another area has its own Registration); the short names are for this package.
+LearningObjective = PortalLearningObjective
+EvaluationSubmission = PortalEvaluationSubmission
+EvaluationResponse = PortalEvaluationResponse

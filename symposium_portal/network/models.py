@@ -13,7 +13,7 @@ from symposium_portal.registration.models import Registration
 PENDING, ACCEPTED, DECLINED, CANCELLED = "pending", "accepted", "declined", "cancelled"
 
 
-class MeetingRequest(Base):
+class PortalMeetingRequest(Base):
     __tablename__ = "portal_meeting_request"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -29,10 +29,10 @@ class MeetingRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    requester: Mapped[Registration] = relationship(foreign_keys=[requester_id])
-    recipient: Mapped[Registration] = relationship(foreign_keys=[recipient_id])
+    requester: Mapped[Registration] = relationship(Registration, foreign_keys=[requester_id])
+    recipient: Mapped[Registration] = relationship(Registration, foreign_keys=[recipient_id])
     slots: Mapped[list[MeetingSlot]] = relationship(
-        order_by="MeetingSlot.starts_at", cascade="all, delete-orphan"
+        lambda: PortalMeetingSlot, order_by=lambda: PortalMeetingSlot.starts_at, cascade="all, delete-orphan"
     )
 
     @property
@@ -40,7 +40,7 @@ class MeetingRequest(Base):
         return next((s for s in self.slots if s.id == self.accepted_slot_id), None)
 
 
-class MeetingSlot(Base):
+class PortalMeetingSlot(Base):
     __tablename__ = "portal_meeting_slot"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -51,7 +51,7 @@ class MeetingSlot(Base):
     minutes: Mapped[int] = mapped_column(Integer, default=30)
 
 
-class Block(Base):
+class PortalBlock(Base):
     __tablename__ = "portal_block"
     __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"),)
 
@@ -65,7 +65,7 @@ class Block(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Report(Base):
+class PortalReport(Base):
     __tablename__ = "portal_report"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -79,4 +79,12 @@ class Report(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open|dismissed|hidden
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    reported: Mapped[Registration] = relationship(foreign_keys=[reported_id])
+    reported: Mapped[Registration] = relationship(Registration, foreign_keys=[reported_id])
+
+
+# Mapped classes carry a Portal prefix because every area shares one declarative
+# registry (another area has its own Registration); the short names are for this package.
+MeetingRequest = PortalMeetingRequest
+MeetingSlot = PortalMeetingSlot
+Block = PortalBlock
+Report = PortalReport

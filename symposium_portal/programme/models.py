@@ -18,7 +18,7 @@ session_speaker = Table(
 )
 
 
-class Event(Base):
+class PortalEvent(Base):
     __tablename__ = "portal_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -39,13 +39,16 @@ class Event(Base):
     waitlisted_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    days: Mapped[list[Day]] = relationship(order_by="Day.number", cascade="all, delete-orphan")
+    # Targets are given as callables, not names: other areas share the declarative base
+    # and may have their own "Session" or "Registration" class.
+    days: Mapped[list[Day]] = relationship(lambda: PortalDay, order_by=lambda: PortalDay.number,
+                                           cascade="all, delete-orphan")
     sessions: Mapped[list[Session]] = relationship(
-        order_by="Session.starts_at", cascade="all, delete-orphan", viewonly=False
+        lambda: PortalSession, order_by=lambda: PortalSession.starts_at, cascade="all, delete-orphan", viewonly=False
     )
 
 
-class Day(Base):
+class PortalDay(Base):
     __tablename__ = "portal_day"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -55,11 +58,12 @@ class Day(Base):
     date: Mapped[date] = mapped_column(Date)  # in the event's time zone
 
     sessions: Mapped[list[Session]] = relationship(
-        order_by="Session.starts_at", back_populates="day", overlaps="sessions"
+        lambda: PortalSession, order_by=lambda: PortalSession.starts_at, back_populates="day",
+        overlaps="sessions"
     )
 
 
-class Speaker(Base):
+class PortalSpeaker(Base):
     __tablename__ = "portal_speaker"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -72,11 +76,12 @@ class Speaker(Base):
     photo_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
     sessions: Mapped[list[Session]] = relationship(
-        secondary=session_speaker, back_populates="speakers", order_by="Session.starts_at"
+        lambda: PortalSession, secondary=session_speaker, back_populates="speakers",
+        order_by=lambda: PortalSession.starts_at,
     )
 
 
-class Session(Base):
+class PortalSession(Base):
     __tablename__ = "portal_session"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -93,7 +98,17 @@ class Session(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
-    day: Mapped[Day | None] = relationship(back_populates="sessions", overlaps="sessions")
+    day: Mapped[Day | None] = relationship(lambda: PortalDay, back_populates="sessions",
+                                           overlaps="sessions")
     speakers: Mapped[list[Speaker]] = relationship(
-        secondary=session_speaker, back_populates="sessions", order_by="Speaker.name"
+        lambda: PortalSpeaker, secondary=session_speaker, back_populates="sessions",
+        order_by=lambda: PortalSpeaker.name,
     )
+
+
+# Mapped classes carry a Portal prefix because every area shares one declarative
+# registry (another area has its own Registration); the short names are for this package.
+Event = PortalEvent
+Day = PortalDay
+Speaker = PortalSpeaker
+Session = PortalSession

@@ -45,7 +45,7 @@ def new_reference() -> str:
     return "SYM-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
-class Registration(Base):
+class PortalRegistration(Base):
     __tablename__ = "portal_registration"
     __table_args__ = (
         # One active registration per address and event, whatever the case; withdrawn,
@@ -95,3 +95,8 @@ class Registration(Base):
     @property
     def is_confirmed(self) -> bool:
         return self.status == CONFIRMED
+
+
+# Mapped classes carry a Portal prefix because every area shares one declarative
+# registry (another area has its own Registration); the short names are for this package.
+Registration = PortalRegistration

@@ -55,11 +55,28 @@ def portal_env(monkeypatch):
     monkeypatch.setenv("DIGIREADY_SECRET_KEY", "test-secret-key-for-portal")
 
 
+def check_counters(url: str) -> None:
+    """The event's seat counters must equal what the rows say, whatever a test did."""
+    from sqlalchemy import text
+
+    from digiready.storage.engine import get_engine
+
+    with get_engine(url).connect() as conn:
+        for event_id, taken, waiting in conn.execute(text(
+                "SELECT id, seats_taken, waitlisted_count FROM portal_event")):
+            rows = dict(conn.execute(text(
+                "SELECT status, count(*) FROM portal_registration WHERE event_id = :e "
+                "GROUP BY status"), {"e": event_id}).all())
+            seats = sum(rows.get(s, 0) for s in ("held", "pending_approval", "confirmed"))
+            assert (taken, waiting) == (seats, rows.get("waitlisted", 0)), rows
+
+
 @pytest.fixture
 def portal_db(database_url, portal_env):
     """SQLite and PostgreSQL, migrated, with the demo event (capacity 300)."""
     seed(database_url)
-    return database_url
+    yield database_url
+    check_counters(database_url)
 
 
 @pytest.fixture
@@ -70,7 +87,8 @@ def sqlite_portal(tmp_path, monkeypatch, portal_env):
     monkeypatch.setenv("DIGIREADY_DATABASE_URL", url)
     migrate.upgrade(url)
     seed(url)
-    return url
+    yield url
+    check_counters(url)
 
 
 @pytest.fixture

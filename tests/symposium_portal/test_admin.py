@@ -159,3 +159,33 @@ def test_registrant_downloads_and_deletes_data(portal_db, app, browser):
 def test_cli_commands(portal_db, cmd, capsys):
     assert cli(cmd) == 0
     assert capsys.readouterr().out.strip()
+
+
+def test_load_programme_file_and_errors(portal_db, tmp_path, capsys):
+    import yaml
+
+    assert cli(["portal", "programme-template"]) == 0
+    data = yaml.safe_load(capsys.readouterr().out)
+    data["event"]["title"] = "Lima Symposium"
+    data["event"]["timezone"] = "America/Lima"
+    path = tmp_path / "programme.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert cli(["portal", "load-programme", str(path), "--replace"]) == 0
+    dbs = new_session()
+    event = dbs.scalars(select(Event)).one()
+    from symposium_portal.programme.models import Session
+
+    first = dbs.scalars(select(Session).order_by(Session.starts_at)).first()
+    assert (event.title, event.timezone) == ("Lima Symposium", "America/Lima")
+    # 13:00 in Lima (UTC-5) is 18:00 UTC.
+    assert first.starts_at.isoformat() == "2027-03-09T18:00:00+00:00"
+    dbs.close()
+    data["sessions"][2]["speakers"] = ["nobody"]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert cli(["portal", "load-programme", str(path), "--replace"]) == 1
+    err = capsys.readouterr().err
+    assert "sessions[2].speakers: unknown speaker key 'nobody'" in err
+    assert "Traceback" not in err
+    dbs = new_session()
+    assert dbs.scalars(select(Event)).one().title == "Lima Symposium"  # nothing half-done
+    dbs.close()

@@ -42,9 +42,15 @@ def pg_server(postgres_url, tmp_path, portal_env):
 
 
 def _statuses(engine) -> dict[str, int]:
+    """Statuses counted from the rows, after checking the event's counters agree."""
     with engine.connect() as conn:
-        return dict(conn.execute(text(
+        counts = dict(conn.execute(text(
             "SELECT status, count(*) FROM portal_registration GROUP BY status")).all())
+        taken, waiting = conn.execute(text(
+            "SELECT seats_taken, waitlisted_count FROM portal_event")).one()
+    seat_rows = sum(counts.get(s, 0) for s in ("held", "pending_approval", "confirmed"))
+    assert (taken, waiting) == (seat_rows, counts.get("waitlisted", 0))
+    return counts
 
 
 def _run_concurrently(fn, n: int) -> list:
@@ -91,6 +97,7 @@ def test_fifty_concurrent_registrations_for_ten_seats(pg_server):
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM portal_outbox"))
             conn.execute(text("DELETE FROM portal_registration"))
+            conn.execute(text("UPDATE portal_event SET seats_taken = 0, waitlisted_count = 0"))
         emails = [f"r{run}-p{i}@example.org" for i in range(N_CLIENTS)]
         results = _run_concurrently(lambda i, b: _register(base, emails[i], b), N_CLIENTS)
         assert [code for _s, code in results] == [303] * N_CLIENTS, f"run {run}"
