@@ -31,7 +31,8 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 class Event(Base):
     __tablename__ = "events_event"
     __table_args__ = (
-        Index("ix_events_event_kind_day", "kind", "day"),
+        # Covering index: per-day counts and distinct learners read the index only.
+        Index("ix_events_event_kind_day", "kind", "day", "actor"),
         Index("ix_events_event_actor", "actor"),
     )
 

@@ -72,7 +72,7 @@ class Ralph:
                 return
             except requests.ConnectionError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()[-2000:])
+                    raise RuntimeError(self.process.stderr.read().decode()[-2000:]) from None
                 time.sleep(0.1)
         raise RuntimeError("Ralph did not start")
 
@@ -133,7 +133,11 @@ class FaultProxy:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):  # the client gave up: expected
+                pass
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

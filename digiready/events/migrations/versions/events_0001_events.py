@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_events_event"),
         sa.UniqueConstraint("statement_id", name="uq_events_event_statement_id"),
     )
-    op.create_index("ix_events_event_kind_day", "events_event", ["kind", "day"])
+    op.create_index("ix_events_event_kind_day", "events_event", ["kind", "day", "actor"])
     op.create_index("ix_events_event_actor", "events_event", ["actor"])
     op.create_table(
         "events_actor",

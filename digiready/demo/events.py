@@ -1,0 +1,174 @@
+"""Synthetic learning events for the synthetic learners of :mod:`digiready.demo.attempts`.
+
+Each learner registers, launches the tool, views pages on a few days, starts and completes
+the diagnostic(s) already stored for them, then follows some of their recommended modules:
+module progress, a video session (initialized, played, paused, maybe seeked, then completed or
+left) with its played segments, and sometimes a module completion. Rates differ a little by
+economy so that the indicators differ too. Every event is flagged synthetic (the xAPI
+statements carry the synthetic extension) and is never queued for an LRS.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from digiready.demo import DemoContext, register
+
+PLATFORM = "demo"  # the learners' platform in core_learner (see demo.attempts)
+PROFILE_KEYS = ("economy", "gender", "age_band", "sector", "size")
+# Share of learners who open at least one recommended module, by economy.
+ENGAGEMENT = {"pe": 0.62, "ph": 0.7, "vn": 0.66, "id": 0.6, "pg": 0.48}
+PAGES = ["/", "/diagnostic", "/results", "/modules", "/help"]
+
+
+def clear_events(ctx: DemoContext) -> None:
+    from sqlalchemy import delete
+
+    from digiready.events.models import ActorProfile, Event
+    from digiready.storage import session_scope
+
+    with session_scope(ctx.url) as db:
+        db.execute(delete(Event).where(Event.synthetic.is_(True), Event.economy.in_(ctx.economies)))
+        db.execute(delete(ActorProfile).where(ActorProfile.synthetic.is_(True),
+                                              ActorProfile.economy.in_(ctx.economies)))
+
+
+def _aware(ts: datetime) -> datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+
+
+def _video_session(rng: random.Random, base: dict[str, Any], when: datetime,
+                   length: float) -> tuple[list[dict[str, Any]], bool]:
+    """One player session; returns its events and whether it was a full view."""
+    session = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    video = {**base, "object_id": base["object_id"] + "/video", "session_id": session}
+    out = [{**video, "kind": "video.initialized", "timestamp": when, "data": {"length": length}}]
+    t = when + timedelta(seconds=2)
+    out.append({**video, "kind": "video.played", "timestamp": t, "data": {"time": 0}})
+    watch_share = 1.0 if rng.random() < 0.3 else min(1.0, max(0.05, rng.betavariate(2.2, 1.1)))
+    segments: list[list[float]] = []
+    position = 0.0
+    if rng.random() < 0.3:  # skims ahead once
+        jump = round(min(length * 0.9, position + length * rng.uniform(0.1, 0.3)), 1)
+        first = round(length * rng.uniform(0.05, 0.2), 1)
+        segments.append([0.0, first])
+        t += timedelta(seconds=first)
+        out.append({**video, "kind": "video.seeked", "timestamp": t,
+                    "data": {"time_from": first, "time_to": jump}})
+        position = jump
+    end = round(min(length, position + length * watch_share), 1)
+    if end > position:
+        segments.append([position, end])
+    t += timedelta(seconds=max(1.0, end - position))
+    if end >= length - 0.5:
+        out.append({**video, "kind": "video.completed", "timestamp": t,
+                    "data": {"length": length, "time": end, "played_segments": segments}})
+    else:
+        out.append({**video, "kind": "video.paused", "timestamp": t,
+                    "data": {"length": length, "time": end, "played_segments": segments}})
+        t += timedelta(seconds=rng.randint(5, 600))
+        out.append({**video, "kind": "video.terminated", "timestamp": t,
+                    "data": {"length": length, "time": end, "played_segments": segments}})
+    watched = sum(b - a for a, b in segments)
+    return out, watched >= 0.95 * length
+
+
+def _learner_events(rng: random.Random, learner: Any, attempts: list[Any], modules: dict[str, float],
+                    economy: str) -> list[dict[str, Any]]:
+    first = attempts[0]
+    profile = {k: (first.profile or {}).get(k) for k in PROFILE_KEYS}
+    profile["economy"] = economy
+    base = {"actor": learner.opaque_id, "economy": economy, "source": "demo", "synthetic": True}
+    created = _aware(learner.created_at)
+    events: list[dict[str, Any]] = [
+        {**base, "kind": "registered", "object_id": "course/digiready", "timestamp": created,
+         "data": {"role": "learner"}, "profile": profile},
+    ]
+    for attempt in attempts:
+        started = _aware(attempt.started_at)
+        session = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        visit = {**base, "session_id": session}
+        events.append({**visit, "kind": "launched", "object_id": "lti/diagnostic",
+                       "timestamp": started, "data": {"title": "DigiReady diagnostic"}})
+        events.append({**visit, "kind": "viewed", "object_id": "/diagnostic",
+                       "timestamp": started + timedelta(seconds=3)})
+        events.append({**visit, "kind": "diagnostic.attempted", "object_id": f"diagnostic/{attempt.pack_id}",
+                       "timestamp": started + timedelta(seconds=5), "data": {"attempt": attempt.number}})
+        if attempt.status == "completed" and attempt.result:
+            done = _aware(attempt.completed_at or attempt.updated_at)
+            events.append({**visit, "kind": "diagnostic.completed", "object_id": f"diagnostic/{attempt.pack_id}",
+                           "timestamp": done, "data": {"result": attempt.result, "attempt": attempt.number},
+                           "profile": profile})
+            events.append({**visit, "kind": "viewed", "object_id": "/results",
+                           "timestamp": done + timedelta(seconds=2)})
+    # Return visits on later days.
+    last = _aware(attempts[-1].completed_at or attempts[-1].updated_at)
+    for _ in range(rng.choices([0, 1, 2, 3, 5], weights=[30, 30, 20, 12, 8])[0]):
+        when = last + timedelta(days=rng.randint(1, 40), seconds=rng.randint(0, 86399))
+        session = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        events.append({**base, "session_id": session, "kind": "launched", "object_id": "lti/modules",
+                       "timestamp": when})
+        events.append({**base, "session_id": session, "kind": "viewed", "object_id": rng.choice(PAGES),
+                       "timestamp": when + timedelta(seconds=4)})
+    # Recommended modules.
+    recommended = [r["id"] for r in (attempts[-1].result or {}).get("recommendations", [])
+                   if r.get("kind") == "module" and r.get("id") in modules]
+    if not recommended or rng.random() > ENGAGEMENT.get(economy, 0.6):
+        return events
+    when = last + timedelta(minutes=rng.randint(2, 60))
+    for module_id in recommended[: rng.randint(1, min(4, len(recommended)))]:
+        mod = {**base, "object_id": f"module/{module_id}"}
+        session = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        events.append({**mod, "session_id": session, "kind": "viewed", "object_id": f"/modules/{module_id}",
+                       "timestamp": when})
+        events.append({**mod, "session_id": session, "kind": "module.progressed", "timestamp": when + timedelta(seconds=1),
+                       "data": {"progress": 10}})
+        video_events, full = _video_session(rng, mod, when + timedelta(seconds=5), modules[module_id])
+        events.extend(video_events)
+        end = video_events[-1]["timestamp"]
+        if full and rng.random() < 0.8:
+            events.append({**mod, "session_id": session, "kind": "module.completed", "timestamp": end + timedelta(seconds=30)})
+        else:
+            events.append({**mod, "session_id": session, "kind": "module.progressed", "timestamp": end + timedelta(seconds=1),
+                           "data": {"progress": 60}})
+        when = end + timedelta(hours=rng.randint(1, 72))
+    return events
+
+
+@register("events", order=20, clear=clear_events)
+def generate_events(ctx: DemoContext) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from digiready.demo.attempts import load_demo_pack
+    from digiready.events import record_many
+    from digiready.storage import session_scope
+    from digiready.storage.models import Attempt, Learner
+
+    total = 0
+    learners_seen = 0
+    for economy in ctx.economies:
+        rng = random.Random(f"{ctx.seed}/events/{economy}")
+        pack = load_demo_pack(ctx.pack_path, economy)
+        modules = {m.id: float(m.duration_seconds or 180) for m in pack.modules.values()}
+        with session_scope(ctx.url) as db:
+            learners = list(db.scalars(select(Learner).where(
+                Learner.platform == PLATFORM, Learner.economy == economy).order_by(Learner.id)))
+            attempts: dict[int, list[Attempt]] = {}
+            for attempt in db.scalars(select(Attempt).join(Learner).where(
+                    Learner.platform == PLATFORM, Learner.economy == economy)
+                    .order_by(Attempt.learner_id, Attempt.number)):
+                attempts.setdefault(attempt.learner_id, []).append(attempt)
+        batch: list[dict[str, Any]] = []
+        for index, learner in enumerate(learners, start=1):
+            if learner.id not in attempts:
+                continue
+            batch.extend(_learner_events(rng, learner, attempts[learner.id], modules, economy))
+            if len(batch) >= 20000 or index == len(learners):
+                with session_scope(ctx.url) as db:
+                    total += record_many(batch, db=db)
+                batch = []
+                ctx.progress("demo events", economy, 100 * index / len(learners))
+        learners_seen += len(learners)
+    return {"events": total, "learners": learners_seen}
