@@ -1,0 +1,150 @@
+"""Application factory of the LTI tool (``digiready serve lti`` runs ``create_app()``).
+
+Every response carries a CSP ``frame-ancestors`` policy naming only the registered platforms
+(never ``X-Frame-Options: DENY``, which would break the LMS iframe). Every error a user or a
+platform can cause ends on a readable page with the right status, never a traceback.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, g, render_template, request
+from flask_babel import Babel, get_locale
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from digiready import config
+from lti_tool import settings  # noqa: F401  (declares DIGIREADY_LTI_*)
+
+HERE = Path(__file__).parent
+# UI languages of the pages (content languages come from the pack).
+LANGUAGES = ("en", "es", "fil", "vi", "id", "tpi")
+log = logging.getLogger("lti_tool")
+
+_origins_cache: tuple[float, frozenset[str]] = (0.0, frozenset())
+
+
+def origin(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def registered_origins() -> frozenset[str]:
+    """Origins of every registered platform (issuer and login host), cached 30 s."""
+    global _origins_cache
+    now = time.monotonic()
+    if now - _origins_cache[0] < 30:
+        return _origins_cache[1]
+    from digiready.storage import session_scope
+    from lti_tool.models import Registration
+
+    found: set[str] = set()
+    try:
+        with session_scope() as s:
+            for issuer, login in s.execute(select(Registration.issuer, Registration.auth_login_url)):
+                found.update(o for o in (origin(issuer), origin(login)) if o)
+    except Exception:  # noqa: BLE001 - a database not yet migrated: frame only ourselves
+        log.warning("could not read registered platforms for frame-ancestors", exc_info=True)
+    _origins_cache = (now, frozenset(found))
+    return _origins_cache[1]
+
+
+def forget_origins() -> None:
+    global _origins_cache
+    _origins_cache = (0.0, frozenset())
+
+
+def frame_ancestors() -> str:
+    pinned = g.get("frame_origins")
+    if pinned:  # a launch-bound page: only the platform that launched it may frame it
+        allowed = {o for o in map(origin, pinned) if o}
+    else:
+        allowed = set(registered_origins())
+    return " ".join(["'self'", *sorted(allowed)])
+
+
+def select_locale() -> str:
+    wanted = g.get("ui_language")
+    if wanted:
+        base = wanted.replace("_", "-").split("-")[0].lower()
+        if wanted in LANGUAGES:
+            return wanted
+        if base in LANGUAGES:
+            return base
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    import lti_tool.models  # noqa: F401  (register the tables)
+
+    app = Flask(__name__, template_folder="templates", static_folder="static",
+                static_url_path="/lti-static")
+    secret = config.get("SECRET_KEY") or ""
+    if config.get("ENV") == "production" and secret == config.SETTINGS["SECRET_KEY"].default:
+        raise RuntimeError("DIGIREADY_SECRET_KEY must be set in production")
+    app.config.update(
+        SECRET_KEY=secret,
+        MAX_CONTENT_LENGTH=256 * 1024,
+        BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
+        BABEL_DEFAULT_LOCALE="en",
+        SEND_FILE_MAX_AGE_DEFAULT=86400,
+    )
+    if overrides:
+        app.config.update(overrides)
+    # Behind a TLS proxy: trust one hop for scheme and host (public URLs, cookies).
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    from lti_tool.deep_linking.views import bp as deep_linking_bp
+    from lti_tool.instructor.views import bp as instructor_bp
+    from lti_tool.launch.views import bp as launch_bp
+    from lti_tool.learner.views import bp as learner_bp
+    from lti_tool.registration.views import bp as registration_bp
+
+    for bp in (launch_bp, learner_bp, instructor_bp, deep_linking_bp, registration_bp):
+        app.register_blueprint(bp)
+
+    @app.after_request
+    def send_queued_scores(response):
+        from lti_tool.services.ags import flush_queued
+
+        flush_queued()
+        return response
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; media-src 'self' https:; "
+            "style-src 'self'; script-src 'self'; form-action 'self' https: http:; "
+            "base-uri 'none'; object-src 'none'; frame-ancestors " + frame_ancestors())
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return render_template("error.html", status=exc.code, title=exc.name,
+                               message=exc.description, check=None), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error on %s", request.path)
+        return render_template("error.html", status=500, title="Server error",
+                               message="Something went wrong on our side. Your saved answers "
+                                       "are safe; please try again.", check=None), 500
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,193 @@
+"""``digiready lti ...`` (platforms, URLs, keys) and ``digiready demo`` (the local demo)."""
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    lti = subparsers.add_parser("lti", help="LTI 1.3 tool: platforms, URLs, keys")
+    sub = lti.add_subparsers(dest="lti_command", metavar="COMMAND")
+    sub.required = True
+
+    platform = sub.add_parser("platform", help="platform registrations")
+    psub = platform.add_subparsers(dest="platform_command", metavar="COMMAND")
+    psub.required = True
+    add = psub.add_parser("add", help="register a platform (or add a deployment to one)")
+    add.add_argument("--issuer", required=True, help="platform issuer, e.g. https://moodle.example.org")
+    add.add_argument("--client-id", required=True)
+    add.add_argument("--deployment-id", required=True, action="append",
+                     help="deployment id (repeat for several)")
+    add.add_argument("--auth-login-url", required=True, help="platform OIDC authorisation URL")
+    add.add_argument("--token-url", required=True, help="platform OAuth2 token URL")
+    add.add_argument("--jwks-url", required=True, help="platform public keyset URL")
+    add.add_argument("--economy", help="economy overlay, e.g. pe (default: base pack)")
+    add.add_argument("--language", help="content and UI language, e.g. es (default: the "
+                                        "learner's LMS language)")
+    add.add_argument("--title", help="a name for this platform")
+    add.set_defaults(func=_platform_add)
+    ls = psub.add_parser("list", help="list registered platforms")
+    ls.set_defaults(func=_platform_list)
+    rm = psub.add_parser("remove", help="remove a platform (or one of its deployments)")
+    rm.add_argument("--issuer", required=True)
+    rm.add_argument("--client-id")
+    rm.add_argument("--deployment-id", help="remove only this deployment")
+    rm.set_defaults(func=_platform_remove)
+
+    info = sub.add_parser("info", help="print the URLs a platform admin enters")
+    info.add_argument("--base-url", help="public base URL (default: DIGIREADY_LTI_BASE_URL)")
+    info.set_defaults(func=_info)
+
+    keys = sub.add_parser("keys", help="tool signing keys")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="COMMAND")
+    ksub.required = True
+    rotate = ksub.add_parser("rotate", help="new signing key; old ones stay published for "
+                                            "DIGIREADY_LTI_KEY_OVERLAP_HOURS")
+    rotate.set_defaults(func=_keys_rotate)
+    kl = ksub.add_parser("list", help="list keys")
+    kl.set_defaults(func=_keys_list)
+
+    demo = subparsers.add_parser("demo", help="local demo: the LTI tool and a built-in LMS "
+                                              "on SQLite (migrate, seed, serve)")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="migrate and seed only")
+    demo.set_defaults(func=_demo)
+
+
+def _session():
+    from digiready.cli.main import CommandError
+    from digiready.storage import session_scope
+
+    def guarded():
+        return session_scope()
+    try:
+        import lti_tool.models  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - extra not installed
+        raise CommandError("the LTI tool is not installed: pip install 'digiready[lti]'") from exc
+    return guarded()
+
+
+def _db_error(exc: Exception):
+    from digiready.cli.main import CommandError
+
+    return CommandError(f"database not ready ({type(exc).__name__}); run `digiready db upgrade`")
+
+
+def _platform_add(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from digiready.cli.main import CommandError
+    from lti_tool.registration import service
+
+    data = service.PlatformInput(
+        issuer=args.issuer.rstrip("/") if args.issuer.count("/") > 2 else args.issuer,
+        client_id=args.client_id, deployment_ids=args.deployment_id,
+        auth_login_url=args.auth_login_url, token_url=args.token_url, jwks_url=args.jwks_url,
+        economy=args.economy.lower() if args.economy else None, language=args.language,
+        title=args.title)
+    try:
+        with _session() as s:
+            row, created = service.add(s, data)
+            deployments = ", ".join(d.deployment_id for d in row.deployments)
+    except service.RegistrationError as exc:
+        raise CommandError(str(exc)) from exc
+    except SQLAlchemyError as exc:
+        raise _db_error(exc) from exc
+    print(f"{'added' if created else 'updated'}: {data.issuer} client_id={data.client_id} "
+          f"deployments=[{deployments}] economy={data.economy or '-'} "
+          f"language={data.language or '-'}")
+    return 0
+
+
+def _platform_list(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lti_tool.registration import service
+
+    try:
+        with _session() as s:
+            rows = service.listing(s)
+            lines = [f"{r.issuer}\tclient_id={r.client_id}\tdeployments="
+                     f"{','.join(d.deployment_id for d in r.deployments) or '-'}\t"
+                     f"economy={r.economy or '-'}\tlanguage={r.language or '-'}" for r in rows]
+    except SQLAlchemyError as exc:
+        raise _db_error(exc) from exc
+    print("\n".join(lines) if lines else "no platforms registered "
+          "(digiready lti platform add --help)")
+    return 0
+
+
+def _platform_remove(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from digiready.cli.main import CommandError
+    from lti_tool.registration import service
+
+    try:
+        with _session() as s:
+            count = service.remove(s, args.issuer, args.client_id, args.deployment_id)
+    except SQLAlchemyError as exc:
+        raise _db_error(exc) from exc
+    if not count:
+        raise CommandError(f"nothing registered matches issuer {args.issuer!r}"
+                           + (f" client_id {args.client_id!r}" if args.client_id else "")
+                           + (f" deployment {args.deployment_id!r}" if args.deployment_id else ""))
+    print(f"removed {count} {'deployment' if args.deployment_id else 'registration'}(s)")
+    return 0
+
+
+def _info(args) -> int:
+    from digiready import config
+    from lti_tool import settings  # noqa: F401
+    from lti_tool.urls import all_urls
+
+    base = (args.base_url or config.get("LTI_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    width = max(len(k) for k in all_urls(base))
+    for name, value in all_urls(base).items():
+        print(f"{name:<{width}}  {value}")
+    print(f"{'Custom parameter (optional)':<{width}}  digiready_target=diagnostic | "
+          "module:<id> | survey:<id>")
+    if not (args.base_url or config.get("LTI_BASE_URL")):
+        print("(set DIGIREADY_LTI_BASE_URL or --base-url to your public HTTPS address)")
+    return 0
+
+
+def _keys_rotate(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lti_tool import keys, settings
+
+    try:
+        with _session() as s:
+            new, retired = keys.rotate(s)
+            kid, old = new.kid, [r.kid for r in retired]
+    except SQLAlchemyError as exc:
+        raise _db_error(exc) from exc
+    print(f"new signing key: {kid}")
+    if old:
+        print(f"retired (still published for {settings.key_overlap_hours():g} h): {', '.join(old)}")
+    return 0
+
+
+def _keys_list(args) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lti_tool.models import ToolKey
+
+    try:
+        with _session() as s:
+            rows = s.scalars(select(ToolKey).order_by(ToolKey.id)).all()
+            lines = [f"{r.kid}\tcreated={r.created_at:%Y-%m-%d %H:%M}\t"
+                     f"{'retired=' + format(r.retired_at, '%Y-%m-%d %H:%M') if r.retired_at else 'active'}"
+                     for r in rows]
+    except SQLAlchemyError as exc:
+        raise _db_error(exc) from exc
+    print("\n".join(lines) if lines else "no keys yet (one is created on first use)")
+    return 0
+
+
+def _demo(args) -> int:
+    from lti_tool.demo.server import run_demo
+
+    return run_demo(args.host, args.port, serve=not args.no_serve)

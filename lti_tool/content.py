@@ -1,0 +1,38 @@
+"""Which content pack a launch sees: the configured pack with the launch's economy overlay,
+localised to the launch's language (the registration's, a link's custom parameter, or the
+platform's locale). An economy without an overlay in this pack gets the base pack rather
+than an error page: the diagnostic still works, only local content is missing."""
+from __future__ import annotations
+
+import logging
+
+from flask import abort
+
+from digiready import config
+from digiready.packs import PackError, load_pack
+from digiready.packs.model import Pack
+
+log = logging.getLogger("lti_tool.content")
+
+
+def pack_for(economy: str | None, language: str | None) -> Pack:
+    path = config.get("LTI_PACK")
+    lang = language.replace("_", "-").split("-")[0].lower() if language else None
+    try:
+        try:
+            return load_pack(path, economy, lang)
+        except (PackError, FileNotFoundError, KeyError, ValueError) as exc:
+            if not economy:
+                raise
+            log.warning("economy %r not usable in pack %s (%s); serving the base pack",
+                        economy, path, str(exc).splitlines()[-1])
+            return load_pack(path, None, lang)
+    except PackError as exc:
+        log.error("content pack does not validate: %s", exc)
+        abort(503, description="The course content is being updated and has an error; "
+                               "please try again later. (An administrator can run "
+                               "`digiready pack validate`.)")
+
+
+def launch_pack(launch) -> Pack:
+    return pack_for(launch.services.get("economy"), launch.language)

@@ -1,0 +1,1 @@
+"""The launch protocol: OIDC login initiation, id_token validation, JWKS endpoint."""

@@ -1,0 +1,179 @@
+"""Every check an LTI 1.3 launch must pass (1EdTech Security Framework 5.1.3, LTI Core 5.3).
+
+:func:`validate_launch` is pure protocol: given the posted ``id_token`` and ``state`` and the
+pending login they answer, it returns the verified claims or raises :class:`LaunchError`
+naming the failed check. It stores nothing except, as its very last step, the nonce, so a
+rejected launch leaves no trace but a log line. The order follows the spec: what the token
+is, who signed it, whether it is for us and current, then the LTI message itself.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from joserfc import jws
+from joserfc.errors import JoseError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool import claims as C
+from lti_tool import settings
+from lti_tool.launch import nonces, platform_keys
+from lti_tool.models import Deployment, LoginState, Registration
+
+
+class LaunchError(Exception):
+    """A rejected launch. ``check`` names the failed check (shown on the 4xx page, logged)."""
+
+    def __init__(self, check: str, message: str, status: int = 400) -> None:
+        self.check = check
+        self.message = message
+        self.status = status
+        super().__init__(f"{check}: {message}")
+
+
+@dataclass
+class VerifiedLaunch:
+    claims: dict[str, Any]
+    registration: Registration
+    deployment_id: str
+    message_type: str
+    target_link_uri: str
+
+
+def _b64json(segment: str, what: str) -> dict:
+    try:
+        padded = segment + "=" * (-len(segment) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, UnicodeError) as exc:
+        raise LaunchError("jwt_format", f"the id_token {what} is not base64url JSON") from exc
+    if not isinstance(value, dict):
+        raise LaunchError("jwt_format", f"the id_token {what} is not a JSON object")
+    return value
+
+
+def pending_login(session: Session, state: str | None) -> LoginState:
+    if not state:
+        raise LaunchError("state", "the launch carries no state")
+    login = session.get(LoginState, state[:64])
+    if login is None:
+        raise LaunchError("state", "the state was not issued by our login step (or is too old)")
+    expires = login.expires_at if login.expires_at.tzinfo else login.expires_at.replace(tzinfo=timezone.utc)
+    if expires < datetime.now(timezone.utc):
+        raise LaunchError("state", "the login this launch answers has expired; launch again")
+    return login
+
+
+def validate_launch(session: Session, id_token: str | None, state: str | None, *,
+                    now: float | None = None) -> VerifiedLaunch:
+    """The verified launch, or :class:`LaunchError`.
+
+    ``state`` must be one our login step issued and that has not expired. It is checked
+    against the server-side record, not a cookie: inside an LMS iframe the browser may drop
+    third-party cookies, and the signed id_token's nonce already binds the launch to that
+    login."""
+    now = time.time() if now is None else now
+    leeway = settings.leeway()
+    login = pending_login(session, state)
+
+    # 1. What the token is.
+    if not id_token or not isinstance(id_token, str):
+        raise LaunchError("jwt_format", "no id_token was posted")
+    parts = id_token.split(".")
+    if len(parts) != 3:
+        raise LaunchError("jwt_format", "the id_token is not a JWT (three dot-separated parts)")
+    header = _b64json(parts[0], "header")
+    unverified = _b64json(parts[1], "payload")
+    if header.get("alg") != "RS256":
+        raise LaunchError("alg", f"the id_token must be signed with RS256, not {header.get('alg')!r}")
+    kid = header.get("kid")
+    if not kid or not isinstance(kid, str):
+        raise LaunchError("kid", "the id_token header has no kid")
+
+    # 2. Who signed it: the issuer we registered, with a key from its JWKS.
+    registration = session.get(Registration, login.registration_id)
+    issuer = unverified.get("iss")
+    if registration is None or issuer != registration.issuer:
+        raise LaunchError("iss", f"issuer {issuer!r} is not the platform this login started with")
+    try:
+        key = platform_keys.key_for(registration, kid)
+    except platform_keys.KeyFetchError as exc:
+        raise LaunchError("kid", str(exc), status=502) from exc
+    if key is None:
+        raise LaunchError("kid", f"kid {kid!r} is not in the platform's JWKS (even after a refetch)")
+    try:
+        token = jws.deserialize_compact(id_token, key, algorithms=["RS256"])
+    except JoseError as exc:
+        raise LaunchError("signature", f"the id_token signature does not verify ({exc.error})") from exc
+    claims = json.loads(token.payload)
+
+    # 3. Is it for us, and current?
+    aud = claims.get("aud")
+    audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+    if registration.client_id not in audiences:
+        raise LaunchError("aud", f"the id_token is not addressed to our client_id {registration.client_id!r}")
+    azp = claims.get("azp")
+    if len(audiences) > 1 and azp is None:
+        raise LaunchError("azp", "several audiences but no azp claim")
+    if azp is not None and azp != registration.client_id:
+        raise LaunchError("azp", f"azp {azp!r} is not our client_id")
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not isinstance(exp, int | float) or isinstance(exp, bool):
+        raise LaunchError("exp", "the id_token has no exp")
+    if exp + leeway < now:
+        raise LaunchError("exp", f"the id_token expired {int(now - exp)} s ago (leeway {leeway} s)")
+    if not isinstance(iat, int | float) or isinstance(iat, bool):
+        raise LaunchError("iat", "the id_token has no iat")
+    if iat - leeway > now:
+        raise LaunchError("iat", f"the id_token is issued {int(iat - now)} s in the future "
+                                 f"(leeway {leeway} s): check the platform's clock")
+    nonce = claims.get("nonce")
+    if not nonce or not isinstance(nonce, str):
+        raise LaunchError("nonce", "the id_token has no nonce")
+    if nonce != login.nonce:
+        raise LaunchError("nonce", "the nonce is not the one our login step issued")
+
+    # 4. The LTI message.
+    if claims.get(C.VERSION) != "1.3.0":
+        raise LaunchError("version", f"LTI version {claims.get(C.VERSION)!r} is not 1.3.0")
+    message_type = claims.get(C.MESSAGE_TYPE)
+    if message_type not in C.MESSAGE_TYPES:
+        raise LaunchError("message_type", f"message type {message_type!r} is not supported")
+    deployment_id = claims.get(C.DEPLOYMENT_ID)
+    if not deployment_id or not isinstance(deployment_id, str):
+        raise LaunchError("deployment_id", "the launch has no deployment_id")
+    known = session.scalar(select(Deployment.id).where(
+        Deployment.registration_id == registration.id, Deployment.deployment_id == deployment_id))
+    if known is None:
+        raise LaunchError("deployment_id", f"deployment {deployment_id!r} is not registered for "
+                                           f"this platform (digiready lti platform add)", 403)
+    target = claims.get(C.TARGET_LINK_URI)
+    if target != login.target_link_uri:
+        raise LaunchError("target_link_uri", f"target_link_uri {target!r} differs from the one "
+                                             f"requested at login ({login.target_link_uri!r})")
+    roles = claims.get(C.ROLES)
+    if not isinstance(roles, list):
+        raise LaunchError("roles", "the roles claim is missing (it may be empty, not absent)")
+    if message_type == C.RESOURCE_LINK_REQUEST:
+        link = claims.get(C.RESOURCE_LINK)
+        if not isinstance(link, dict) or not link.get("id"):
+            raise LaunchError("resource_link_id", "a resource link launch needs resource_link.id")
+        if not claims.get("sub"):
+            # Anonymous launches exist in the spec, but attempts are saved per learner.
+            raise LaunchError("sub", "the launch names no user (sub); DigiReady saves each "
+                                     "learner's answers, so it needs one")
+    else:
+        dl = claims.get(C.DL_SETTINGS)
+        if not isinstance(dl, dict) or not dl.get("deep_link_return_url"):
+            raise LaunchError("deep_linking_settings",
+                              "a deep linking request needs deep_link_return_url")
+
+    # 5. Last, so a rejected launch stores nothing: the nonce is used up.
+    expires_at = datetime.fromtimestamp(exp + leeway, timezone.utc) + timedelta(seconds=1)
+    if not nonces.claim(session, registration.issuer, nonce, expires_at):
+        raise LaunchError("nonce", "this id_token was already used (replayed nonce)")
+    return VerifiedLaunch(claims, registration, deployment_id, message_type, target)

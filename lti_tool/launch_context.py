@@ -1,0 +1,48 @@
+"""The launch a page belongs to, carried in the page itself (``?launch=`` and a hidden field)
+rather than in a cookie, so that the tool works inside an LMS iframe whose browser blocks
+third-party cookies. CSRF tokens are bound to the launch id for the same reason: an attacker
+who cannot read the page cannot know either value.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timezone
+
+from flask import abort, current_app, g, request
+
+from lti_tool.claims import is_instructor
+from lti_tool.models import Launch
+
+
+def csrf_token(launch_id: str, purpose: str = "form") -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"{purpose}\n{launch_id}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def check_csrf(launch_id: str, purpose: str = "form") -> None:
+    sent = request.form.get("csrf_token", "")
+    if not hmac.compare_digest(sent, csrf_token(launch_id, purpose)):
+        abort(400, description="The form has expired or did not come from this page "
+                               "(CSRF check failed). Go back, reload and try again.")
+
+
+def load_launch(session, *, instructor: bool = False, form_csrf: bool = True) -> Launch:
+    """The launch named by the request, or a 4xx page saying what to do."""
+    launch_id = request.values.get("launch", "")
+    launch = session.get(Launch, launch_id[:64]) if launch_id else None
+    if launch is None:
+        abort(401, description="This page must be opened from your course (LTI launch). "
+                               "Go back to the course and open the activity again.")
+    expires = launch.expires_at if launch.expires_at.tzinfo else launch.expires_at.replace(tzinfo=timezone.utc)
+    if expires < datetime.now(timezone.utc):
+        abort(401, description="This session has expired. Go back to the course and open the "
+                               "activity again; your answers are saved.")
+    if instructor and not is_instructor(launch.roles):
+        abort(403, description="Only instructors can open this page.")
+    g.launch = launch
+    g.frame_origins = [launch.registration.issuer, launch.registration.auth_login_url]
+    g.ui_language = launch.language
+    if request.method == "POST" and form_csrf:
+        check_csrf(launch.id)
+    return launch

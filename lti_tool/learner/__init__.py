@@ -1,0 +1,1 @@
+"""Learner pages: the diagnostic in short steps, results, modules, progress."""

@@ -1,0 +1,321 @@
+"""Learner pages. Every page is reached with ``?launch=<id>`` and every form carries the
+launch id and a CSRF token bound to it (see :mod:`lti_tool.launch_context`); answers are
+saved on every step, so closing the LMS tab loses nothing."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+
+from digiready.attempts import (attempt_history, complete_attempt, current_attempt,
+                                latest_completed, save_answers, start_attempt)
+from digiready.diagnostic import DiagnosticError, progress
+from digiready.diagnostic.conditions import Context
+from digiready.diagnostic.questionnaire import compiled
+from digiready.presentation.charts import dimension_chart_svg, dimension_rows
+from digiready.storage import session_scope
+from digiready.storage.models import Learner
+from lti_tool import events
+from lti_tool.content import launch_pack
+from lti_tool.launch_context import csrf_token, load_launch
+from lti_tool.learner import forms
+from lti_tool.models import ModuleProgress
+from lti_tool.services.ags import queue_score
+
+bp = Blueprint("learner", __name__, url_prefix="/learn")
+
+
+def _learner(s, launch) -> Learner:
+    if launch.learner_id is None:
+        abort(403, description="This launch names no user, so answers cannot be saved.")
+    return s.get(Learner, launch.learner_id)
+
+
+def _page(template: str, launch, pack, **kw):
+    return render_template(template, launch=launch, pack=pack, csrf=csrf_token(launch.id),
+                           **kw)
+
+
+def _steps(pack, attempt) -> dict:
+    return progress(pack, attempt.profile or {}, attempt.answers or {})
+
+
+def _step_fields(pack, attempt, step: dict) -> list[forms.Field]:
+    profile, answers = attempt.profile or {}, attempt.answers or {}
+    if step["id"] == "profile":
+        show = compiled(pack).profile_show_if
+        ctx = Context(profile, {})
+        return [forms.profile_field(pq, profile.get(pq.id)) for pq in pack.profile
+                if show[pq.id](ctx)]
+    return [forms.question_field(pack, pack.question(qid), answers.get(qid))
+            for qid in step["questions"]]
+
+
+@bp.get("/start")
+def start():
+    with session_scope() as s:
+        launch = load_launch(s)
+        learner = _learner(s, launch)
+        pack = launch_pack(launch)
+        if current_attempt(s, learner, pack) is None and latest_completed(s, learner):
+            return redirect(url_for(".results", launch=launch.id), 303)
+    return redirect(url_for(".diagnostic", launch=launch.id), 303)
+
+
+@bp.route("/diagnostic", methods=["GET", "POST"])
+def diagnostic():
+    with session_scope() as s:
+        launch = load_launch(s)
+        learner = _learner(s, launch)
+        pack = launch_pack(launch)
+        attempt = current_attempt(s, learner, pack)
+        if attempt is None:
+            attempt = start_attempt(s, learner, pack, source="lti", language=pack.language)
+            events.diagnostic_attempted(s, launch, learner, attempt)
+            queue_score(launch, activity="diagnostic", score_given=None, score_maximum=100,
+                       activity_progress="Started", grading_progress="NotReady",
+                       label=_("Digital readiness diagnostic"))
+        prog = _steps(pack, attempt)
+        steps = prog["steps"]
+        try:
+            number = int(request.values.get("step", prog["current_step"]))
+        except ValueError:
+            number = prog["current_step"]
+        number = max(0, min(number, len(steps) - 1))
+        step = steps[number]
+        errors: dict[str, str] = {}
+        notice = None
+        if request.method == "POST":
+            if step["id"] == "profile":
+                saved = save_answers(attempt, pack, profile=forms.parse_profile(pack, request.form))
+            else:
+                questions = [pack.question(q) for q in step["questions"]]
+                saved = save_answers(attempt, pack,
+                                     answers=forms.parse_questions(questions, request.form))
+            for line in saved:
+                match = re.match(r"(?:question|profile) '([^']+)'", line)
+                errors[match.group(1) if match else ""] = line
+            going_back = request.form.get("action") == "back"
+            # Answers may reveal follow-up questions in this same step (skip rules).
+            prog = _steps(pack, attempt)
+            steps = prog["steps"]
+            now = next((st for st in steps if st["id"] == step["id"]), step)
+            held_answers = attempt.answers or {}
+            revealed = [q for q in now["questions"]
+                        if q not in step["questions"] and q not in held_answers]
+            step = now
+            number = steps.index(now) if now in steps else number
+            if revealed and not going_back:
+                notice = _("Your answers opened a few more questions below.")
+            if not going_back and not revealed:
+                for f in _step_fields(pack, attempt, step):
+                    key = f.name[2:]
+                    held = (attempt.profile if f.name.startswith("p-") else attempt.answers) or {}
+                    if f.required and key not in held and key not in errors:
+                        errors[key] = _("Please answer this question.")
+            if (not errors and not revealed) or going_back:
+                if going_back:
+                    return redirect(url_for(".diagnostic", launch=launch.id,
+                                            step=max(0, number - 1)), 303)
+                if number + 1 < len(prog["steps"]):
+                    return redirect(url_for(".diagnostic", launch=launch.id, step=number + 1), 303)
+                return _finish(s, launch, learner, pack, attempt)
+        fields = _step_fields(pack, attempt, step)
+        for f in fields:
+            f.error = errors.get(f.name[2:])
+        title = step["title"] or _("About your business")
+        if request.method == "GET":
+            events.page_viewed(s, launch, learner, f"/diagnostic/{step['id']}", title)
+        return _page("learner/step.html", launch, pack, fields=fields, step=step, number=number,
+                     steps=steps, progress=prog, title=title, notice=notice,
+                     errors=[e for e in errors.values()],
+                     last=number == len(steps) - 1), (422 if errors else 200)
+
+
+def _finish(s, launch, learner, pack, attempt):
+    try:
+        with s.begin_nested():
+            result = complete_attempt(s, attempt, pack)
+    except DiagnosticError as exc:
+        return _page("learner/missing.html", launch, pack, errors=exc.errors,
+                     title=_("A few answers are missing")), 422
+    events.diagnostic_completed(s, launch, learner, attempt)
+    queue_score(launch, activity="diagnostic", score_given=result["overall"]["score"] or 0.0,
+               score_maximum=100, activity_progress="Completed", grading_progress="FullyGraded",
+               label=_("Digital readiness diagnostic"))
+    return redirect(url_for(".results", launch=launch.id), 303)
+
+
+@bp.post("/diagnostic/restart")
+def restart():
+    with session_scope() as s:
+        launch = load_launch(s)
+        learner = _learner(s, launch)
+        pack = launch_pack(launch)
+        if current_attempt(s, learner, pack) is None:
+            attempt = start_attempt(s, learner, pack, source="lti", language=pack.language)
+            events.diagnostic_attempted(s, launch, learner, attempt)
+    return redirect(url_for(".diagnostic", launch=launch.id, step=0), 303)
+
+
+@bp.get("/results")
+def results():
+    with session_scope() as s:
+        launch = load_launch(s)
+        learner = _learner(s, launch)
+        pack = launch_pack(launch)
+        attempt = latest_completed(s, learner)
+        if attempt is None:
+            return redirect(url_for(".diagnostic", launch=launch.id), 303)
+        result = attempt.result
+        done = {m.module_id: m.status for m in s.scalars(
+            select(ModuleProgress).where(ModuleProgress.learner_id == learner.id))}
+        events.page_viewed(s, launch, learner, "/results", _("Your results"))
+        return _page("learner/results.html", launch, pack, result=result,
+                     chart=Markup(dimension_chart_svg(result, title=_("Score by area (0-100)"))),
+                     rows=dimension_rows(result), done=done, title=_("Your results"),
+                     history=attempt_history(s, learner),
+                     in_progress=current_attempt(s, learner, pack) is not None)
+
+
+@bp.get("/progress")
+def overview():
+    with session_scope() as s:
+        launch = load_launch(s)
+        learner = _learner(s, launch)
+        pack = launch_pack(launch)
+        attempt = current_attempt(s, learner, pack)
+        prog = _steps(pack, attempt) if attempt else None
+        done = {m.module_id: m.status for m in s.scalars(
+            select(ModuleProgress).where(ModuleProgress.learner_id == learner.id))}
+        return _page("learner/progress.html", launch, pack, progress=prog, done=done,
+                     completed=latest_completed(s, learner), title=_("Your progress"))
+
+
+def _module(pack, module_id: str):
+    module = pack.modules.get(module_id)
+    if module is None:
+        abort(404, description=_("This module is not in the course content."))
+    return module
+
+
+def _paragraphs(text: str) -> list[str]:
+    text = re.sub(r"^#+\s*", "", text or "", flags=re.M)
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _score_survey(module, form) -> tuple[dict, float | None, dict]:
+    """The survey answers, the knowledge-check score (0-100) and per-question feedback."""
+    survey = module.survey or {}
+    answers: dict = {"knowledge_check": {}}
+    feedback: dict = {}
+    checks = survey.get("knowledge_check") or []
+    correct = 0
+    for item in checks:
+        chosen = form.get("kc-" + item["id"])
+        if chosen is None:
+            continue
+        option = next((o for o in item.get("options", []) if o["id"] == chosen), None)
+        if option is None:
+            continue
+        answers["knowledge_check"][item["id"]] = chosen
+        correct += 1 if option.get("correct") else 0
+        feedback[item["id"]] = {"correct": bool(option.get("correct")),
+                                "text": option.get("feedback")}
+    usefulness = form.get("usefulness")
+    if usefulness in {"1", "2", "3", "4", "5"}:
+        answers["usefulness"] = int(usefulness)
+    comment = (form.get("comment") or "").strip()[:2000]
+    if comment:
+        answers["comment"] = comment
+    score = round(100 * correct / len(checks), 1) if checks else None
+    return answers, score, feedback
+
+
+def _module_page(module_id: str, survey_only: bool):
+    with session_scope() as s:
+        launch = load_launch(s)
+        learner = _learner(s, launch)
+        pack = launch_pack(launch)
+        module = _module(pack, module_id)
+        row = s.scalars(select(ModuleProgress).where(
+            ModuleProgress.learner_id == learner.id, ModuleProgress.module_id == module.id)).first()
+        if row is None:
+            row = ModuleProgress(learner_id=learner.id, module_id=module.id, status="started")
+            s.add(row)
+            s.flush()
+            events.module_opened(s, launch, learner, module.id)
+        feedback: dict = {}
+        missing = []
+        if request.method == "POST":
+            answers, score, feedback = _score_survey(module, request.form)
+            checks = (module.survey or {}).get("knowledge_check") or []
+            missing = [c["text"] for c in checks if c["id"] not in answers["knowledge_check"]]
+            if not missing:
+                first = row.status != "completed"
+                row.status, row.survey, row.score = "completed", answers, score
+                if first:
+                    events.module_completed(s, launch, learner, module.id, score)
+                kind = "survey" if survey_only else "module"
+                if launch.target in (f"module:{module.id}", f"survey:{module.id}"):
+                    queue_score(launch, activity=f"{kind}:{module.id}",
+                               score_given=score if score is not None else 100.0,
+                               score_maximum=100, activity_progress="Completed",
+                               grading_progress="FullyGraded", label=module.title)
+        else:
+            events.page_viewed(s, launch, learner, f"/modules/{module.id}", module.title)
+        video = module.video or {}
+        return _page("learner/module.html", launch, pack, module=module, row=row,
+                     survey_only=survey_only, feedback=feedback, missing=missing,
+                     transcript=_paragraphs(module.script), html5_url=video.get("html5_url"),
+                     youtube_id=video.get("youtube_id"), title=module.title,
+                     submitted=request.method == "POST" and not missing), (422 if missing else 200)
+
+
+@bp.route("/module/<module_id>", methods=["GET", "POST"])
+def module(module_id: str):
+    return _module_page(module_id, survey_only=False)
+
+
+@bp.route("/survey/<module_id>", methods=["GET", "POST"])
+def survey(module_id: str):
+    return _module_page(module_id, survey_only=True)
+
+
+@bp.get("/module/<module_id>/captions.vtt")
+def captions(module_id: str):
+    with session_scope() as s:
+        launch = load_launch(s)
+        module = _module(launch_pack(launch), module_id)
+        text = module.captions
+    response = Response(text, mimetype="text/vtt")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.post("/module/<module_id>/events")
+def player_events(module_id: str):
+    """Video player events posted by the events area's script (JSON, CSRF in a header)."""
+    from lti_tool.launch_context import csrf_token as token_for
+
+    with session_scope() as s:
+        launch_id = request.args.get("launch", "")
+        if request.headers.get("X-CSRF-Token") != token_for(launch_id):
+            abort(400, description="CSRF check failed")
+        launch = load_launch(s, form_csrf=False)
+        learner = _learner(s, launch)
+        module = _module(launch_pack(launch), module_id)
+        try:
+            from digiready.events import ClientEventError, ingest_client_events
+        except ImportError:
+            return {"recorded": 0}
+        try:
+            recorded = ingest_client_events(request.get_json(silent=True), actor=learner.opaque_id,
+                                            object_prefix=f"module/{module.id}",
+                                            economy=learner.economy, db=s)
+        except ClientEventError as exc:
+            abort(400, description=str(exc))
+        return {"recorded": len(recorded)}

@@ -1,0 +1,1 @@
+"""Platform registrations: added by an admin (CLI) or by LTI Dynamic Registration."""

@@ -1,0 +1,1 @@
+"""LTI Advantage services the tool calls: access tokens, AGS (scores), NRPS (rosters)."""

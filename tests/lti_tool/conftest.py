@@ -1,0 +1,92 @@
+"""The LTI tool and its peer platform (``lti1p3platform``), both served over real HTTP on
+loopback ports, on the database of the ``database_url`` fixture (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from tests.lti_tool.htmlform import first_form
+
+FIXTURE_PACK = Path(__file__).resolve().parents[1] / "digiready" / "fixtures" / "pack"
+
+
+class _Late:
+    """A WSGI app set after the server has its port (the platform needs the tool's URL)."""
+
+    app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+class Server:
+    def __init__(self) -> None:
+        self.late = _Late()
+        self.server = make_server("127.0.0.1", 0, self.late, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self, app) -> None:
+        self.late.app = app
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class LtiEnv:
+    tool_url: str
+    platform: object
+    platform_url: str
+    app: object
+
+    def browser(self) -> requests.Session:
+        return requests.Session()
+
+    def launch(self, user: str = "learner-1", link: str | None = None, *, deep_linking=False,
+               browser: requests.Session | None = None) -> requests.Response:
+        """Start in the LMS, follow login and the auto-posted id_token, as a browser does."""
+        b = browser or self.browser()
+        query = {"user": user}
+        if link:
+            query["link"] = link
+        if deep_linking:
+            query["dl"] = "1"
+        page = b.get(self.platform_url + "/launch", params=query, timeout=10)
+        assert page.status_code == 200, page.text[:500]
+        form = first_form(page.text, page.url)
+        return b.post(form.action, data=form.hidden, timeout=10)
+
+
+@pytest.fixture
+def lti_env(database_url, monkeypatch):
+    from lti_tool.app import create_app, forget_origins
+    from lti_tool.demo.platform import PeerPlatform
+    from lti_tool.keys import clear_cache
+    from lti_tool.launch import platform_keys
+    from lti_tool.registration import service
+    from lti_tool.services.tokens import forget_tokens
+    from digiready.storage import session_scope
+
+    monkeypatch.setenv("DIGIREADY_LTI_PACK", str(FIXTURE_PACK))
+    for forget in (clear_cache, platform_keys.forget, forget_tokens, forget_origins):
+        forget()
+    tool_server, platform_server = Server(), Server()
+    platform = PeerPlatform(base_url=platform_server.url, tool_base_url=tool_server.url)
+    app = create_app()
+    tool_server.start(app)
+    platform_server.start(platform.app())
+    with session_scope() as s:
+        service.add(s, service.PlatformInput(**platform.registration_args(), economy=None,
+                                             language=None, title="peer"))
+    forget_origins()
+    yield LtiEnv(tool_server.url, platform, platform_server.url, app)
+    tool_server.stop()
+    platform_server.stop()

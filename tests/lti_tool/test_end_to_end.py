@@ -1,0 +1,91 @@
+"""End to end over real HTTP against ``lti1p3platform`` as the platform, on SQLite and
+PostgreSQL: learner launch and the whole diagnostic, AGS scores received by the platform,
+deep linking round trip, NRPS roster on the instructor dashboard, CSV export."""
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.lti_tool.htmlform import first_form, forms
+
+
+def complete_diagnostic(env, browser, page):
+    """Answer every step with the first option of each question, as a learner clicking."""
+    for _ in range(20):
+        if "/learn/results" in page.url:
+            return page
+        assert page.status_code == 200, page.text[:1500]
+        form = first_form(page.text, page.url)
+        page = browser.post(form.action, data=form.first_choices() + [("action", "next")],
+                            timeout=10)
+    raise AssertionError("the diagnostic never ended")
+
+
+def test_learner_launch_diagnostic_results_and_score(lti_env):
+    browser = lti_env.browser()
+    page = lti_env.launch("learner-1", browser=browser)
+    assert page.status_code == 200, page.text[:1000]
+    assert "/learn/diagnostic" in page.url and "launch=" in page.url
+    assert "Step 1 of" in page.text
+    # Framing is allowed for the registered platform only, never denied outright.
+    csp = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' " + lti_env.platform_url in csp
+    assert "X-Frame-Options" not in page.headers
+    results = complete_diagnostic(lti_env, browser, page)
+    assert results.status_code == 200
+    assert "Your results" in results.text and "<svg" in results.text
+    assert "Your business data is not well protected." in results.text or "reason" in results.text
+    scores = [s for s in lti_env.platform.scores if s["userId"] == "learner-1"]
+    assert scores[0]["activityProgress"] == "Started" and scores[0]["gradingProgress"] == "NotReady"
+    final = scores[-1]
+    assert final["activityProgress"] == "Completed" and final["gradingProgress"] == "FullyGraded"
+    assert final["scoreMaximum"] == 100 and 0 <= final["scoreGiven"] <= 100
+    assert final["lineitem"] == "1"  # the link's own gradebook column
+
+
+def test_deep_linking_round_trip_then_module_score(lti_env):
+    browser = lti_env.browser()
+    picker = lti_env.launch("instructor-1", deep_linking=True, browser=browser)
+    assert picker.status_code == 200, picker.text[:1000]
+    assert "/instructor/picker" in picker.url
+    form = first_form(picker.text, picker.url)
+    assert "module:pay_basics" in form.radios["item"] and "survey:safe_online" in form.radios["item"]
+    back = browser.post(form.action, data=list(form.hidden.items()) + [("item", "module:pay_basics")])
+    assert back.status_code == 200
+    answer = first_form(back.text, back.url)
+    assert answer.action == lti_env.platform_url + "/deep_link_return"
+    done = browser.post(answer.action, data=answer.hidden)
+    assert done.status_code == 200 and "added=1" in done.url
+    link = [l for l in lti_env.platform.links.values()
+            if l.custom == {"digiready_target": "module:pay_basics"}][0]
+    assert link.lineitem_id  # the platform created the column from our lineItem
+    # A learner opens the new link: the module page, then the survey sends the score.
+    learner = lti_env.browser()
+    page = lti_env.launch("learner-2", link=link.id, browser=learner)
+    assert "/learn/module/pay_basics" in page.url and "Transcript" in page.text
+    survey = first_form(page.text, page.url)
+    sent = learner.post(survey.action, data=list(survey.hidden.items()) + [("kc-kc1", "a"), ("usefulness", "4")])
+    assert sent.status_code == 200 and "your answers are saved" in sent.text
+    score = [s for s in lti_env.platform.scores if s["userId"] == "learner-2"][-1]
+    assert score["lineitem"] == link.lineitem_id and score["scoreGiven"] == 100.0
+    assert score["activityProgress"] == "Completed"
+
+
+def test_instructor_dashboard_roster_and_csv(lti_env):
+    learner = lti_env.browser()
+    complete_diagnostic(lti_env, learner, lti_env.launch("learner-1", browser=learner))
+    instructor = lti_env.browser()
+    page = lti_env.launch("instructor-1", browser=instructor)
+    assert "/instructor/dashboard" in page.url, page.text[:500]
+    assert "1 of 1 learners who opened DigiReady have completed" in page.text
+    # NRPS: three learners in the course, one has taken the diagnostic.
+    assert "1 of 3 learners in the course have taken the diagnostic" in page.text
+    assert "Kila Wari" in page.text and "Not taken" in page.text
+    export = [f for f in forms(page.text, page.url)]  # no forms needed; follow the link
+    assert export == []
+    launch_id = page.url.split("launch=")[1].split("&")[0]
+    csv_response = instructor.get(lti_env.tool_url + "/instructor/export.csv", params={"launch": launch_id})
+    assert csv_response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert rows[0]["user_id"] == "learner-1" and rows[0]["status"] == "completed"
+    assert rows[0]["presence"] != ""
