@@ -1,0 +1,49 @@
+"""Small groups are suppressed, and a report says when the data support fewer than 5 needs."""
+from __future__ import annotations
+
+from digiready.cli.main import main
+from digiready.reports import build_report
+from digiready.reports.html import render_html
+
+
+def test_small_groups_suppressed_and_missing_needs_said(tmp_path, monkeypatch, capsys):
+    from digiready.storage import migrate
+
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    migrate.upgrade(url)
+    assert main(["demo-data", "--economies", "pg", "--responses", "25", "--database-url", url,
+                 "--only", "attempts", "--quiet"]) == 0
+    monkeypatch.setenv("DIGIREADY_REPORT_MIN_CELL", "30")
+    report = build_report("needs-assessment", ["pg"], url=url)
+    html = render_html(report)
+    assert report.facts["pg.needs"] == 0
+    assert "support only 0 need(s), fewer than the 5 sought" in html
+    gender = next(t for t in report.tables() if t.id == "gap-gender-pg")
+    assert all(row[2] == "suppressed" for row in gender.rows)
+    assert all(str(row[1]).startswith("<") for row in gender.rows)
+    # Dimension means of a group under the threshold are not printed either.
+    dims = next(t for t in report.tables() if t.id == "dims-pg")
+    assert all(row[2] == "no data" for row in dims.rows)
+
+
+def test_report_command_mistakes_are_one_line(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    assert main(["report", "final", "--economies", "pe", "--formats", "pdf,odt",
+                 "--database-url", url]) == 1
+    assert "--formats: unknown odt" in capsys.readouterr().err
+    assert main(["report", "final", "--economies", "pe,", "--database-url", url,
+                 "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "db upgrade" in err and "Traceback" not in err
+
+
+def test_report_from_real_data_is_not_marked_synthetic(tmp_path, capsys):
+    from digiready.storage import migrate
+
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    migrate.upgrade(url)
+    assert main(["report", "needs-assessment", "--economies", "vn", "--database-url", url,
+                 "--formats", "html,xlsx", "--out", str(tmp_path), "--quiet"]) == 0
+    html = (tmp_path / "digiready-needs-assessment-vn.html").read_text(encoding="utf-8")
+    assert "Synthetic data" not in html
+    assert "No completed diagnostics for Viet Nam" in html
