@@ -84,7 +84,7 @@ def _schedule_lines(event: Event, tz: str) -> list[str]:
 
 
 def registration_mail(session: Session, event: Event, reg: Registration, kind: str,
-                      **ctx: object) -> outbox.OutboxMessage:
+                      **ctx: object) -> None:
     with force_locale(reg.language or "en"):
         subject = _subject(kind, reg, **ctx)
         body = render_template(
@@ -95,17 +95,17 @@ def registration_mail(session: Session, event: Event, reg: Registration, kind: s
                         if reg.hold_expires_at else None),
             **ctx,
         )
-    return outbox.queue(session, kind=kind, to_email=reg.email, to_name=reg.full_name,
+    outbox.queue(session, kind=kind, to_email=reg.email, to_name=reg.full_name,
                         subject=subject, body=body, registration_id=reg.id)
 
 
 def meeting_mail(session: Session, kind: str, to: Registration, other: Registration,
-                 subject: str, **ctx: object) -> outbox.OutboxMessage:
+                 subject: str, **ctx: object) -> None:
     """Meeting emails: slot times in the recipient's zone and in the other person's."""
     with force_locale(to.language or "en"):
         body = render_template(
             f"email/{kind}.txt", to=to, other=other,
             base_url=settings.get("PORTAL_BASE_URL").rstrip("/"), timez=timez, **ctx,
         )
-    return outbox.queue(session, kind=kind, to_email=to.email, to_name=to.full_name,
+    outbox.queue(session, kind=kind, to_email=to.email, to_name=to.full_name,
                         subject=subject, body=body, registration_id=to.id)
