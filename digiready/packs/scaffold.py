@@ -85,7 +85,11 @@ def translation_template(raw: RawPack, language: str, existing: dict | None = No
 
 
 def _key(key: Any) -> str:
-    return str(key) if str(key).replace("_", "").isalnum() and not str(key).isdigit() else _q(str(key))
+    """A plain key when it is an identifier starting with a letter, else a quoted one (so
+    ``"25_34"`` and ``"0"`` stay strings for every YAML reader)."""
+    text = str(key)
+    plain = text[:1].isalpha() and text.replace("_", "").isalnum() and text.isascii()
+    return text if plain else _q(text)
 
 
 def new_economy(base: Path, economies: Path, code: str, language: str, name: str | None) -> Path:

@@ -12,7 +12,11 @@ def test_upgrade_creates_core_tables_and_is_idempotent(database_url):
     migrate.upgrade(database_url)  # second run: nothing to do, no error
     tables = set(inspect(get_engine(database_url)).get_table_names())
     assert {"core_learner", "core_attempt", "alembic_version"} <= tables
-    assert "core_0001" in migrate.current_heads(database_url)
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config(database_url))
+    assert migrate.current_heads(database_url) == set(script.get_heads())
+    assert "core_0001" in {rev.revision for rev in script.walk_revisions()}
 
 
 def test_rollback_keeps_what_was_saved(database_url):
