@@ -15,7 +15,13 @@ def test_upgrade_creates_core_tables_and_is_idempotent(database_url):
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(migrate.alembic_config(database_url))
-    assert migrate.current_heads(database_url) == set(script.get_heads())
+    applied, todo = set(), list(migrate.current_heads(database_url))
+    while todo:  # everything the applied heads stand on, through down_revision and depends_on
+        revision = script.get_revision(todo.pop())
+        if revision.revision not in applied:
+            applied.add(revision.revision)
+            todo.extend(revision._all_down_revisions)
+    assert set(script.get_heads()) <= applied
     assert "core_0001" in {rev.revision for rev in script.walk_revisions()}
 
 
