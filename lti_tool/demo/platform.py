@@ -28,8 +28,7 @@ from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.registration import Registration as PeerRegistration
 from lti1p3platform.request import Request as PeerRequest
 from lti1p3platform.score import UpdateScoreStatus
-from lti1p3platform.service_connector import (AssignmentsGradesService,
-                                              NamesRoleProvisioningService)
+from lti1p3platform.service_connector import AssignmentsGradesService, NamesRoleProvisioningService
 
 ROLE_LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 ROLE_INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
@@ -465,7 +464,7 @@ class PeerPlatform:
 
         @app.get("/api")
         def state():
-            return jsonify({"scores": platform.scores, "links": [l.__dict__ for l in platform.links.values()],
+            return jsonify({"scores": platform.scores, "links": [vars(link) for link in platform.links.values()],
                             "line_items": platform.line_items})
 
         return app

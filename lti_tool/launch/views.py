@@ -18,8 +18,8 @@ from digiready.attempts import get_or_create_learner
 from digiready.storage import session_scope
 from lti_tool import claims as C
 from lti_tool import events, settings, urls
-from lti_tool.launch.validation import LaunchError, VerifiedLaunch, validate_launch
 from lti_tool.keys import jwks_document
+from lti_tool.launch.validation import LaunchError, VerifiedLaunch, validate_launch
 from lti_tool.models import Launch, LoginState, Registration
 
 bp = Blueprint("launch", __name__)

@@ -10,8 +10,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
-from digiready.attempts import (attempt_history, complete_attempt, current_attempt,
-                                latest_completed, save_answers, start_attempt)
+from digiready.attempts import (
+    attempt_history,
+    complete_attempt,
+    current_attempt,
+    latest_completed,
+    save_answers,
+    start_attempt,
+)
 from digiready.diagnostic import DiagnosticError, progress
 from digiready.diagnostic.conditions import Context
 from digiready.diagnostic.questionnaire import compiled

@@ -29,7 +29,8 @@ class Server:
         self.late = _Late()
         self.server = make_server("127.0.0.1", 0, self.late, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
 
     def start(self, app) -> None:
         self.late.app = app
@@ -65,15 +66,14 @@ class LtiEnv:
         return b.post(form.action, data=form.hidden, timeout=10)
 
 
-@pytest.fixture
-def lti_env(database_url, monkeypatch):
+def _environment(monkeypatch):
+    from digiready.storage import session_scope
     from lti_tool.app import create_app, forget_origins
     from lti_tool.demo.platform import PeerPlatform
     from lti_tool.keys import clear_cache
     from lti_tool.launch import platform_keys
     from lti_tool.registration import service
     from lti_tool.services.tokens import forget_tokens
-    from digiready.storage import session_scope
 
     monkeypatch.setenv("DIGIREADY_LTI_PACK", str(FIXTURE_PACK))
     for forget in (clear_cache, platform_keys.forget, forget_tokens, forget_origins):
@@ -90,3 +90,34 @@ def lti_env(database_url, monkeypatch):
     yield LtiEnv(tool_server.url, platform, platform_server.url, app)
     tool_server.stop()
     platform_server.stop()
+
+
+@pytest.fixture
+def lti_env(database_url, monkeypatch):
+    """Tool + platform on SQLite, then again on PostgreSQL."""
+    yield from _environment(monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One migrated SQLite file, copied by each test (migrating takes a second)."""
+    from digiready.storage import migrate
+
+    path = tmp_path_factory.mktemp("lti-template") / "template.sqlite3"
+    from digiready.storage.engine import get_engine
+
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    get_engine(url).dispose()  # the last connection closing folds the WAL into the file
+    return path
+
+
+@pytest.fixture
+def sqlite_env(tmp_path, monkeypatch, migrated_sqlite):
+    """Tool + platform on SQLite only (protocol checks do not depend on the database)."""
+    import shutil
+
+    target = tmp_path / "lti.sqlite3"
+    shutil.copy(migrated_sqlite, target)
+    monkeypatch.setenv("DIGIREADY_DATABASE_URL", f"sqlite:///{target}")
+    yield from _environment(monkeypatch)

@@ -56,8 +56,8 @@ def test_deep_linking_round_trip_then_module_score(lti_env):
     assert answer.action == lti_env.platform_url + "/deep_link_return"
     done = browser.post(answer.action, data=answer.hidden)
     assert done.status_code == 200 and "added=1" in done.url
-    link = [l for l in lti_env.platform.links.values()
-            if l.custom == {"digiready_target": "module:pay_basics"}][0]
+    link = [x for x in lti_env.platform.links.values()
+            if x.custom == {"digiready_target": "module:pay_basics"}][0]
     assert link.lineitem_id  # the platform created the column from our lineItem
     # A learner opens the new link: the module page, then the survey sends the score.
     learner = lti_env.browser()
