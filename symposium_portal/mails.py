@@ -25,7 +25,7 @@ def N_(text: str) -> str:
 
 
 def manage_url(reg: Registration) -> str:
-    token = make_link_token("manage", reg.id, reg.link_nonce)
+    token = make_link_token("manage", reg.reference, reg.link_nonce)
     return settings.get("PORTAL_BASE_URL").rstrip("/") + f"/r/{token}"
 
 
@@ -83,8 +83,9 @@ def _schedule_lines(event: Event, tz: str) -> list[str]:
     return lines
 
 
-def registration_mail(session: Session, event: Event, reg: Registration, kind: str,
-                      **ctx: object) -> None:
+def render_registration_mail(event: Event, reg: Registration, kind: str,
+                             **ctx: object) -> tuple[str, str]:
+    """Subject and body, in the registrant's language and time zone."""
     with force_locale(reg.language or "en"):
         subject = _subject(kind, reg, **ctx)
         body = render_template(
@@ -95,8 +96,19 @@ def registration_mail(session: Session, event: Event, reg: Registration, kind: s
                         if reg.hold_expires_at else None),
             **ctx,
         )
+    return subject, body
+
+
+def queue_registration_mail(session: Session, reg: Registration, kind: str, subject: str,
+                            body: str, registration_id: int) -> None:
     outbox.queue(session, kind=kind, to_email=reg.email, to_name=reg.full_name,
-                        subject=subject, body=body, registration_id=reg.id)
+                 subject=subject, body=body, registration_id=registration_id)
+
+
+def registration_mail(session: Session, event: Event, reg: Registration, kind: str,
+                      **ctx: object) -> None:
+    subject, body = render_registration_mail(event, reg, kind, **ctx)
+    queue_registration_mail(session, reg, kind, subject, body, reg.id)
 
 
 def meeting_mail(session: Session, kind: str, to: Registration, other: Registration,

@@ -26,29 +26,27 @@ class LinkInvalid(Exception):
     """The link was tampered with, is for another purpose, or was revoked."""
 
 
-class _Serializer(URLSafeTimedSerializer):
-    pass
-
-
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal-{purpose}")
 
 
 @dataclass(frozen=True)
 class LinkPayload:
-    registration_id: int
+    reference: str
     nonce: str
 
 
-def make_link_token(purpose: str, registration_id: int, nonce: str,
+def make_link_token(purpose: str, reference: str, nonce: str,
                     issued_at: float | None = None) -> str:
-    """``issued_at`` lets the expiry tests mint an old token without sleeping."""
+    """A link names the registration by its reference, not its row id: the email can be
+    written before the row is inserted (outside the seat lock), and ids reveal nothing about
+    how many people registered. ``issued_at`` lets tests mint an old token."""
     ser = _serializer(purpose)
     if issued_at is None:
-        return ser.dumps([registration_id, nonce])
+        return ser.dumps([reference, nonce])
     signer = ser.make_signer(ser.salt)
     signer.get_timestamp = lambda: int(issued_at)  # type: ignore[method-assign]
-    payload = ser.dump_payload([registration_id, nonce])
+    payload = ser.dump_payload([reference, nonce])
     return signer.sign(payload).decode()
 
 
@@ -56,12 +54,12 @@ def read_link_token(purpose: str, token: str, max_age_hours: float | None = None
     hours = settings.get_float("PORTAL_LINK_MAX_AGE_HOURS") if max_age_hours is None \
         else max_age_hours
     try:
-        reg_id, nonce = _serializer(purpose).loads(token, max_age=int(hours * 3600))
+        reference, nonce = _serializer(purpose).loads(token, max_age=int(hours * 3600))
     except SignatureExpired as exc:
         raise LinkExpired() from exc
     except (BadSignature, ValueError, TypeError) as exc:
         raise LinkInvalid() from exc
-    return LinkPayload(int(reg_id), str(nonce))
+    return LinkPayload(str(reference), str(nonce))
 
 
 def now() -> float:

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from flask import abort
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -124,6 +123,9 @@ def _free(event: Event) -> int:
     return event.capacity - event.seats_taken
 
 
+POSITION = "\u2063POSITION\u2063"  # placeholder for the waiting-list position
+
+
 def register(session: Session, event_id: int, data: dict) -> Registration:
     """Create a registration holding a seat, or on the waiting list when the event is full.
 
@@ -131,35 +133,45 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
     index: the caller catches the IntegrityError, which also covers two requests racing.
     The waiting-list position of a new entry is left on ``reg.position``.
 
-    This is the busiest write, so it uses Core statements inside the lock (one row lock, one
-    insert, one counter update, one outbox insert) instead of the ORM's unit of work.
+    This is the busiest write and the event lock serialises it, so the time under the lock
+    is kept to four short statements and the commit: the email is written *before* taking
+    the lock, for the outcome the unlocked event row predicts (re-written under the lock
+    only when the prediction was wrong, i.e. right at the capacity boundary).
     """
-    try:
-        event = lock_event(session, event_id)
-    except NoResultFound:  # the event was re-created (seed-demo --force): look it up again
+    event = session.get(Event, event_id)
+    if event is None:  # the event was re-created (seed-demo --force): look it up again
         _event_ids.clear()
-        event = lock_event(session, current_event_id(session))
+        event = session.get(Event, current_event_id(session))
     if not event.registration_open:
         raise RegistrationClosed()
     now = utcnow()
-    if _free(event) <= 0 and time.monotonic() - _last_sweep.get(event.id, -1e9) > \
-            _INLINE_SWEEP_SECONDS:
-        _last_sweep[event.id] = time.monotonic()
-        if _expire_holds_locked(session, event, now):
-            session.flush()
-    # Python-side defaults are set here, not left to the insert: the email below needs the
+    # Python-side defaults are set here, not left to the insert: the email needs the
     # reference and the link nonce that the row will hold.
     reg = Registration(event_id=event.id, reference=new_reference(),
                        link_nonce=secrets.token_hex(8), created_at=now, updated_at=now,
                        consents_updated_at=now, hidden_by_moderator=False,
                        **{"bio": "", "role": "", "interests": [], "language": "en", **data})
-    if _free(event) > 0:
-        reg.status, reg.hold_expires_at, position = HELD, _hold_until(now), None
-        counter = "seats_taken"
-    else:
-        reg.status, reg.waitlisted_at = WAITLISTED, now
-        position = event.waitlisted_count + 1
-        counter = "waitlisted_count"
+
+    def outcome(free: bool) -> tuple[str, str, str]:
+        if free:
+            reg.status, reg.hold_expires_at, reg.waitlisted_at = HELD, _hold_until(now), None
+            kind = "received_held"
+        else:
+            reg.status, reg.hold_expires_at, reg.waitlisted_at = WAITLISTED, None, now
+            kind = "received_waitlisted"
+        return (kind, *mails.render_registration_mail(event, reg, kind, position=POSITION))
+
+    guess = outcome(_free(event) > 0)
+    event = lock_event(session, event.id)
+    if _free(event) <= 0 and time.monotonic() - _last_sweep.get(event.id, -1e9) > \
+            _INLINE_SWEEP_SECONDS:
+        _last_sweep[event.id] = time.monotonic()
+        if _expire_holds_locked(session, event, now):
+            session.flush()
+    free = _free(event) > 0
+    kind, subject, body = guess if (guess[0] == "received_held") == free else outcome(free)
+    position = None if free else event.waitlisted_count + 1
+    counter = "seats_taken" if free else "waitlisted_count"
     table = Registration.__table__
     values = {c.key: getattr(reg, c.key) for c in table.columns
               if c.key != "id" and getattr(reg, c.key) is not None}
@@ -168,9 +180,8 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
                     .values({counter: getattr(Event.__table__.c, counter) + 1}))
     set_committed_value(event, counter, getattr(event, counter) + 1)
     reg.position = position  # type: ignore[attr-defined]
-    mails.registration_mail(session, event, reg,
-                            "received_held" if reg.status == HELD else "received_waitlisted",
-                            position=position)
+    mails.queue_registration_mail(session, reg, kind, subject.replace(POSITION, str(position)),
+                                  body.replace(POSITION, str(position)), reg.id)
     return reg
 
 

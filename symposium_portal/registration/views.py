@@ -121,7 +121,8 @@ def link(token: str):
         abort(410)
     except LinkInvalid:
         abort(404)
-    reg = db().get(Registration, payload.registration_id)
+    reg = db().scalars(select(Registration).where(
+        Registration.reference == payload.reference)).first()
     if reg is None or reg.link_nonce != payload.nonce:
         abort(404)
     sign_in_registrant(reg)

@@ -85,10 +85,10 @@ def test_signed_link_expiry_tamper_and_revocation(sqlite_portal, app, browser):
     reg = registration("link@example.org")
     client = app.test_client()
     with app.test_request_context():
-        old = make_link_token("manage", reg.id, reg.link_nonce,
+        old = make_link_token("manage", reg.reference, reg.link_nonce,
                               issued_at=time.time() - 31 * 24 * 3600)
-        fresh = make_link_token("manage", reg.id, reg.link_nonce)
-        other_purpose = make_link_token("other", reg.id, reg.link_nonce)
+        fresh = make_link_token("manage", reg.reference, reg.link_nonce)
+        other_purpose = make_link_token("other", reg.reference, reg.link_nonce)
     r = client.get(f"/r/{old}")
     assert r.status_code == 410
     assert "Link expired" in r.get_data(as_text=True)
