@@ -65,7 +65,7 @@ def run_demo(host: str, port: int, *, serve: bool = True) -> int:
     print(f"DigiReady demo: open {base}/lms/  (Ctrl+C to stop)", flush=True)
     if not serve:
         return 0
-    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     except OSError as exc:
