@@ -28,11 +28,11 @@ venv311: $(VENV311)/bin/.installed
 system-deps:
 	@scripts/install_system_deps.sh
 
-# Until the LTI demo lands, the main job is the diagnostic in the terminal.
+# The local demo: the LTI tool and a built-in LMS on SQLite; open the one URL it prints.
 run: venv
 	@mkdir -p var
 	$(BIN)/digiready db upgrade
-	$(BIN)/digiready diagnose --interactive
+	$(BIN)/digiready demo
 
 test: venv venv311 system-deps
 	$(BIN)/python -m pytest $(PYTEST_FLAGS) tests
