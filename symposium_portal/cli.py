@@ -62,6 +62,8 @@ def _send_mail(args) -> int:
     runs = 0
     total_sent = total_failed = 0
     while True:
+        if args.loop:
+            _expire_quietly()  # the worker also releases expired seat holds
         sent, failed = send_pending(new_session, limit=args.limit)
         total_sent, total_failed = total_sent + sent, total_failed + failed
         runs += 1
@@ -75,6 +77,22 @@ def _send_mail(args) -> int:
         break
     print(f"sent {total_sent}, failed {total_failed}")
     return 1 if total_failed and not total_sent else 0
+
+
+def _expire_quietly() -> None:
+    from symposium_portal.db import new_session
+    from symposium_portal.registration import service
+
+    with _app().test_request_context():
+        dbs = new_session()
+        try:
+            if service.expire_holds(dbs, service.current_event(dbs)):
+                dbs.commit()
+        except Exception as exc:  # a worker keeps sending mail whatever happens here
+            print(f"expire-holds failed: {exc}", file=sys.stderr, flush=True)
+        finally:
+            dbs.rollback()
+            dbs.close()
 
 
 def _seed(args) -> int:

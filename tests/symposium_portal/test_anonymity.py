@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from sqlalchemy import inspect, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from symposium_portal.db import new_session
 from symposium_portal.evaluation.models import EvaluationResponse, EvaluationSubmission
@@ -45,7 +46,7 @@ def test_schema_cannot_link_answer_to_person(portal_db):
         assert "TIME" not in str(c["type"]).upper() and "DATE" not in str(c["type"]).upper()
     if portal_db.startswith("sqlite"):
         with get_engine(portal_db).connect() as conn:
-            with pytest.raises(Exception):
+            with pytest.raises(OperationalError):
                 conn.execute(text("SELECT rowid FROM portal_evaluation_response"))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from .conftest import Browser, confirm, link_path, outbox, register, registration, seed
+from .conftest import Browser, confirm, link_path, outbox, register, registration
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

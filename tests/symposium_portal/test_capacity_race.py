@@ -99,7 +99,8 @@ def test_fifty_concurrent_registrations_for_ten_seats(pg_server):
             conn.execute(text("DELETE FROM portal_registration"))
             conn.execute(text("UPDATE portal_event SET seats_taken = 0, waitlisted_count = 0"))
         emails = [f"r{run}-p{i}@example.org" for i in range(N_CLIENTS)]
-        results = _run_concurrently(lambda i, b: _register(base, emails[i], b), N_CLIENTS)
+        results = _run_concurrently(
+            lambda i, b, emails=emails: _register(base, emails[i], b), N_CLIENTS)
         assert [code for _s, code in results] == [303] * N_CLIENTS, f"run {run}"
         assert _statuses(engine) == {"held": SEATS, "waitlisted": N_CLIENTS - SEATS}, run
 
@@ -107,7 +108,8 @@ def test_fifty_concurrent_registrations_for_ten_seats(pg_server):
         assert len(links) == N_CLIENTS
         sessions = {emails[i]: results[i][0] for i in range(N_CLIENTS)}
         codes = _run_concurrently(
-            lambda i, b: _confirm(base, sessions[emails[i]], links[emails[i]], b), N_CLIENTS)
+            lambda i, b, s=sessions, e=emails, ln=links: _confirm(base, s[e[i]], ln[e[i]], b),
+            N_CLIENTS)
         assert codes == [303] * N_CLIENTS
         assert _statuses(engine) == {"confirmed": SEATS, "waitlisted": N_CLIENTS - SEATS}, run
 

@@ -97,3 +97,24 @@ def test_smtp_down_keeps_mail_queued(portal_db, browser, monkeypatch):
 def test_mail_in_registrants_language(sqlite_portal, browser, lang, expected):
     register(browser, f"{lang}@example.org", language=lang)
     assert outbox(sqlite_portal, f"{lang}@example.org")[0].subject.startswith(expected)
+
+
+def test_worker_loop_sends_and_expires_holds(portal_db, smtp_server, browser):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from symposium_portal.db import utcnow
+    from symposium_portal.registration.models import Registration
+
+    from .conftest import registration
+
+    register(browser, "worker@example.org")
+    dbs = new_session()
+    dbs.execute(update(Registration).values(hold_expires_at=utcnow() - timedelta(minutes=5)))
+    dbs.commit()
+    dbs.close()
+    assert cli(["portal", "send-mail", "--loop", "--runs", "1", "--interval", "0"]) == 0
+    assert registration("worker@example.org").status == "expired"
+    kinds = [m["X-DigiReady-Kind"] for m in smtp_server.messages]
+    assert kinds == ["received_held", "expired"]

@@ -64,7 +64,8 @@ def test_rate_limit_uses_redis_when_configured(sqlite_portal, redis_url, monkeyp
 
     b1, b2 = Browser(apps[0].test_client()), Browser(apps[1].test_client())
     # The limiter keys on the client address: a fresh one keeps earlier runs' counts out.
-    ip = "10.%d.%d.%d" % tuple(uuid.uuid4().bytes[:3])
+    a, b, c = uuid.uuid4().bytes[:3]
+    ip = f"10.{a}.{b}.{c}"
     b1.c.environ_base["REMOTE_ADDR"] = b2.c.environ_base["REMOTE_ADDR"] = ip
     assert register(b1, "r1@example.org").status_code == 303
     assert register(b2, "r2@example.org").status_code == 303
