@@ -10,6 +10,7 @@ import hmac
 from datetime import datetime, timezone
 
 from flask import abort, current_app, g, request
+from flask_babel import gettext as _
 
 from lti_tool.claims import is_instructor
 from lti_tool.models import Launch
@@ -23,8 +24,8 @@ def csrf_token(launch_id: str, purpose: str = "form") -> str:
 def check_csrf(launch_id: str, purpose: str = "form") -> None:
     sent = request.form.get("csrf_token", "")
     if not hmac.compare_digest(sent, csrf_token(launch_id, purpose)):
-        abort(400, description="The form has expired or did not come from this page "
-                               "(CSRF check failed). Go back, reload and try again.")
+        abort(400, description=_("The form has expired or did not come from this page "
+                                 "(CSRF check failed). Go back, reload and try again."))
 
 
 def load_launch(session, *, instructor: bool = False, form_csrf: bool = True) -> Launch:
@@ -32,14 +33,14 @@ def load_launch(session, *, instructor: bool = False, form_csrf: bool = True) ->
     launch_id = request.values.get("launch", "")
     launch = session.get(Launch, launch_id[:64]) if launch_id else None
     if launch is None:
-        abort(401, description="This page must be opened from your course (LTI launch). "
-                               "Go back to the course and open the activity again.")
+        abort(401, description=_("This page must be opened from your course (LTI launch). "
+                                 "Go back to the course and open the activity again."))
     expires = launch.expires_at if launch.expires_at.tzinfo else launch.expires_at.replace(tzinfo=timezone.utc)
     if expires < datetime.now(timezone.utc):
-        abort(401, description="This session has expired. Go back to the course and open the "
-                               "activity again; your answers are saved.")
+        abort(401, description=_("This session has expired. Go back to the course and open "
+                                 "the activity again; your answers are saved."))
     if instructor and not is_instructor(launch.roles):
-        abort(403, description="Only instructors can open this page.")
+        abort(403, description=_("Only instructors can open this page."))
     g.launch = launch
     g.frame_origins = [launch.registration.issuer, launch.registration.auth_login_url]
     g.ui_language = launch.language
