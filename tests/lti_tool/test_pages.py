@@ -1,0 +1,137 @@
+"""Learner and instructor pages over HTTP: languages (UI from gettext, content from the pack),
+save as you go, CSRF on every form, launch state in the page (no cookie), framing limited to
+the registered platform, modules with video, captions and transcript, role checks."""
+from __future__ import annotations
+
+import shutil
+
+import requests
+import yaml
+from sqlalchemy import select
+
+from digiready.storage import session_scope
+from digiready.storage.models import Attempt
+from tests.lti_tool.conftest import FIXTURE_PACK
+from tests.lti_tool.htmlform import first_form
+
+
+def set_registration(env, economy=None, language=None):
+    from lti_tool.registration import service
+
+    with session_scope() as s:
+        service.add(s, service.PlatformInput(**env.platform.registration_args(),
+                                             economy=economy, language=language))
+
+
+def launch_id(page) -> str:
+    return page.url.split("launch=")[1].split("&")[0]
+
+
+def test_spanish_ui_and_economy_content(sqlite_env):
+    set_registration(sqlite_env, economy="xx", language="es")
+    b = sqlite_env.browser()
+    page = sqlite_env.launch(browser=b)
+    assert '<html lang="es">' in page.text and "Paso 1 de" in page.text
+    assert "Guardar y continuar" in page.text
+    form = first_form(page.text, page.url)
+    page = b.post(form.action, data=form.first_choices() + [("action", "next")])
+    assert "¿Dónde te encuentran tus clientes en internet?" in page.text  # content from the overlay
+    assert "Marque todas las que correspondan." in page.text
+
+
+def test_tok_pisin_ui_from_the_platform_locale(sqlite_env):
+    sqlite_env.platform.claim_overrides["https://purl.imsglobal.org/spec/lti/claim/launch_presentation"] = {
+        "locale": "tpi-PG", "document_target": "iframe"}
+    page = sqlite_env.launch()
+    assert '<html lang="tpi">' in page.text and "Seivim na go het" in page.text
+
+
+def test_answers_are_saved_at_every_step_without_cookies(sqlite_env):
+    b = sqlite_env.browser()
+    page = sqlite_env.launch(browser=b)
+    assert not b.cookies  # the launch lives in the page, not in a cookie
+    form = first_form(page.text, page.url)
+    fresh = requests.Session()  # another "browser" with no cookies at all, same page URL
+    nxt = fresh.post(form.action, data=form.first_choices() + [("action", "next")])
+    assert nxt.status_code == 200 and "Step 2 of" in nxt.text
+    with session_scope() as s:
+        attempt = s.scalars(select(Attempt)).one()
+        assert attempt.profile["sector"] == "a" and attempt.status == "in_progress"
+    # Coming back later (a new launch) continues where the learner stopped.
+    again = sqlite_env.launch()
+    assert "Step 2 of" in again.text
+
+
+def test_forms_need_the_csrf_token(sqlite_env):
+    b = sqlite_env.browser()
+    page = sqlite_env.launch(browser=b)
+    form = first_form(page.text, page.url)
+    data = [kv for kv in form.first_choices() if kv[0] != "csrf_token"]
+    refused = b.post(form.action, data=data + [("csrf_token", "forged")])
+    assert refused.status_code == 400 and "CSRF" in refused.text
+    with session_scope() as s:
+        assert s.scalars(select(Attempt)).one().profile == {}  # nothing saved
+
+
+def test_pages_without_a_valid_launch_are_refused(sqlite_env):
+    r = requests.get(sqlite_env.tool_url + "/learn/diagnostic")
+    assert r.status_code == 401 and "opened from your course" in r.text
+    r = requests.get(sqlite_env.tool_url + "/learn/results", params={"launch": "made-up"})
+    assert r.status_code == 401
+
+
+def test_framing_is_limited_to_the_launching_platform(sqlite_env):
+    page = sqlite_env.launch()
+    csp = page.headers["Content-Security-Policy"]
+    assert f"frame-ancestors 'self' {sqlite_env.platform_url}" in csp
+    assert "X-Frame-Options" not in page.headers
+    assert "evil" not in csp
+
+
+def test_learner_cannot_open_instructor_pages(sqlite_env):
+    page = sqlite_env.launch("learner-1")
+    r = requests.get(sqlite_env.tool_url + "/instructor/dashboard", params={"launch": launch_id(page)})
+    assert r.status_code == 403
+    r = requests.get(sqlite_env.tool_url + "/instructor/export.csv", params={"launch": launch_id(page)})
+    assert r.status_code == 403
+
+
+def test_module_page_with_video_captions_and_transcript(sqlite_env, tmp_path, monkeypatch):
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURE_PACK, pack)
+    module_file = pack / "modules" / "pay_basics" / "module.yaml"
+    module = yaml.safe_load(module_file.read_text())
+    module["video"]["html5_url"] = "https://cdn.example.org/pay_basics.mp4"
+    module_file.write_text(yaml.safe_dump(module))
+    monkeypatch.setenv("DIGIREADY_LTI_PACK", str(pack))
+    link = sqlite_env.platform.add_link("Module", {"digiready_target": "module:pay_basics"})
+    b = sqlite_env.browser()
+    page = sqlite_env.launch(link=link.id, browser=b)
+    assert '<video id="dr-video"' in page.text and 'data-module-id="pay_basics"' in page.text
+    assert 'data-duration="60"' in page.text and '<track kind="captions"' in page.text
+    assert "Transcript" in page.text
+    captions = b.get(sqlite_env.tool_url + "/learn/module/pay_basics/captions.vtt",
+                     params={"launch": launch_id(page)})
+    assert captions.status_code == 200 and captions.text.startswith("WEBVTT")
+    assert captions.headers["Content-Type"].startswith("text/vtt")
+    missing = b.get(sqlite_env.tool_url + "/learn/module/nope", params={"launch": launch_id(page)})
+    assert missing.status_code == 404
+    # Without a source there is no <video>, but the transcript is always there.
+    monkeypatch.setenv("DIGIREADY_LTI_PACK", str(FIXTURE_PACK))
+    page = b.get(page.url)
+    assert "<video" not in page.text and "Transcript" in page.text
+
+
+def test_survey_requires_the_knowledge_check_then_gives_feedback(sqlite_env):
+    link = sqlite_env.platform.add_link("Survey", {"digiready_target": "survey:pay_basics"},
+                                        line_item=True)
+    b = sqlite_env.browser()
+    page = sqlite_env.launch("learner-3", link=link.id, browser=b)
+    assert "/learn/survey/pay_basics" in page.url and "Transcript" not in page.text
+    form = first_form(page.text, page.url)
+    empty = b.post(form.action, data=form.hidden)
+    assert empty.status_code == 422 and "Which is right?" in empty.text
+    wrong = b.post(form.action, data=list(form.hidden.items()) + [("kc-kc1", "b")])
+    assert wrong.status_code == 200 and "Not quite." in wrong.text and "No." in wrong.text
+    score = [s for s in sqlite_env.platform.scores if s["userId"] == "learner-3"][-1]
+    assert score["scoreGiven"] == 0.0 and score["lineitem"] == link.lineitem_id
