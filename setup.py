@@ -14,7 +14,7 @@ EXTRAS = {
     "lti": DB + WEB + ["joserfc>=1.0", "requests>=2.31", "pylti1p3next", "lti1p3platform"],
     "portal": DB + WEB + ["openpyxl>=3.1", "icalendar>=5", "email-validator>=2"],
     "reports": DB + ["WeasyPrint>=62", "python-docx>=1.1", "openpyxl>=3.1", "pyxform>=2.0",
-                     "Jinja2>=3.1"],
+                     "Jinja2>=3.1", "orjson>=3.9"],
 }
 EXTRAS["all"] = sorted({req for deps in EXTRAS.values() for req in deps})
 # Test tools that both interpreters need (core + XBlock suites run on 3.11 too).

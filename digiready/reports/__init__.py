@@ -14,7 +14,7 @@ from digiready.reports.model import Report
 FORMATS = ("pdf", "docx", "xlsx", "html")
 KINDS = ("needs-assessment", "final", "symposium")
 
-__all__ = ["FORMATS", "KINDS", "Report", "build_report", "write_report"]
+__all__ = ["FORMATS", "KINDS", "Report", "build_report", "build_reports", "write_report"]
 
 
 def build_report(kind: str, economies: list[str], *, url: str | None = None,
@@ -26,6 +26,20 @@ def build_report(kind: str, economies: list[str], *, url: str | None = None,
         raise ValueError(f"unknown report {kind!r}; choose from {', '.join(KINDS)}")
     inputs = load_inputs(url, economies, pack_path=pack_path, progress=progress)
     return BUILDERS[kind](inputs)
+
+
+def build_reports(kinds: Iterable[str], economies: list[str], *, url: str | None = None,
+                  pack_path: str | None = None,
+                  progress: Callable[[str, str, float], None] | None = None) -> list[Report]:
+    """Several reports from one load of the data (``digiready report all``)."""
+    from digiready.reports.builders import BUILDERS, load_inputs
+
+    kinds = list(kinds)
+    unknown = [k for k in kinds if k not in BUILDERS]
+    if unknown:
+        raise ValueError(f"unknown report {unknown[0]!r}; choose from {', '.join(KINDS)}")
+    inputs = load_inputs(url, economies, pack_path=pack_path, progress=progress)
+    return [BUILDERS[kind](inputs) for kind in kinds]
 
 
 def write_report(report: Report, out_dir: Path, formats: Iterable[str] = FORMATS, *,

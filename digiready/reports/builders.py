@@ -102,15 +102,21 @@ def english_pack(pack_path: str | None, economy: str) -> Pack:
 def load_inputs(url: str | None, economies: list[str], *, pack_path: str | None = None,
                 progress: ProgressFn | None = None) -> Inputs:
     progress = progress or (lambda *_: None)
+    from concurrent.futures import ThreadPoolExecutor
+
     progress("load data", ",".join(economies), 0)
-    packs = {e: english_pack(pack_path, e) for e in economies}
-    data = aggregate.load(url, economies)
-    progress("load data", ",".join(economies), 60)
-    try:
-        indicators = load_indicators()
-    except FileNotFoundError:
-        indicators = []
-    usage = aggregate.load_usage(url, economies)
+    # The usage indicators are SQL aggregates (the database works while Python waits), so
+    # they run beside the loading of attempts and packs.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        usage_future = pool.submit(aggregate.load_usage, url, economies)
+        packs = {e: english_pack(pack_path, e) for e in economies}
+        data = aggregate.load(url, economies)
+        progress("load data", ",".join(economies), 60)
+        try:
+            indicators = load_indicators()
+        except FileNotFoundError:
+            indicators = []
+        usage = usage_future.result()
     inputs = Inputs(url, economies, packs, data, indicators, usage)
     for i, e in enumerate(economies):
         inputs.needs[e] = rank_needs(packs[e], data[e])
@@ -470,26 +476,64 @@ def trial_section(report: Report, inputs: Inputs, number: str) -> Section:
     sec.add(Table("reassessment", "Use and re-assessment",
                   ["Economy", "Businesses", "Diagnostics", "Re-assessed", "Mean change (points)"],
                   rows))
-    sub = sec.sub("trial-usage", "Learning activity (videos, visits)")
+    sub = sec.sub("trial-usage", "Usage indicators (visits, videos, modules)")
     if inputs.usage.available:
-        by_kind: dict[str, dict[str, int]] = {}
-        for r in inputs.usage.rows:
-            by_kind.setdefault(f"{economy_name(r['economy'])}: {r['verb']}", {})
-            by_kind[f"{economy_name(r['economy'])}: {r['verb']}"][r["month"]] = r["count"]
-        totals = Counter()
-        for r in inputs.usage.rows:
-            totals[(r["economy"], r["verb"])] += r["count"]
-        sub.add(Table("usage-totals", "Learning events by economy and kind",
-                      ["Economy", "Kind", "Events"],
-                      [[economy_name(e), v, c] for (e, v), c in sorted(totals.items())]))
-        sub.add(Table("usage-monthly", "Learning events per month",
-                      ["Economy", "Kind", "Month", "Events"],
-                      [[economy_name(r["economy"]), r["verb"], r["month"], r["count"]]
-                       for r in inputs.usage.rows]))
+        usage_section(report, sub, inputs)
     else:
-        sub.add(Paragraph(f"No learning-event data ({NO_DATA}): {inputs.usage.note}. Video "
-                          "plays and visits appear here once the events area records them."))
+        sub.add(Paragraph(f"No learning-event data ({NO_DATA}): {inputs.usage.note}. Visits, "
+                          "video plays and module completions appear here once the events "
+                          "area records them."))
     return sec
+
+
+def _cell(cell: dict[str, Any] | None) -> str:
+    if not cell:
+        return NO_DATA
+    return "suppressed" if cell.get("suppressed") else fmt(cell.get("value"))
+
+
+def usage_section(report: Report, sub: Section, inputs: Inputs) -> None:
+    """The events area's indicators: totals per economy, visits over time, priority groups."""
+    ind = inputs.usage.indicators
+    rows = []
+    for key, label in aggregate.USAGE_KEYS:
+        rows.append([label, *[_cell(ind.get(e, {}).get(key)) for e in inputs.economies]])
+        for e in inputs.economies:
+            cell = ind.get(e, {}).get(key) or {}
+            report.facts[f"{e}.usage.{key}"] = cell.get("value")
+    sub.add(Table("usage", "Usage indicators over the trial period",
+                  ["Indicator", *[economy_name(e) for e in inputs.economies]], rows,
+                  notes="Computed by the events area; cells resting on too few learners are "
+                        "suppressed."))
+    lines: dict[str, list[tuple[str, float]]] = {}
+    trows = []
+    for e in inputs.economies:
+        series_ = [(p["period"], float(p["unique_visits"]))
+                   for p in ind.get(e, {}).get("visits_series", []) if not p["suppressed"]]
+        if series_:
+            lines[economy_name(e)] = series_
+        trows.extend([economy_name(e), p["period"], _cell({"value": p["visits"],
+                                                           "suppressed": p["suppressed"]}),
+                      _cell({"value": p["unique_visits"], "suppressed": p["suppressed"]})]
+                     for p in ind.get(e, {}).get("visits_series", []))
+    if lines:
+        title = "Unique visits per month"
+        sub.add(Figure("fig-visits", title,
+                       charts.line_chart_svg(lines, title=title, chart_id="visits"),
+                       f"Line chart. {title}: " + "; ".join(
+                           f"{n}: " + ", ".join(f"{x} {int(v)}" for x, v in pts)
+                           for n, pts in lines.items()) + ".",
+                       Table("visits-monthly", "Visits per month",
+                             ["Economy", "Month", "Visits", "Unique visits"], trows)))
+    prow = []
+    for e in inputs.economies:
+        for name, g in (ind.get(e, {}).get("priority_groups") or {}).items():
+            prow.append([economy_name(e), name.replace("_", "-"),
+                         "suppressed" if g.get("suppressed") else fmt(g.get("learners")),
+                         "suppressed" if g.get("suppressed") else fmt(g.get("average_score"))])
+    if prow:
+        sub.add(Table("usage-priority", "Priority groups: women-led and youth-led businesses",
+                      ["Economy", "Group", "Learners", "Average score"], prow))
 
 
 def good_practices_section(report: Report, inputs: Inputs, number: str) -> Section:
@@ -686,7 +730,7 @@ def build_final(inputs: Inputs) -> Report:
     recommendations_section(report, inputs, "7.")
     method_section(report, inputs, "8.")
     conclusions_section(report, inputs, "9.")
-    annex_section(report, inputs, "A")
+    annex_section(report, inputs, "A", answers=False)
     return report
 
 

@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("report", help="build the needs-assessment, final or symposium report",
                               description="Build a report from the database, the packs and "
                                           "content/indicators.")
-    p.add_argument("kind", choices=KINDS)
+    p.add_argument("kind", choices=(*KINDS, "all"),
+                   help="which report; 'all' builds the three from one load of the data")
     p.add_argument("--economies", required=True, help="comma-separated codes, e.g. pe,ph,vn")
     p.add_argument("--out", default="reports", help="output directory (default ./reports)")
     p.add_argument("--formats", default=",".join(FORMATS),
@@ -76,7 +77,7 @@ def _progress(quiet: bool):
 def run_report(args: argparse.Namespace) -> int:
     from digiready.cli.main import CommandError
     from digiready.demo.cli import parse_economies
-    from digiready.reports import build_report, write_report
+    from digiready.reports import build_reports, write_report
 
     economies = parse_economies(args.economies)
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
@@ -96,18 +97,22 @@ def run_report(args: argparse.Namespace) -> int:
 
     progress = _progress(args.quiet)
     started = time.perf_counter()
+    kinds = list(KINDS) if args.kind == "all" else [args.kind]
     try:
-        report = build_report(args.kind, economies, url=args.database_url,
-                              pack_path=args.pack, progress=progress)
+        reports = build_reports(kinds, economies, url=args.database_url,
+                                pack_path=args.pack, progress=progress)
     except (OperationalError, ProgrammingError) as exc:
         raise CommandError(f"database not ready ({type(exc).__name__}); run "
                            "`digiready db upgrade` (and `digiready demo-data` for a demo)") from exc
-    written = write_report(report, Path(args.out), formats, progress=progress)
-    for fmt, path in written.items():
-        print(f"{fmt}: {path}")
-    notes = [f"{e}: {report.facts.get(f'{e}.needs', 0)} needs" for e in economies]
-    print(f"{report.title} ({'synthetic data' if report.synthetic else 'real data'}; "
-          f"{'; '.join(notes)}) in {time.perf_counter() - started:.1f} s")
+    for report in reports:
+        written = write_report(report, Path(args.out), formats, progress=progress)
+        for fmt, path in written.items():
+            print(f"{fmt}: {path}")
+        notes = [f"{e}: {report.facts.get(f'{e}.needs', 0)} needs" for e in economies
+                 if report.kind != "symposium"]
+        print(f"{report.title} ({'synthetic data' if report.synthetic else 'real data'}"
+              + (f"; {'; '.join(notes)}" if notes else "") + ")")
+    print(f"{len(reports)} report(s) in {time.perf_counter() - started:.1f} s")
     return 0
 
 
