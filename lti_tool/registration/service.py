@@ -74,7 +74,7 @@ def add(session: Session, data: PlatformInput) -> tuple[Registration, bool]:
     known = {d.deployment_id for d in row.deployments}
     for deployment_id in data.deployment_ids:
         if deployment_id and deployment_id not in known:
-            session.add(Deployment(registration_id=row.id, deployment_id=deployment_id))
+            row.deployments.append(Deployment(deployment_id=deployment_id))
             known.add(deployment_id)
     session.flush()
     platform_keys.forget(row.id)

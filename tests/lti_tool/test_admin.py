@@ -1,0 +1,148 @@
+"""What an LMS admin does: the CLI (platforms, info, key rotation), the JWKS endpoint, and
+Dynamic Registration as Moodle and Canvas perform it."""
+from __future__ import annotations
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from digiready.cli.main import main
+from digiready.storage import session_scope
+from tests.lti_tool.htmlform import first_form
+
+ADD = ["lti", "platform", "add", "--issuer", "https://moodle.example.org", "--client-id", "abc",
+       "--deployment-id", "1", "--auth-login-url", "https://moodle.example.org/mod/lti/auth.php",
+       "--token-url", "https://moodle.example.org/mod/lti/token.php",
+       "--jwks-url", "https://moodle.example.org/mod/lti/certs.php", "--economy", "PE",
+       "--language", "es"]
+
+
+@pytest.fixture
+def migrated(sqlite_url, monkeypatch):
+    from digiready.storage import migrate
+
+    monkeypatch.setenv("DIGIREADY_DATABASE_URL", sqlite_url)
+    migrate.upgrade(sqlite_url)
+    return sqlite_url
+
+
+def test_platform_add_list_remove(migrated, capsys):
+    assert main(ADD) == 0
+    assert "added: https://moodle.example.org client_id=abc deployments=[1] economy=pe" in capsys.readouterr().out
+    assert main(ADD[:8] + ["2"] + ADD[9:]) == 0  # a second deployment on the same registration
+    assert "updated" in capsys.readouterr().out
+    assert main(["lti", "platform", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "deployments=1,2" in listing and "language=es" in listing
+    assert main(["lti", "platform", "remove", "--issuer", "https://moodle.example.org",
+                 "--deployment-id", "2"]) == 0
+    assert main(["lti", "platform", "remove", "--issuer", "https://moodle.example.org"]) == 0
+    capsys.readouterr()
+    assert main(["lti", "platform", "remove", "--issuer", "https://moodle.example.org"]) == 1
+    assert "nothing registered matches" in capsys.readouterr().err
+
+
+def test_platform_add_refuses_bad_input_in_one_line(migrated, capsys):
+    bad = list(ADD)
+    bad[bad.index("--token-url") + 1] = "http://moodle.example.org/token.php"
+    assert main(bad) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--token-url must use https" in err
+    assert main(ADD[:-4] + ["--economy", "peru"]) == 1
+    assert "two-letter" in capsys.readouterr().err
+
+
+def test_cli_without_migrated_database_says_what_to_do(sqlite_url, monkeypatch, capsys):
+    monkeypatch.setenv("DIGIREADY_DATABASE_URL", sqlite_url)
+    assert main(["lti", "platform", "list"]) == 1
+    assert "digiready db upgrade" in capsys.readouterr().err
+
+
+def test_info_prints_every_url(capsys, monkeypatch):
+    monkeypatch.setenv("DIGIREADY_LTI_BASE_URL", "https://digiready.example.org/")
+    assert main(["lti", "info"]) == 0
+    out = capsys.readouterr().out
+    for url in ("https://digiready.example.org/lti/login", "https://digiready.example.org/lti/launch",
+                "https://digiready.example.org/.well-known/jwks.json",
+                "https://digiready.example.org/lti/register"):
+        assert url in out
+    assert "Deep linking URL" in out and "Redirect URI" in out
+
+
+def test_key_rotation_keeps_the_old_key_published_for_the_overlap(sqlite_env, capsys, monkeypatch):
+    from lti_tool.keys import clear_cache
+
+    jwks = requests.get(sqlite_env.tool_url + "/.well-known/jwks.json").json()
+    assert len(jwks["keys"]) == 1 and jwks["keys"][0]["alg"] == "RS256"
+    assert "d" not in jwks["keys"][0]  # public only
+    old = jwks["keys"][0]["kid"]
+    assert main(["lti", "keys", "rotate"]) == 0
+    new = capsys.readouterr().out.split("new signing key: ")[1].split()[0]
+    clear_cache()
+    kids = [k["kid"] for k in requests.get(sqlite_env.tool_url + "/.well-known/jwks.json").json()["keys"]]
+    assert kids == [new, old]
+    # Messages are signed with the new key (here: a deep-linking response).
+    b = sqlite_env.browser()
+    picker = sqlite_env.launch("instructor-1", deep_linking=True, browser=b)
+    form = first_form(picker.text, picker.url)
+    back = b.post(form.action, data=list(form.hidden.items()) + [("item", "diagnostic")])
+    token = first_form(back.text, back.url).hidden["JWT"]
+    import base64
+    import json
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    assert header["kid"] == new
+    monkeypatch.setenv("DIGIREADY_LTI_KEY_OVERLAP_HOURS", "0")
+    clear_cache()
+    kids = [k["kid"] for k in requests.get(sqlite_env.tool_url + "/.well-known/jwks.json").json()["keys"]]
+    assert kids == [new]
+
+
+@pytest.mark.parametrize("product", ["moodle", "canvas"])
+def test_dynamic_registration(sqlite_env, product):
+    from lti_tool.models import Deployment, Registration
+
+    env = sqlite_env
+    env.platform.product = product
+    env.platform.client_id = f"{product}-client-7"
+    env.platform.deployment_id = f"{product}-deployment-7"
+    env.platform.registration_tokens.add("tok-123")
+    b = env.browser()
+    page = b.get(env.tool_url + "/lti/register", params={
+        "openid_configuration": env.platform_url + "/.well-known/openid-configuration",
+        "registration_token": "tok-123"})
+    assert page.status_code == 200 and product in page.text
+    form = first_form(page.text, page.url)
+    done = b.post(form.action, data=list(form.hidden.items()) + [("economy", "pe"), ("language", "es")])
+    assert done.status_code == 200, done.text[:800]
+    assert "close.js" in done.text
+    sent = env.platform.tool_registrations[-1]
+    assert sent["initiate_login_uri"] == env.tool_url + "/lti/login"
+    assert sent["redirect_uris"] == [env.tool_url + "/lti/launch"]
+    assert sent["jwks_uri"] == env.tool_url + "/.well-known/jwks.json"
+    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in sent["scope"]
+    tool = sent["https://purl.imsglobal.org/spec/lti-tool-configuration"]
+    assert {m["type"] for m in tool["messages"]} == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+    with session_scope() as s:
+        row = s.scalars(select(Registration).where(Registration.client_id == f"{product}-client-7")).one()
+        assert (row.economy, row.language, row.auth_login_url) == ("pe", "es", env.platform_url + "/auth")
+        assert s.scalars(select(Deployment.deployment_id).where(Deployment.registration_id == row.id)).all() == [f"{product}-deployment-7"]
+    # The new registration launches.
+    assert "/learn/" in env.launch().url
+
+
+def test_dynamic_registration_refusals(sqlite_env):
+    env = sqlite_env
+    env.platform.registration_tokens.add("right")
+    spoofed = env.platform_url.replace("127.0.0.1", "localhost") + "/.well-known/openid-configuration"
+    r = requests.get(env.tool_url + "/lti/register", params={"openid_configuration": spoofed})
+    assert r.status_code == 400 and "does not match" in r.text
+    config = env.platform_url + "/.well-known/openid-configuration"
+    page = requests.get(env.tool_url + "/lti/register", params={
+        "openid_configuration": config, "registration_token": "wrong"})
+    form = first_form(page.text, page.url)
+    r = requests.post(form.action, data=form.hidden)
+    assert r.status_code == 502 and "refused the registration (401)" in r.text
+    r = requests.post(form.action, data=dict(form.hidden, csrf_token="forged"))
+    assert r.status_code == 400
+    r = requests.get(env.tool_url + "/lti/register")
+    assert r.status_code == 400
