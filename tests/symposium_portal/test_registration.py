@@ -151,3 +151,31 @@ def test_register_form_errors_are_tied_to_fields(portal_db, browser):
     assert 'aria-describedby="email-hint email-error"' in html
     assert 'aria-invalid="true"' in html
     assert "Traceback" not in html
+
+
+def test_join_link_only_for_confirmed_registrants(portal_db, app, browser):
+    url = "https://meet.example.org/digiready"
+    anon = app.test_client().get("/programme/session/1").get_data(as_text=True)
+    assert url not in anon and "shown to confirmed registrants" in anon
+    register(browser, "join@example.org")
+    from .conftest import link_path
+
+    browser.get(link_path(outbox(portal_db, "join@example.org")[0].body))
+    held = browser.get("/programme/session/1").get_data(as_text=True)
+    assert registration("join@example.org").status == "held"
+    assert url not in held and "once your registration is confirmed" in held
+    browser.post_form("/me", {}, action="/me/confirm")
+    page = browser.get("/programme/session/1").get_data(as_text=True)
+    assert f'href="{url}"' in page
+
+
+def test_spanish_interface(sqlite_portal, app):
+    client = app.test_client()
+    html = client.get("/register?lang=es").get_data(as_text=True)
+    assert '<html lang="es">' in html and "Inscripción en" in html
+    assert "Correo electrónico" in html and "Consentimientos" in html
+    # The choice sticks for the session; Accept-Language is used otherwise.
+    assert "Programa" in client.get("/programme").get_data(as_text=True)
+    other = app.test_client()
+    assert '<html lang="es">' in other.get(
+        "/", headers={"Accept-Language": "es-PE,es;q=0.9"}).get_data(as_text=True)
