@@ -214,3 +214,21 @@ def test_symposium_report_reads_the_portal_evaluations(built):
     assert report.facts["symposium.responses"] == sat[1] > 0
     assert report.facts["symposium.satisfaction"] == round(sat[0], 2)
     assert report.synthetic
+
+
+def test_usage_indicators_equal_the_events_recounted(built):
+    """Registered users and video plays per economy, recounted from events_event in SQL."""
+    report = built.reports["final"]
+    engine = create_engine(built.url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT economy, COUNT(DISTINCT CASE WHEN kind = 'registered' THEN actor END), "
+            "SUM(CASE WHEN kind = 'video.played' THEN 1 ELSE 0 END) "
+            "FROM events_event GROUP BY economy")).all()
+    engine.dispose()
+    counted = {e: (reg, plays) for e, reg, plays in rows}
+    assert set(ECONOMIES) <= set(counted), "demo-data recorded events for every economy"
+    for e in ECONOMIES:
+        assert report.facts[f"{e}.usage.registered_users"] == counted[e][0]
+        assert report.facts[f"{e}.usage.video_plays"] == counted[e][1]
+    assert "Unique visits per month" in built.pdf_text("final")
