@@ -24,15 +24,11 @@ PAGES = ["/", "/diagnostic", "/results", "/modules", "/help"]
 
 
 def clear_events(ctx: DemoContext) -> None:
-    from sqlalchemy import delete
-
-    from digiready.events.models import ActorProfile, Event
+    from digiready.events.recorder import purge
     from digiready.storage import session_scope
 
     with session_scope(ctx.url) as db:
-        db.execute(delete(Event).where(Event.synthetic.is_(True), Event.economy.in_(ctx.economies)))
-        db.execute(delete(ActorProfile).where(ActorProfile.synthetic.is_(True),
-                                              ActorProfile.economy.in_(ctx.economies)))
+        purge(db, synthetic_economies=ctx.economies)
 
 
 def _aware(ts: datetime) -> datetime:

@@ -25,11 +25,9 @@ from typing import Any
 
 from digiready import config
 from digiready.events import settings as _settings  # noqa: F401
-from digiready.events.segments import FULL_VIEW_PERCENT
 
 EPOCH = date(1970, 1, 1)
 VISIT_KINDS = ("launched", "viewed")
-VIDEO_PROGRESS_KINDS = ("video.paused", "video.completed", "video.terminated")
 PRIORITY_GROUPS = {
     "women_led": ("gender", ("woman",)),
     "youth_led": ("age_band", ("under_25", "25_34")),
@@ -93,6 +91,27 @@ class _Query:
         return clauses
 
 
+    def daily_where(self, table=None) -> list:
+        """The same filters on a rollup (learner-day by default)."""
+        from digiready.events.models import DailyActivity
+
+        D = table if table is not None else DailyActivity
+        clauses = []
+        if self.f.date_from:
+            clauses.append(D.day >= _day(self.f.date_from))
+        if self.f.date_to:
+            clauses.append(D.day <= _day(self.f.date_to))
+        if self.f.economy:
+            clauses.append(D.economy == self.f.economy.lower())
+        profile = self.f.profile_filters()
+        if profile:
+            from sqlalchemy import select
+
+            actors = select(self.P.actor).where(*[getattr(self.P, k) == v for k, v in profile.items()])
+            clauses.append(D.actor.in_(actors))
+        return clauses
+
+
 def _cell(value: Any, learners: int, min_cell: int) -> dict[str, Any]:
     if learners < min_cell:
         return {"value": None, "learners": None, "suppressed": True}
@@ -114,60 +133,144 @@ def compute(filters: Filters | None = None, *, database_url: str | None = None,
         "filters": {key: (str(v) if isinstance(v, date) else v) for key, v in asdict(filters).items()},
         "min_cell_size": k,
     }
-    out.update(_counts(db, q, k))
+    cells = _cells(db, q)
+    total = _sum(cells.values())
+    out.update(_figures(total, k))
+    out.update(_video_and_modules(db, q, k))
     out["visits_series"] = _visits_series(db, q, k, period)
-    out["level_distribution"], out["dimension_scores"], out["overall_score"] = _results(db, q, k)
-    out["modules"] = _modules(db, q, k)
-    out["breakdowns"] = {dim: _breakdown(db, q, k, dim) for dim in ("economy", "gender", "age_band")}
-    out["priority_groups"] = _priority(db, q, k)
+    out["level_distribution"], out["dimension_scores"] = _results(db, q, k)
+    out["overall_score"] = _cell(_avg(total), total["scored"], k)
+    out["breakdowns"] = {
+        name: [{name: key if key is not None else "unknown", **_group(values, k)}
+               for key, values in sorted(_marginal(cells, index).items(),
+                                         key=lambda kv: (kv[0] is None, kv[0] or ""))]
+        for index, name in enumerate(("economy", "gender", "age_band"))
+    }
+    out["priority_groups"] = {
+        name: _group(_sum(v for key, v in cells.items() if key[1 if field == "gender" else 2] in values), k)
+        for name, (field, values) in PRIORITY_GROUPS.items()
+    }
     return out
 
 
-def _counts(db, q: _Query, k: int) -> dict[str, Any]:
-    from sqlalchemy import func, select
+# Per-learner totals summed per (economy, gender, age band) cell; every figure below is a sum
+# of these cells, so totals, breakdowns and priority groups come from one pass over the rollup.
+CELL_FIELDS = ("learners", "registered", "visits", "unique_visits", "visitors", "starts",
+               "starters", "completions", "completers", "plays", "viewers", "scored", "score_sum")
+
+
+def _cells(db, q: _Query) -> dict[tuple, dict[str, float]]:
+    from sqlalchemy import case, func, select
+
+    from digiready.events.models import ActorTotal as T
+    from digiready.events.models import DailyActivity as D
+
+    P = q.P
+    flag = lambda column: func.sum(case((column > 0, 1), else_=0))
+    if q.f.date_from or q.f.date_to:  # sum the learner-days in the range
+        per_actor = (select(D.actor.label("actor"), func.max(D.economy).label("economy"),
+                            func.max(D.registered).label("registered"), func.sum(D.visits).label("visits"),
+                            flag(D.visits).label("visit_days"), func.sum(D.starts).label("starts"),
+                            func.sum(D.completions).label("completions"), func.sum(D.plays).label("plays"))
+                     .where(*q.daily_where()).group_by(D.actor)).subquery()
+    else:  # all time: one row per learner, already summed
+        per_actor = (select(T.actor, T.economy, T.registered, T.visits, T.visit_days, T.starts,
+                            T.completions, T.plays).where(*q.daily_where(T))).subquery()
+    a = per_actor.c
+    rows = db.execute(
+        select(a.economy, P.gender, P.age_band, func.count(), flag(a.registered), func.sum(a.visits),
+               func.sum(a.visit_days), flag(a.visits), func.sum(a.starts), flag(a.starts),
+               func.sum(a.completions), flag(a.completions), func.sum(a.plays), flag(a.plays))
+        .select_from(per_actor).outerjoin(P, P.actor == a.actor)
+        .group_by(a.economy, P.gender, P.age_band)).all()
+    cells: dict[tuple, dict[str, float]] = {}
+    for economy, gender, age_band, *values in rows:
+        cell = dict(zip(CELL_FIELDS, [int(v or 0) for v in values] + [0, 0.0], strict=True))
+        cells[(economy or None, gender, age_band)] = cell
+    from digiready.events.models import Result as R
+
+    latest = _latest_completions(q)
+    for economy, gender, age_band, n, score_sum in db.execute(
+            select(R.economy, P.gender, P.age_band, func.count(R.score), func.sum(R.score))
+            .join(latest, R.event_id == latest.c.id).outerjoin(P, P.actor == R.actor)
+            .group_by(R.economy, P.gender, P.age_band)).all():
+        cell = cells.setdefault((economy or None, gender, age_band), dict.fromkeys(CELL_FIELDS, 0))
+        cell["scored"] += int(n or 0)
+        cell["score_sum"] += float(score_sum or 0.0)
+    return cells
+
+
+def _sum(cells) -> dict[str, float]:
+    total = dict.fromkeys(CELL_FIELDS, 0)
+    for cell in cells:
+        for key in CELL_FIELDS:
+            total[key] += cell[key]
+    return total
+
+
+def _marginal(cells: dict[tuple, dict[str, float]], index: int) -> dict[Any, dict[str, float]]:
+    groups: dict[Any, list[dict[str, float]]] = {}
+    for key, cell in cells.items():
+        groups.setdefault(key[index], []).append(cell)
+    return {key: _sum(values) for key, values in groups.items()}
+
+
+def _avg(cell: dict[str, float]) -> float | None:
+    return round(cell["score_sum"] / cell["scored"], 1) if cell["scored"] else None
+
+
+def _figures(t: dict[str, float], k: int) -> dict[str, Any]:
+    return {
+        "learners": _cell(t["learners"], t["learners"], k),
+        "registered_users": _cell(t["registered"], t["registered"], k),
+        "visits": _cell(t["visits"], t["visitors"], k),
+        "unique_visits": _cell(t["unique_visits"], t["visitors"], k),
+        "unique_visitors": _cell(t["visitors"], t["visitors"], k),
+        "diagnostic_starts": _cell(t["starts"], t["starters"], k),
+        "diagnostic_completions": _cell(t["completions"], t["completers"], k),
+        "video_plays": _cell(t["plays"], t["viewers"], k),
+        "video_viewers": _cell(t["viewers"], t["viewers"], k),
+    }
+
+
+def _group(t: dict[str, float], k: int) -> dict[str, Any]:
+    ok = t["learners"] >= k
+    show = lambda value, n: value if ok and n >= k else None
+    return {
+        "learners": show(t["learners"], t["learners"]),
+        "registered_users": show(t["registered"], t["registered"]),
+        "diagnostic_completions": show(t["completions"], t["completers"]),
+        "average_score": show(_avg(t), t["scored"]),
+        "video_plays": show(t["plays"], t["viewers"]),
+        "suppressed": not ok,
+    }
+
+
+def _video_and_modules(db, q: _Query, k: int) -> dict[str, Any]:
+    from sqlalchemy import func, select, text
+
+    from digiready.events.models import FULL_VIEW_WHERE
 
     E = q.E
-    distinct = func.count(func.distinct(E.actor))
-    registered = db.execute(select(distinct).where(*q.where("registered"))).scalar() or 0
-    visits, visitors = db.execute(select(func.count(), distinct).where(*q.where(*VISIT_KINDS))).one()
-    per_day = (select(E.day, E.actor).where(*q.where(*VISIT_KINDS)).group_by(E.day, E.actor)).subquery()
-    unique_visits = db.execute(select(func.count()).select_from(per_day)).scalar() or 0
-    starts, starters = db.execute(select(func.count(), distinct).where(*q.where("diagnostic.attempted"))).one()
-    completions, completers = db.execute(
-        select(func.count(), distinct).where(*q.where("diagnostic.completed"))).one()
-    plays, viewers = db.execute(select(func.count(), distinct).where(*q.where("video.played"))).one()
-    full = (select(E.actor, E.object_id)
-            .where(*q.where(*VIDEO_PROGRESS_KINDS), E.progress >= FULL_VIEW_PERCENT)
+    full = (select(E.actor, E.object_id).where(text(FULL_VIEW_WHERE), *q.where())
             .group_by(E.actor, E.object_id)).subquery()
     full_views, full_viewers = db.execute(
         select(func.count(), func.count(func.distinct(full.c.actor)))).one()
     done = (select(E.actor, E.object_id).where(*q.where("module.completed"))
             .group_by(E.actor, E.object_id)).subquery()
-    module_completions, module_completers = db.execute(
+    completions, completers = db.execute(
         select(func.count(), func.count(func.distinct(done.c.actor)))).one()
-    learners = db.execute(select(distinct).where(*q.where())).scalar() or 0
-    return {
-        "learners": _cell(learners, learners, k),
-        "registered_users": _cell(registered, registered, k),
-        "visits": _cell(visits, visitors, k),
-        "unique_visits": _cell(unique_visits, visitors, k),
-        "unique_visitors": _cell(visitors, visitors, k),
-        "diagnostic_starts": _cell(starts, starters, k),
-        "diagnostic_completions": _cell(completions, completers, k),
-        "video_plays": _cell(plays, viewers, k),
-        "video_viewers": _cell(viewers, viewers, k),
-        "full_views": _cell(full_views, full_viewers, k),
-        "module_completions": _cell(module_completions, module_completers, k),
-    }
+    return {"full_views": _cell(full_views, full_viewers, k),
+            "module_completions": _cell(completions, completers, k),
+            "modules": _modules(db, q, k)}
 
 
-def _period_key(q: _Query, period: str):
-    E = q.E
+def _period_key(column_day, column_month, period: str):
     if period == "day":
-        return E.day
+        return column_day
     if period == "week":  # Monday-based: 1970-01-01 was a Thursday
-        return (E.day + 3) / 7
-    return E.month
+        return (column_day + 3) // 7
+    return column_month
 
 
 def _period_label(period: str, key: int) -> str:
@@ -182,13 +285,19 @@ def _visits_series(db, q: _Query, k: int, period: str) -> list[dict[str, Any]]:
     """Visits, unique visits (learner-days) and unique visitors per day, week or month."""
     from sqlalchemy import func, select
 
-    E = q.E
-    key = _period_key(q, period).label("key")
-    daily = (select(key, E.day, E.actor, func.count().label("n"))
-             .where(*q.where(*VISIT_KINDS)).group_by(key, E.day, E.actor)).subquery()
-    rows = db.execute(
-        select(daily.c.key, func.sum(daily.c.n), func.count(), func.count(func.distinct(daily.c.actor)))
-        .group_by(daily.c.key).order_by(daily.c.key)).all()
+    from digiready.events.models import DailyActivity as D
+    from digiready.events.models import MonthlyActivity as M
+
+    if period == "month" and not (q.f.date_from or q.f.date_to):
+        # One row per learner and month: visitors are rows, unique visits are summed days.
+        rows = db.execute(
+            select(M.month, func.sum(M.visits), func.sum(M.visit_days), func.count(func.distinct(M.actor)))
+            .where(*q.daily_where(M)).group_by(M.month).order_by(M.month)).all()
+    else:
+        key = _period_key(D.day, D.month, period).label("key")
+        rows = db.execute(
+            select(key, func.sum(D.visits), func.count(), func.count(func.distinct(D.actor)))
+            .where(*q.daily_where(), D.visits > 0).group_by(key).order_by(key)).all()
     series = []
     for key_value, visits, unique_visits, visitors in rows:
         ok = visitors >= k
@@ -201,23 +310,34 @@ def _visits_series(db, q: _Query, k: int, period: str) -> list[dict[str, Any]]:
 
 
 def _latest_completions(q: _Query):
-    """The id of each learner's latest completed diagnostic in the range."""
+    """The event id of each learner's latest completed diagnostic in the range."""
     from sqlalchemy import func, select
 
-    E = q.E
-    return (select(func.max(E.id).label("id")).where(*q.where("diagnostic.completed"))
-            .group_by(E.actor)).subquery()
+    from digiready.events.models import Result as R
+
+    clauses = []
+    if q.f.date_from:
+        clauses.append(R.day >= _day(q.f.date_from))
+    if q.f.date_to:
+        clauses.append(R.day <= _day(q.f.date_to))
+    if q.f.economy:
+        clauses.append(R.economy == q.f.economy.lower())
+    profile = q.f.profile_filters()
+    if profile:
+        actors = select(q.P.actor).where(*[getattr(q.P, k) == v for k, v in profile.items()])
+        clauses.append(R.actor.in_(actors))
+    return select(func.max(R.event_id).label("id")).where(*clauses).group_by(R.actor).subquery()
 
 
 def _results(db, q: _Query, k: int):
     from sqlalchemy import func, select
 
     from digiready.events.models import DimensionScore
+    from digiready.events.models import Result as R
 
-    E = q.E
     latest = _latest_completions(q)
-    rows = db.execute(select(E.level, func.count()).where(E.id.in_(select(latest.c.id)))
-                      .group_by(E.level)).all()
+    rows = db.execute(select(R.level, func.count()).join(latest, R.event_id == latest.c.id)
+                      .group_by(R.level)).all()
     total = sum(n for _lvl, n in rows)
     levels = []
     for level, n in sorted(rows, key=lambda r: (r[0] is None, r[0] or "")):
@@ -226,13 +346,10 @@ def _results(db, q: _Query, k: int):
                        "share": round(100 * n / total, 1) if ok and total else None,
                        "suppressed": not ok})
     dims = db.execute(select(DimensionScore.dimension, func.avg(DimensionScore.score), func.count())
-                      .where(DimensionScore.event_id.in_(select(latest.c.id)))
+                      .join(latest, DimensionScore.event_id == latest.c.id)
                       .group_by(DimensionScore.dimension).order_by(DimensionScore.dimension)).all()
     dimensions = [{"dimension": d, **_cell(round(float(avg), 1), n, k)} for d, avg, n in dims]
-    avg, n = db.execute(select(func.avg(E.score), func.count(E.score))
-                        .where(E.id.in_(select(latest.c.id)))).one()
-    overall = _cell(round(float(avg), 1) if avg is not None else None, n, k)
-    return levels, dimensions, overall
+    return levels, dimensions
 
 
 def _modules(db, q: _Query, k: int) -> list[dict[str, Any]]:
@@ -256,63 +373,6 @@ def _modules(db, q: _Query, k: int) -> list[dict[str, Any]]:
                      "completion_rate": round(100 * done / n, 1) if ok and n else None,
                      "suppressed": not ok})
     return rows
-
-
-def _breakdown(db, q: _Query, k: int, dimension: str) -> list[dict[str, Any]]:
-    """Registered users, completions and average score per economy, gender or age band."""
-    from sqlalchemy import func, select
-
-    E, P = q.E, q.P
-    column = E.economy if dimension == "economy" else getattr(P, dimension)
-
-    def grouped(*kinds, value=None):
-        agg = value if value is not None else func.count(func.distinct(E.actor))
-        stmt = select(column, agg, func.count(func.distinct(E.actor))).where(*q.where(*kinds))
-        if dimension != "economy":
-            stmt = stmt.join(P, P.actor == E.actor)
-        return {key: (v, n) for key, v, n in db.execute(stmt.group_by(column)).all()}
-
-    registered = grouped("registered")
-    learners = grouped()
-    latest = _latest_completions(q)
-    stmt = (select(column, func.avg(E.score), func.count()).where(E.id.in_(select(latest.c.id))))
-    if dimension != "economy":
-        stmt = stmt.join(P, P.actor == E.actor)
-    scores = {key: (avg, n) for key, avg, n in db.execute(stmt.group_by(column)).all()}
-    out = []
-    for key in sorted(set(learners) | set(scores), key=lambda x: (x is None, x or "")):
-        n_learners = learners.get(key, (0, 0))[1]
-        reg = registered.get(key, (0, 0))[0]
-        avg, completers = scores.get(key, (None, 0))
-        out.append({
-            dimension: key if key is not None else "unknown",
-            "learners": _cell(n_learners, n_learners, k)["value"],
-            "registered_users": _cell(reg, reg, k)["value"],
-            "diagnostic_completions": _cell(completers, completers, k)["value"],
-            "average_score": _cell(round(float(avg), 1) if avg is not None else None, completers, k)["value"],
-            "suppressed": n_learners < k,
-        })
-    return out
-
-
-def _priority(db, q: _Query, k: int) -> dict[str, Any]:
-    """Women-led and youth-led businesses: learners, completions and average score."""
-    from sqlalchemy import func, select
-
-    E, P = q.E, q.P
-    latest = _latest_completions(q)
-    out = {}
-    for name, (field, values) in PRIORITY_GROUPS.items():
-        in_group = getattr(P, field).in_(values)
-        learners = db.execute(select(func.count(func.distinct(E.actor))).join(P, P.actor == E.actor)
-                              .where(*q.where(), in_group)).scalar() or 0
-        avg, n = db.execute(select(func.avg(E.score), func.count()).join(P, P.actor == E.actor)
-                            .where(E.id.in_(select(latest.c.id)), in_group)).one()
-        out[name] = {"learners": _cell(learners, learners, k)["value"],
-                     "diagnostic_completions": _cell(n, n, k)["value"],
-                     "average_score": _cell(round(float(avg), 1) if avg is not None else None, n, k)["value"],
-                     "suppressed": learners < k}
-    return out
 
 
 def summary_lines(data: dict[str, Any]) -> list[str]:

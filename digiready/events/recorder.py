@@ -82,7 +82,7 @@ def statement_id(actor: str, verb: str, object_id: str, timestamp: datetime) -> 
 
 
 def _iso(ts: datetime) -> str:
-    return ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+    return ts.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _utc_ms(ts: datetime | None) -> datetime:
@@ -203,10 +203,11 @@ def _insert(db, table):
     return insert(table)
 
 
-def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]]) -> set[str]:
+def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]],
+           soft_profiles: dict[str, dict[str, Any]] | None = None) -> set[str]:
     """Insert events (skipping known statement ids), their dimension scores, outbox rows and
     actor profiles. Returns the statement ids actually inserted."""
-    from digiready.events.models import DimensionScore, Event, Outbox
+    from digiready.events.models import DimensionScore, Event, Outbox, Result
 
     if not events:
         return set()
@@ -217,13 +218,16 @@ def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]]) -> s
         chunk = rows[start:start + 5000]
         result = db.execute(stmt.returning(Event.__table__.c.id, Event.__table__.c.statement_id), chunk)
         inserted.update({sid: eid for eid, sid in result})
-    scores = [
-        {"event_id": inserted[e.statement_id], "dimension": dim, "score": value}
-        for e in events if e.statement_id in inserted and e.kind == "diagnostic.completed"
-        for dim, value in (e.data.get("dimensions") or {}).items()
-    ]
-    if scores:
-        db.execute(DimensionScore.__table__.insert(), scores)
+    completed = [e for e in events if e.statement_id in inserted and e.kind == "diagnostic.completed"]
+    if completed:
+        db.execute(Result.__table__.insert(), [
+            {"event_id": inserted[e.statement_id], "actor": e.actor, "economy": e.economy,
+             "day": (e.timestamp.date() - EPOCH).days, "score": e.score, "level": e.level}
+            for e in completed])
+        scores = [{"event_id": inserted[e.statement_id], "dimension": dim, "score": value}
+                  for e in completed for dim, value in (e.data.get("dimensions") or {}).items()]
+        if scores:
+            db.execute(DimensionScore.__table__.insert(), scores)
     # Synthetic (demo) events never go to a real LRS.
     forward = [inserted[e.statement_id] for e in events
                if e.statement_id in inserted and not e.synthetic]
@@ -232,27 +236,153 @@ def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]]) -> s
         outbox = [{"event_id": eid, "attempts": 0, "next_attempt_at": now, "last_error": None}
                   for eid in forward]
         db.execute(_insert(db, Outbox.__table__).on_conflict_do_nothing(), outbox)
+    _roll_up(db, [e for e in events if e.statement_id in inserted])
+    if soft_profiles:
+        _upsert_profiles(db, {a: p for a, p in soft_profiles.items() if a not in profiles}, soft=True)
     if profiles:
         _upsert_profiles(db, profiles)
     return set(inserted)
 
 
-def _upsert_profiles(db, profiles: dict[str, dict[str, Any]]) -> None:
+ROLLUP_COLUMNS = {"registered": "registered", "launched": "visits", "viewed": "visits",
+                  "diagnostic.attempted": "starts", "diagnostic.completed": "completions",
+                  "video.played": "plays"}
+COUNTERS = ("events", "registered", "visits", "starts", "completions", "plays")
+
+
+def _roll_up(db, events: list[Recorded]) -> None:
+    """Add newly stored events to the rollups: per learner-day (``events_daily``), per
+    learner-month (``events_monthly``) and per learner (``events_actor_total``)."""
+    from sqlalchemy import literal_column
+
+    from digiready.events.models import ActorTotal, DailyActivity, MonthlyActivity
+
+    if not events:
+        return
+    cells: dict[tuple[str, int, str], dict[str, int]] = {}
+    for e in events:
+        day = (e.timestamp.date() - EPOCH).days
+        key = (e.actor, day, e.economy or "")
+        cell = cells.get(key)
+        if cell is None:
+            cell = cells[key] = {"actor": e.actor, "day": day, "economy": e.economy or "",
+                                 "month": e.timestamp.year * 100 + e.timestamp.month,
+                                 **dict.fromkeys(COUNTERS, 0)}
+        cell["events"] += 1
+        column = ROLLUP_COLUMNS.get(e.kind)
+        if column:
+            cell[column] += 1
+    table = DailyActivity.__table__
+    stmt = _insert(db, table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["actor", "day", "economy"],
+        set_={c: table.c[c] + stmt.excluded[c] for c in COUNTERS})
+    # RETURNING the updated visits tells which learner-days got their first visit now.
+    returned = db.execute(stmt.returning(table.c.actor, table.c.day, table.c.economy,
+                                         table.c.visits), list(cells.values())).all()
+    first_visit = {(a, d, e) for a, d, e, visits in returned
+                   if cells[(a, d, e)]["visits"] and visits == cells[(a, d, e)]["visits"]}
+    months: dict[tuple[str, int, str], dict[str, int]] = {}
+    totals: dict[str, dict[str, Any]] = {}
+    for key, cell in cells.items():
+        new_day = int(key in first_visit)
+        m = months.setdefault((cell["actor"], cell["month"], cell["economy"]), {
+            "actor": cell["actor"], "month": cell["month"], "economy": cell["economy"],
+            "visits": 0, "visit_days": 0})
+        m["visits"] += cell["visits"]
+        m["visit_days"] += new_day
+        t = totals.setdefault(cell["actor"], {"actor": cell["actor"], "economy": cell["economy"],
+                                              "visit_days": 0, **dict.fromkeys(COUNTERS, 0)})
+        t["visit_days"] += new_day
+        for c in COUNTERS:
+            t[c] += cell[c]
+    monthly = [m for m in months.values() if m["visits"]]
+    if monthly:
+        mt = MonthlyActivity.__table__
+        stmt = _insert(db, mt)
+        db.execute(stmt.on_conflict_do_update(
+            index_elements=["actor", "month", "economy"],
+            set_={c: mt.c[c] + stmt.excluded[c] for c in ("visits", "visit_days")}), monthly)
+    tt = ActorTotal.__table__
+    stmt = _insert(db, tt)
+    counters = (*COUNTERS, "visit_days")
+    db.execute(stmt.on_conflict_do_update(
+        index_elements=["actor"],
+        set_={**{c: tt.c[c] + stmt.excluded[c] for c in counters},
+              # keep the first economy seen; fill it when it was unknown
+              "economy": literal_column("CASE WHEN events_actor_total.economy = '' THEN "
+                                        "excluded.economy ELSE events_actor_total.economy END")}),
+        list(totals.values()))
+
+
+def rebuild_rollup(db) -> None:
+    """Recompute the rollups from the events (after deleting events, or to check them)."""
+    from sqlalchemy import case, delete, func, insert, select
+
+    from digiready.events.models import ActorTotal, DailyActivity, Event, MonthlyActivity
+
+    for table in (DailyActivity, MonthlyActivity, ActorTotal):
+        db.execute(delete(table))
+    columns = [func.count()]
+    for counter in COUNTERS[1:]:
+        kinds = [k for k, c in ROLLUP_COLUMNS.items() if c == counter]
+        columns.append(func.sum(case((Event.kind.in_(kinds), 1), else_=0)))
+    economy = func.coalesce(Event.economy, "")
+    query = select(Event.actor, Event.day, economy, func.min(Event.month), *columns).group_by(
+        Event.actor, Event.day, economy)
+    db.execute(insert(DailyActivity).from_select(
+        ["actor", "day", "economy", "month", *COUNTERS], query))
+    D = DailyActivity
+    db.execute(insert(MonthlyActivity).from_select(
+        ["actor", "month", "economy", "visits", "visit_days"],
+        select(D.actor, D.month, D.economy, func.sum(D.visits), func.count())
+        .where(D.visits > 0).group_by(D.actor, D.month, D.economy)))
+    db.execute(insert(ActorTotal).from_select(
+        ["actor", "economy", *COUNTERS, "visit_days"],
+        select(D.actor, func.min(D.economy), *[func.sum(getattr(D, c)) for c in COUNTERS],
+               func.sum(case((D.visits > 0, 1), else_=0))).group_by(D.actor)))
+
+
+def purge(db, *, synthetic_economies: list[str]) -> None:
+    """Delete the synthetic events (and their rollups and profiles) of some economies."""
+    from sqlalchemy import delete, select
+
+    from digiready.events.models import ActorProfile, ActorTotal, DailyActivity, Event, MonthlyActivity
+
+    actors = select(ActorProfile.actor).where(ActorProfile.synthetic.is_(True),
+                                              ActorProfile.economy.in_(synthetic_economies))
+    for table in (DailyActivity, MonthlyActivity, ActorTotal):
+        db.execute(delete(table).where(table.actor.in_(actors)))
+    db.execute(delete(Event).where(Event.synthetic.is_(True), Event.economy.in_(synthetic_economies)))
+    db.execute(delete(ActorProfile).where(ActorProfile.synthetic.is_(True),
+                                          ActorProfile.economy.in_(synthetic_economies)))
+
+
+def _upsert_profiles(db, profiles: dict[str, dict[str, Any]], *, soft: bool = False) -> None:
+    """Insert or update actor profiles, one executemany per set of known fields. ``soft``:
+    only create missing profiles (the economy an event carried), never overwrite."""
     from digiready.events.models import ActorProfile
 
     now = datetime.now(timezone.utc)
     table = ActorProfile.__table__
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for actor, values in profiles.items():
-        known = {k: (str(v)[:16] if v is not None else None) for k, v in values.items()
+        known = {k: str(v)[:16] for k, v in values.items()
                  if k in PROFILE_FIELDS and v not in (None, "")}
         if "economy" in known:
             known["economy"] = known["economy"].lower()[:8]
         row = {"actor": actor, "synthetic": bool(values.get("synthetic", False)),
                "updated_at": now, **{k: None for k in PROFILE_FIELDS}, **known}
-        stmt = _insert(db, table).values(**row)
-        # Update only what this call knows; a later partial profile does not erase fields.
-        update = {k: stmt.excluded[k] for k in known} | {"updated_at": stmt.excluded.updated_at}
-        db.execute(stmt.on_conflict_do_update(index_elements=["actor"], set_=update))
+        groups.setdefault(tuple(sorted(known)), []).append(row)
+    for keys, rows in groups.items():
+        stmt = _insert(db, table)
+        if soft:
+            stmt = stmt.on_conflict_do_nothing(index_elements=["actor"])
+        else:
+            # Update only what this call knows; a later partial profile erases nothing.
+            update = {k: stmt.excluded[k] for k in keys} | {"updated_at": stmt.excluded.updated_at}
+            stmt = stmt.on_conflict_do_update(index_elements=["actor"], set_=update)
+        db.execute(stmt, rows)
 
 
 def record(kind: str, *, actor: str, object_id: str, economy: str | None = None,
@@ -269,19 +399,20 @@ def record(kind: str, *, actor: str, object_id: str, economy: str | None = None,
     event = build(kind, actor=actor, object_id=object_id, economy=economy,
                   session_id=session_id, timestamp=timestamp, data=data, source=source,
                   synthetic=synthetic, profile=profile_dict)
-    if event.economy and "economy" not in profile_dict:
-        profile_dict["economy"] = event.economy
+    if profile_dict and event.economy:
+        profile_dict.setdefault("economy", event.economy)
     profiles = {actor: {**profile_dict, "synthetic": synthetic}} if profile_dict else {}
+    soft = {actor: {"economy": event.economy, "synthetic": synthetic}} if event.economy else {}
     if not _have_db():
         log.debug("no database: event %s not stored", event.statement_id)
         return event
     if db is not None:
-        stored = _store(db, [event], profiles)
+        stored = _store(db, [event], profiles, soft)
     else:
         from digiready.storage import session_scope
 
         with session_scope() as own:
-            stored = _store(own, [event], profiles)
+            stored = _store(own, [event], profiles, soft)
     return _replace(event, stored=event.statement_id in stored)
 
 
@@ -290,22 +421,25 @@ def record_many(events: Iterable[Mapping[str, Any]], *, db=None) -> int:
     keyword arguments of :func:`record`. Returns how many were new."""
     built: list[Recorded] = []
     profiles: dict[str, dict[str, Any]] = {}
+    soft: dict[str, dict[str, Any]] = {}
     for spec in events:
         spec = dict(spec)
         profile = dict(spec.pop("profile", None) or {})
         kind = spec.pop("kind")
         event = build(kind, profile=profile, **spec)
         built.append(event)
-        if event.economy:
-            profile.setdefault("economy", event.economy)
         if profile:
+            if event.economy:
+                profile.setdefault("economy", event.economy)
             profiles.setdefault(event.actor, {"synthetic": event.synthetic}).update(profile)
+        elif event.economy and event.actor not in soft:
+            soft[event.actor] = {"economy": event.economy, "synthetic": event.synthetic}
     if db is not None:
-        return len(_store(db, built, profiles))
+        return len(_store(db, built, profiles, soft))
     from digiready.storage import session_scope
 
     with session_scope() as own:
-        return len(_store(own, built, profiles))
+        return len(_store(own, built, profiles, soft))
 
 
 def _replace(event: Recorded, **changes: Any) -> Recorded:

@@ -12,6 +12,7 @@ down_revision = None
 branch_labels = ("events",)
 depends_on = None
 
+FULL_VIEW_WHERE = "progress >= 95 AND kind IN ('video.paused', 'video.completed', 'video.terminated')"
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -37,8 +38,43 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_events_event"),
         sa.UniqueConstraint("statement_id", name="uq_events_event_statement_id"),
     )
-    op.create_index("ix_events_event_kind_day", "events_event", ["kind", "day", "actor"])
+    op.create_index("ix_events_event_kind_day", "events_event", ["kind", "day", "actor", "object_id"])
     op.create_index("ix_events_event_actor", "events_event", ["actor"])
+    op.create_index("ix_events_event_full_view", "events_event", ["actor", "object_id"],
+                    sqlite_where=sa.text(FULL_VIEW_WHERE), postgresql_where=sa.text(FULL_VIEW_WHERE))
+    op.create_table(
+        "events_daily",
+        sa.Column("actor", sa.String(64), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("economy", sa.String(8), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("events", sa.Integer(), nullable=False),
+        sa.Column("registered", sa.Integer(), nullable=False),
+        sa.Column("visits", sa.Integer(), nullable=False),
+        sa.Column("starts", sa.Integer(), nullable=False),
+        sa.Column("completions", sa.Integer(), nullable=False),
+        sa.Column("plays", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("actor", "day", "economy", name="pk_events_daily"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "events_monthly",
+        sa.Column("actor", sa.String(64), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("economy", sa.String(8), nullable=False),
+        sa.Column("visits", sa.Integer(), nullable=False),
+        sa.Column("visit_days", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("actor", "month", "economy", name="pk_events_monthly"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "events_actor_total",
+        sa.Column("actor", sa.String(64), nullable=False),
+        sa.Column("economy", sa.String(8), nullable=False),
+        *[sa.Column(name, sa.Integer(), nullable=False) for name in (
+            "events", "registered", "visits", "visit_days", "starts", "completions", "plays")],
+        sa.PrimaryKeyConstraint("actor", name="pk_events_actor_total"),
+    )
     op.create_table(
         "events_actor",
         sa.Column("actor", sa.String(64), nullable=False),
@@ -51,6 +87,21 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("actor", name="pk_events_actor"),
     )
+    op.create_table(
+        "events_result",
+        sa.Column("event_id", BigId, nullable=False),
+        sa.Column("actor", sa.String(64), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("economy", sa.String(8), nullable=True),
+        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("level", sa.String(32), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events_event.id"], ondelete="CASCADE",
+            name="fk_events_result_event_id_events_event",
+        ),
+        sa.PrimaryKeyConstraint("event_id", name="pk_events_result"),
+    )
+    op.create_index("ix_events_result_actor", "events_result", ["actor", "event_id"])
     op.create_table(
         "events_dimension_score",
         sa.Column("event_id", BigId, nullable=False),
@@ -80,5 +131,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("events_outbox")
     op.drop_table("events_dimension_score")
+    op.drop_table("events_result")
+    op.drop_table("events_daily")
+    op.drop_table("events_monthly")
+    op.drop_table("events_actor_total")
     op.drop_table("events_actor")
     op.drop_table("events_event")
