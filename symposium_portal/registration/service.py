@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from symposium_portal import audit, mails, settings
+from symposium_portal import audit, mails, outbox, settings
 from symposium_portal.db import lock_event, utcnow
 from symposium_portal.programme.models import Event
 from symposium_portal.registration.models import (
@@ -162,26 +162,49 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
         return (kind, *mails.render_registration_mail(event, reg, kind, position=POSITION))
 
     guess = outcome(_free(event) > 0)
-    event = lock_event(session, event.id)
+    ev = Event.__table__
     if _free(event) <= 0 and time.monotonic() - _last_sweep.get(event.id, -1e9) > \
             _INLINE_SWEEP_SECONDS:
         _last_sweep[event.id] = time.monotonic()
+        event = lock_event(session, event.id)
         if _expire_holds_locked(session, event, now):
+            promote(session, event)
             session.flush()
-    free = _free(event) > 0
+    # Take a seat if one is free. The UPDATE locks the event row until commit (the same
+    # lock as lock_event) and its WHERE is re-checked after waiting for a concurrent holder,
+    # so it succeeds for exactly as many registrations as there are seats.
+    taken = session.execute(
+        update(ev).where(ev.c.id == event.id, ev.c.seats_taken < ev.c.capacity)
+        .values(seats_taken=ev.c.seats_taken + 1).returning(ev.c.seats_taken)
+    ).first()
+    free = taken is not None
+    if free:
+        position = None
+        set_committed_value(event, "seats_taken", taken[0])
+    else:
+        position = session.execute(
+            update(ev).where(ev.c.id == event.id)
+            .values(waitlisted_count=ev.c.waitlisted_count + 1)
+            .returning(ev.c.waitlisted_count)
+        ).scalar_one()
+        set_committed_value(event, "waitlisted_count", position)
     kind, subject, body = guess if (guess[0] == "received_held") == free else outcome(free)
-    position = None if free else event.waitlisted_count + 1
-    counter = "seats_taken" if free else "waitlisted_count"
+    subject = subject.replace(POSITION, str(position))
+    body = body.replace(POSITION, str(position))
     table = Registration.__table__
     values = {c.key: getattr(reg, c.key) for c in table.columns
               if c.key != "id" and getattr(reg, c.key) is not None}
-    reg.id = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
-    session.execute(update(Event.__table__).where(Event.__table__.c.id == event.id)
-                    .values({counter: getattr(Event.__table__.c, counter) + 1}))
-    set_committed_value(event, counter, getattr(event, counter) + 1)
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip for both rows: WITH r AS (INSERT … RETURNING id) INSERT outbox.
+        reg.id = session.execute(outbox.insert_with_registration(
+            insert(table).values(values).returning(table.c.id).cte("new_reg"),
+            kind=kind, to_email=reg.email, to_name=reg.full_name, subject=subject, body=body,
+        )).scalar_one()
+    else:
+        reg.id = session.execute(
+            insert(table).values(values).returning(table.c.id)).scalar_one()
+        mails.queue_registration_mail(session, reg, kind, subject, body, reg.id)
     reg.position = position  # type: ignore[attr-defined]
-    mails.queue_registration_mail(session, reg, kind, subject.replace(POSITION, str(position)),
-                                  body.replace(POSITION, str(position)), reg.id)
     return reg
 
 
