@@ -209,10 +209,11 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
             raise HandlerError(400, "'choices' must be a JSON object.")
         known = {q["id"]: q for q in questions}
         errors = [f"question '{qid}': unknown question" for qid in choices if qid not in known]
+        required = _("an answer is required")
         for qid, q in known.items():
             value = choices.get(qid)
             if value is None:
-                errors.append(f"question '{qid}': {_('an answer is required')} ({q['text']})")
+                errors.append(f"question '{qid}': {required} ({q['text']})")
             elif value not in {o["id"] for o in q["options"]}:
                 errors.append(f"question '{qid}': {value!r} is not an option")
         usefulness = data.get("usefulness")

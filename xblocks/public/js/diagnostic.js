@@ -12,7 +12,6 @@ function DigiReadyDiagnostic(runtime, element, init) {
   var attempt = init.attempt;
   var pending = {profile: {}, answers: {}};
   var timer = null;
-  var saving = null;
   var statusBox = root.querySelector(".dr-status");
 
   function status(text) { statusBox.textContent = text; }
@@ -97,7 +96,7 @@ function DigiReadyDiagnostic(runtime, element, init) {
     var data = {attempt: attempt, profile: sent.profile, answers: sent.answers};
     if (step) { data.step = step; }
     status(_("Saving..."));
-    saving = post("save", data, keepalive).then(function (r) {
+    return post("save", data, keepalive).then(function (r) {
       if (r.ok) { status(_("Your answers are saved.")); clearErrors(); applyState(r.body); return true; }
       showErrors(r.body.error || _("Your answers could not be saved."), r.body.errors);
       return false;
@@ -109,7 +108,6 @@ function DigiReadyDiagnostic(runtime, element, init) {
       status(_("Could not reach the server. Your answers will be saved when the connection is back."));
       return false;
     });
-    return saving;
   }
   function later(delay) {
     clearTimeout(timer);
@@ -158,13 +156,12 @@ function DigiReadyDiagnostic(runtime, element, init) {
     status(_("Calculating your results..."));
     post("submit", data).then(function (r) {
       if (r.ok) { status(""); replace(r.body.html); return; }
-      if (r.status === 400) { applyStateQuiet(); }
+      status("");
       showErrors(r.body.error || _("Your results could not be calculated."), r.body.errors);
     }, function () {
       status(_("Could not reach the server. Your answers will be saved when the connection is back."));
     });
   }
-  function applyStateQuiet() { status(""); }
   function reassess() {
     post("reassess", {attempt: attempt}).then(function (r) {
       if (r.ok) { attempt = r.body.attempt; replace(r.body.html); return; }
