@@ -203,6 +203,42 @@ def _insert(db, table):
     return insert(table)
 
 
+def _many(db, stmt, rows: list[dict[str, Any]], returning: tuple = ()) -> list[tuple]:
+    """Execute ``stmt`` for many rows (optionally RETURNING ``returning``).
+
+    On PostgreSQL the rows go through psycopg's pipelined ``executemany`` with a one-row
+    statement: SQLAlchemy's multi-row VALUES rendering makes psycopg re-parse a statement with
+    thousands of placeholders per page, which is what limited bulk ingest. SQLite keeps
+    SQLAlchemy's path, which is already fast there.
+    """
+    if not rows:
+        return []
+    if db.get_bind().dialect.name != "postgresql" or len(rows) == 1:
+        if returning:
+            return [tuple(r) for r in db.execute(stmt.returning(*returning), rows)]
+        db.execute(stmt, rows)
+        return []
+    from psycopg.types.json import Json
+    from sqlalchemy import bindparam
+
+    keys = list(rows[0])
+    one = stmt.values({k: bindparam(k) for k in keys})
+    if returning:
+        one = one.returning(*returning)
+    sql = str(one.compile(dialect=db.get_bind().dialect))
+    params = [{k: (Json(v) if isinstance(v, (dict, list)) else v) for k, v in row.items()} for row in rows]
+    raw = db.connection().connection.driver_connection
+    out: list[tuple] = []
+    with raw.cursor() as cur:
+        cur.executemany(sql, params, returning=bool(returning))
+        if returning:
+            while True:
+                out.extend(cur.fetchall())
+                if not cur.nextset():
+                    break
+    return out
+
+
 def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]],
            soft_profiles: dict[str, dict[str, Any]] | None = None) -> set[str]:
     """Insert events (skipping known statement ids), their dimension scores, outbox rows and
@@ -216,18 +252,18 @@ def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]],
     rows = [_row(e) for e in events]
     for start in range(0, len(rows), 5000):
         chunk = rows[start:start + 5000]
-        result = db.execute(stmt.returning(Event.__table__.c.id, Event.__table__.c.statement_id), chunk)
+        result = _many(db, stmt, chunk, (Event.__table__.c.id, Event.__table__.c.statement_id))
         inserted.update({sid: eid for eid, sid in result})
     completed = [e for e in events if e.statement_id in inserted and e.kind == "diagnostic.completed"]
     if completed:
-        db.execute(Result.__table__.insert(), [
+        _many(db, _insert(db, Result.__table__), [
             {"event_id": inserted[e.statement_id], "actor": e.actor, "economy": e.economy,
              "day": (e.timestamp.date() - EPOCH).days, "score": e.score, "level": e.level}
             for e in completed])
         scores = [{"event_id": inserted[e.statement_id], "dimension": dim, "score": value}
                   for e in completed for dim, value in (e.data.get("dimensions") or {}).items()]
         if scores:
-            db.execute(DimensionScore.__table__.insert(), scores)
+            _many(db, _insert(db, DimensionScore.__table__), scores)
     # Synthetic (demo) events never go to a real LRS.
     forward = [inserted[e.statement_id] for e in events
                if e.statement_id in inserted and not e.synthetic]
@@ -235,7 +271,7 @@ def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]],
         now = datetime.now(timezone.utc)
         outbox = [{"event_id": eid, "attempts": 0, "next_attempt_at": now, "last_error": None}
                   for eid in forward]
-        db.execute(_insert(db, Outbox.__table__).on_conflict_do_nothing(), outbox)
+        _many(db, _insert(db, Outbox.__table__).on_conflict_do_nothing(), outbox)
     _roll_up(db, [e for e in events if e.statement_id in inserted])
     if soft_profiles:
         _upsert_profiles(db, {a: p for a, p in soft_profiles.items() if a not in profiles}, soft=True)
@@ -278,8 +314,8 @@ def _roll_up(db, events: list[Recorded]) -> None:
         index_elements=["actor", "day", "economy"],
         set_={c: table.c[c] + stmt.excluded[c] for c in COUNTERS})
     # RETURNING the updated visits tells which learner-days got their first visit now.
-    returned = db.execute(stmt.returning(table.c.actor, table.c.day, table.c.economy,
-                                         table.c.visits), list(cells.values())).all()
+    returned = _many(db, stmt, list(cells.values()),
+                     (table.c.actor, table.c.day, table.c.economy, table.c.visits))
     first_visit = {(a, d, e) for a, d, e, visits in returned
                    if cells[(a, d, e)]["visits"] and visits == cells[(a, d, e)]["visits"]}
     months: dict[tuple[str, int, str], dict[str, int]] = {}
@@ -300,13 +336,13 @@ def _roll_up(db, events: list[Recorded]) -> None:
     if monthly:
         mt = MonthlyActivity.__table__
         stmt = _insert(db, mt)
-        db.execute(stmt.on_conflict_do_update(
+        _many(db, stmt.on_conflict_do_update(
             index_elements=["actor", "month", "economy"],
             set_={c: mt.c[c] + stmt.excluded[c] for c in ("visits", "visit_days")}), monthly)
     tt = ActorTotal.__table__
     stmt = _insert(db, tt)
     counters = (*COUNTERS, "visit_days")
-    db.execute(stmt.on_conflict_do_update(
+    _many(db, stmt.on_conflict_do_update(
         index_elements=["actor"],
         set_={**{c: tt.c[c] + stmt.excluded[c] for c in counters},
               # keep the first economy seen; fill it when it was unknown
@@ -382,7 +418,7 @@ def _upsert_profiles(db, profiles: dict[str, dict[str, Any]], *, soft: bool = Fa
             # Update only what this call knows; a later partial profile erases nothing.
             update = {k: stmt.excluded[k] for k in keys} | {"updated_at": stmt.excluded.updated_at}
             stmt = stmt.on_conflict_do_update(index_elements=["actor"], set_=update)
-        db.execute(stmt, rows)
+        _many(db, stmt, rows)
 
 
 def record(kind: str, *, actor: str, object_id: str, economy: str | None = None,
