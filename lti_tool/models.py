@@ -1,7 +1,8 @@
 """The LTI tool's tables (prefixed ``lti_``): platforms, deployments, our signing keys,
 used nonces, pending logins, launches, line items and sent scores.
 
-Launch state lives here rather than in a cookie: the LMS shows the tool in an iframe, where
+The OIDC login writes nothing (its state is signed, see
+:mod:`lti_tool.launch.login_state`). Launch state lives here rather than in a cookie: the LMS shows the tool in an iframe, where
 browsers increasingly block third-party cookies, so pages carry an opaque launch id instead.
 """
 from __future__ import annotations
@@ -76,19 +77,6 @@ class Nonce(Base):
 
     issuer: Mapped[str] = mapped_column(String(255), primary_key=True)
     nonce: Mapped[str] = mapped_column(String(255), primary_key=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-
-
-class LoginState(Base):
-    """What the OIDC login step issued: checked by the launch (state, nonce, target)."""
-
-    __tablename__ = "lti_login_state"
-
-    state: Mapped[str] = mapped_column(String(64), primary_key=True)
-    nonce: Mapped[str] = mapped_column(String(64))
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("lti_registration.id", ondelete="CASCADE"))
-    target_link_uri: Mapped[str] = mapped_column(String(1024))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from lti_tool import claims as C
 from lti_tool import settings
-from lti_tool.launch import nonces, platform_keys
-from lti_tool.models import Deployment, LoginState, Registration
+from lti_tool.launch import login_state, nonces, platform_keys
+from lti_tool.launch.login_state import LoginState
+from lti_tool.models import Deployment, Registration
 
 
 class LaunchError(Exception):
@@ -56,29 +57,26 @@ def _b64json(segment: str, what: str) -> dict:
     return value
 
 
-def pending_login(session: Session, state: str | None) -> LoginState:
+def pending_login(secret: str, state: str | None) -> LoginState:
     if not state:
         raise LaunchError("state", "the launch carries no state")
-    login = session.get(LoginState, state[:64])
+    login = login_state.verify(secret, state)
     if login is None:
-        raise LaunchError("state", "the state was not issued by our login step (or is too old)")
-    expires = login.expires_at if login.expires_at.tzinfo else login.expires_at.replace(tzinfo=timezone.utc)
-    if expires < datetime.now(timezone.utc):
-        raise LaunchError("state", "the login this launch answers has expired; launch again")
+        raise LaunchError("state", "the state was not issued by our login step, or it has "
+                                   "expired; launch again from the course")
     return login
 
 
 def validate_launch(session: Session, id_token: str | None, state: str | None, *,
-                    now: float | None = None) -> VerifiedLaunch:
+                    secret: str, now: float | None = None) -> VerifiedLaunch:
     """The verified launch, or :class:`LaunchError`.
 
-    ``state`` must be one our login step issued and that has not expired. It is checked
-    against the server-side record, not a cookie: inside an LMS iframe the browser may drop
-    third-party cookies, and the signed id_token's nonce already binds the launch to that
-    login."""
+    ``state`` must be one our login step issued (signed with ``secret``) and not expired.
+    It is checked by its signature, not against a cookie: inside an LMS iframe the browser
+    may drop third-party cookies; the id_token's nonce binds the launch to that login."""
     now = time.time() if now is None else now
     leeway = settings.leeway()
-    login = pending_login(session, state)
+    login = pending_login(secret, state)
 
     # 1. What the token is.
     if not id_token or not isinstance(id_token, str):

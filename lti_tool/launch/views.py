@@ -1,8 +1,8 @@
 """OIDC login initiation, the launch endpoint and our JWKS.
 
-The login step remembers (server-side) the state, the nonce and the target it sent the
-browser off with; the launch step checks the id_token against exactly that, then stores the
-launch and sends the browser to its page with the launch id in the URL.
+The login step signs into the state the nonce and the target it sent the browser off with;
+the launch step checks the id_token against exactly that, then stores the launch and sends
+the browser straight to its page with the launch id in the URL.
 """
 from __future__ import annotations
 
@@ -11,16 +11,17 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import delete, select
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from digiready.attempts import get_or_create_learner
 from digiready.storage import session_scope
 from lti_tool import claims as C
 from lti_tool import events, settings, urls
 from lti_tool.keys import jwks_document
+from lti_tool.launch import login_state
 from lti_tool.launch.validation import LaunchError, VerifiedLaunch, validate_launch
-from lti_tool.models import Launch, LoginState, Registration
+from lti_tool.models import Launch, Registration
 
 bp = Blueprint("launch", __name__)
 log = logging.getLogger("lti_tool.launch")
@@ -63,13 +64,8 @@ def login():
             return reject("client_id", "several registrations share this issuer; the platform "
                                        "must send client_id")
         registration = found[0]
-        state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        now = datetime.now(timezone.utc)
-        if secrets.randbelow(50) == 0:  # occasional clean-up of abandoned logins
-            s.execute(delete(LoginState).where(LoginState.expires_at < now))
-        s.add(LoginState(state=state, nonce=nonce, registration_id=registration.id,
-                         target_link_uri=target[:1024],
-                         expires_at=now + timedelta(seconds=settings.login_ttl())))
+        state, nonce = login_state.issue(current_app.config["SECRET_KEY"], registration.id,
+                                         target[:1024], settings.login_ttl())
         query_args = {
             "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
             "prompt": "none", "client_id": registration.client_id, "redirect_uri": target,
@@ -159,24 +155,36 @@ def launch():
                                 "from your course", 405)
     try:
         with session_scope() as s:
-            verified = validate_launch(s, request.form.get("id_token"), request.form.get("state"))
+            verified = validate_launch(s, request.form.get("id_token"), request.form.get("state"),
+                                       secret=current_app.config["SECRET_KEY"])
             stored = store_launch(s, verified)
-            launch_id, message_type = stored.id, stored.message_type
-            instructor = C.is_instructor(stored.roles)
-            target = stored.target
+            where = _first_page(s, stored)
     except LaunchError as exc:  # session_scope rolled back: nothing stored
         return reject(exc.check, exc.message, exc.status)
-    if message_type == C.DEEP_LINKING_REQUEST:
-        where = url_for("deep_linking.picker", launch=launch_id)
-    elif target.startswith("module:"):
-        where = url_for("learner.module", module_id=target[7:], launch=launch_id)
-    elif target.startswith("survey:"):
-        where = url_for("learner.survey", module_id=target[7:], launch=launch_id)
-    elif instructor:
-        where = url_for("instructor.dashboard", launch=launch_id)
-    else:
-        where = url_for("learner.start", launch=launch_id)
     return redirect(where, code=303)
+
+
+def _first_page(s, launch: Launch) -> str:
+    """Where a launch lands: one redirect, straight to the page (no intermediate hop)."""
+    target = launch.target
+    if launch.message_type == C.DEEP_LINKING_REQUEST:
+        return url_for("deep_linking.picker", launch=launch.id)
+    if target.startswith("module:"):
+        return url_for("learner.module", module_id=target[7:], launch=launch.id)
+    if target.startswith("survey:"):
+        return url_for("learner.survey", module_id=target[7:], launch=launch.id)
+    if C.is_instructor(launch.roles):
+        return url_for("instructor.dashboard", launch=launch.id)
+    if launch.learner_id is not None:
+        from digiready.attempts import latest_completed
+        from digiready.storage.models import Attempt, Learner
+
+        learner = s.get(Learner, launch.learner_id)
+        busy = s.scalar(select(Attempt.id).where(Attempt.learner_id == learner.id,
+                                                 Attempt.status == "in_progress").limit(1))
+        if busy is None and latest_completed(s, learner) is not None:
+            return url_for("learner.results", launch=launch.id)
+    return url_for("learner.diagnostic", launch=launch.id)
 
 
 @bp.get("/.well-known/jwks.json")

@@ -123,7 +123,9 @@ def queue_score(launch: Launch, **score) -> None:
     transaction, so a slow or failing LMS can neither hold locks nor undo a saved attempt."""
     from flask import g
 
-    g.setdefault("pending_scores", []).append((launch.id, score))
+    ags = launch.services.get("ags") or {}
+    if launch.sub and C.SCOPE_SCORE in (ags.get("scope") or []):
+        g.setdefault("pending_scores", []).append((launch.id, score))
 
 
 def flush_queued() -> None:

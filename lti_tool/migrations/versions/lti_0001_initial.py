@@ -1,4 +1,4 @@
-"""lti: registrations, deployments, keys, nonces, login states, launches, line items,
+"""lti: registrations, deployments, keys, nonces, launches, line items,
 scores, module progress
 
 Revision ID: lti_0001
@@ -65,18 +65,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("issuer", "nonce", name="pk_lti_nonce"),
     )
     op.create_index("ix_lti_nonce_expires_at", "lti_nonce", ["expires_at"])
-    op.create_table(
-        "lti_login_state",
-        sa.Column("state", sa.String(64), nullable=False),
-        sa.Column("nonce", sa.String(64), nullable=False),
-        sa.Column("registration_id", sa.Integer(), nullable=False),
-        sa.Column("target_link_uri", sa.String(1024), nullable=False),
-        sa.Column("expires_at", TS, nullable=False),
-        sa.PrimaryKeyConstraint("state", name="pk_lti_login_state"),
-        sa.ForeignKeyConstraint(["registration_id"], ["lti_registration.id"], ondelete="CASCADE",
-                                name="fk_lti_login_state_registration_id_lti_registration"),
-    )
-    op.create_index("ix_lti_login_state_expires_at", "lti_login_state", ["expires_at"])
     op.create_table(
         "lti_launch",
         sa.Column("id", sa.String(64), nullable=False),
@@ -151,6 +139,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ("lti_module_progress", "lti_score", "lti_line_item", "lti_launch",
-                  "lti_login_state", "lti_nonce", "lti_key", "lti_deployment",
+                  "lti_nonce", "lti_key", "lti_deployment",
                   "lti_registration"):
         op.drop_table(table)

@@ -1,0 +1,258 @@
+"""LTI launch throughput and latency: DigiReady's tool vs a minimal pylti1p3next tool.
+
+A complete launch = OIDC login initiation (GET, 302 with state and nonce) + the id_token POST
+(every check) + the first page. Both tools run under gunicorn on loopback with the same
+settings (2 workers x 4 threads, gthread) on this machine; the platform's JWKS is served by
+this script. Launches run at concurrency 1, 10 and 50 for a few seconds each; the client signs
+each id_token (RS256) after the login step, as a platform does. DigiReady runs on SQLite (what
+``make run`` uses) and, per launch, stores the login state, the nonce, the launch, the learner,
+a new attempt and the learning events; the minimal tool keeps everything in its cookie.
+
+Also measures the learner question page's weight (gzip, everything it loads).
+
+    .venv/bin/python benchmarks/lti_launch.py [--seconds 6] [--concurrency 1,10,50]
+
+Writes benchmarks/results/lti_launch.json and prints the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "lti_launch.json"
+CLIENT_ID = "bench-client"
+DEPLOYMENT = "bench-deployment"
+GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread",
+            "--log-level", "warning", "--timeout", "60"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_jwks(document: dict) -> tuple[ThreadingHTTPServer, str]:
+    body = json.dumps(document).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def wait_up(url: str, timeout: float = 30) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise SystemExit(f"server at {url} did not start")
+
+
+class Launcher:
+    def __init__(self, name: str, base: str, login: str, launch: str, issuer: str, key: RSAKey,
+                 expect: str) -> None:
+        self.name, self.base, self.issuer, self.key, self.expect = name, base, issuer, key, expect
+        self.login_url, self.launch_url = base + login, base + launch
+        self.local = threading.local()
+
+    def session(self) -> requests.Session:
+        s = getattr(self.local, "s", None)
+        if s is None:
+            s = self.local.s = requests.Session()
+        return s
+
+    def claims(self, nonce: str, user: str) -> dict:
+        now = int(time.time())
+        lti = "https://purl.imsglobal.org/spec/lti/claim/"
+        return {
+            "iss": self.issuer, "aud": CLIENT_ID, "azp": CLIENT_ID, "sub": user, "name": "Bench",
+            "iat": now, "exp": now + 300, "nonce": nonce,
+            lti + "deployment_id": DEPLOYMENT, lti + "version": "1.3.0",
+            lti + "message_type": "LtiResourceLinkRequest", lti + "target_link_uri": self.launch_url,
+            lti + "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
+            lti + "resource_link": {"id": "bench-link"},
+            lti + "context": {"id": "bench-course"},
+        }
+
+    def launch(self, user: str) -> float:
+        s = self.session()
+        start = time.perf_counter()
+        r = s.get(self.login_url, allow_redirects=False, timeout=30, params={
+            "iss": self.issuer, "login_hint": user, "target_link_uri": self.launch_url,
+            "lti_message_hint": "m", "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT})
+        if r.status_code != 302:
+            raise RuntimeError(f"{self.name} login {r.status_code}: {r.text[:200]}")
+        query = parse_qs(urlsplit(r.headers["Location"]).query)
+        token = jwt.encode({"alg": "RS256", "kid": self.key.kid}, self.claims(query["nonce"][0], user),
+                           self.key)
+        r = s.post(self.launch_url, data={"id_token": token, "state": query["state"][0]}, timeout=30)
+        if r.status_code != 200 or self.expect not in r.text:
+            raise RuntimeError(f"{self.name} launch {r.status_code}: {r.text[:300]}")
+        return time.perf_counter() - start
+
+
+def run_level(launcher: Launcher, concurrency: int, seconds: float, users: list[str]) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+    counter = iter(range(10**9))
+
+    def worker() -> None:
+        while time.perf_counter() < stop:
+            user = users[next(counter) % len(users)]
+            try:
+                took = launcher.launch(user)
+                with lock:
+                    latencies.append(took)
+            except Exception as exc:  # noqa: BLE001 - count and report, keep measuring
+                with lock:
+                    errors.append(str(exc)[:200])
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        for _ in range(concurrency):
+            pool.submit(worker)
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+
+    def pct(p: float) -> float | None:
+        if not latencies:
+            return None
+        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
+
+    return {"concurrency": concurrency, "launches": len(latencies), "errors": len(errors),
+            "first_error": errors[0] if errors else None,
+            "launches_per_second": round(len(latencies) / elapsed, 1),
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95),
+            "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None}
+
+
+def page_weight(base: str, launcher: Launcher) -> dict:
+    s = requests.Session()
+    r = s.get(launcher.login_url, allow_redirects=False, params={
+        "iss": launcher.issuer, "login_hint": "weight-user", "target_link_uri": launcher.launch_url,
+        "client_id": CLIENT_ID})
+    q = parse_qs(urlsplit(r.headers["Location"]).query)
+    token = jwt.encode({"alg": "RS256", "kid": launcher.key.kid},
+                       launcher.claims(q["nonce"][0], "weight-user"), launcher.key)
+    page = s.post(launcher.launch_url, data={"id_token": token, "state": q["state"][0]})
+    html = page.content
+    assets = re.findall(r'(?:href|src)="(/lti-static/[^"]+)"', page.text)
+    sizes = {"html": len(gzip.compress(html))}
+    for asset in assets:
+        sizes[asset] = len(gzip.compress(s.get(base + asset).content))
+    return {"page": urlsplit(page.url).path, "gzip_bytes": sizes, "total_gzip_bytes": sum(sizes.values())}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--concurrency", default="1,10,50")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+
+    key = RSAKey.generate_key(2048, auto_kid=True)
+    jwks = {"keys": [dict(key.as_dict(private=False), alg="RS256", use="sig")]}
+    jwks_server, issuer = serve_jwks(jwks)
+    work = Path(tempfile.mkdtemp(prefix="lti-bench-"))
+    env = dict(os.environ, DIGIREADY_VAR_DIR=str(work), BENCH_ISSUER=issuer,
+               BENCH_CLIENT_ID=CLIENT_ID, BENCH_DEPLOYMENT_ID=DEPLOYMENT,
+               BENCH_JWKS_JSON=json.dumps(jwks), PYTHONPATH=str(ROOT))
+    env.pop("DIGIREADY_DATABASE_URL", None)
+    env.pop("DIGIREADY_REDIS_URL", None)
+    subprocess.run([sys.executable, "-m", "digiready.cli.main", "db", "upgrade"], env=env,
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "digiready.cli.main", "lti", "platform", "add",
+                    "--issuer", issuer, "--client-id", CLIENT_ID, "--deployment-id", DEPLOYMENT,
+                    "--auth-login-url", issuer + "/auth", "--token-url", issuer + "/token",
+                    "--jwks-url", issuer + "/jwks"], env=env, check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    ours_port, minimal_port = free_port(), free_port()
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{ours_port}",
+                          *GUNICORN, "lti_tool.app:create_app()"], env=env, cwd=ROOT),
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{minimal_port}",
+                          *GUNICORN, "benchmarks.minimal_pylti1p3_tool:create_app()"], env=env,
+                         cwd=ROOT),
+    ]
+    try:
+        ours_base, minimal_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{minimal_port}"
+        wait_up(ours_base + "/healthz")
+        wait_up(minimal_base + "/page")
+        tools = [
+            Launcher("digiready", ours_base, "/lti/login", "/lti/launch", issuer, key, "Step 1 of"),
+            Launcher("minimal_pylti1p3next", minimal_base, "/login", "/launch", issuer, key, "Welcome"),
+        ]
+        users = [f"user-{uuid.uuid4().hex[:8]}" for _ in range(500)]
+        for tool in tools:  # warm up: imports, pack cache, key caches, connection pools
+            for n in range(10):
+                tool.launch(users[n])
+        results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                   "gunicorn": " ".join(GUNICORN), "seconds_per_level": args.seconds,
+                   "database": "SQLite (WAL)", "levels": []}
+        for level in levels:
+            row = {"concurrency": level}
+            for tool in tools:
+                row[tool.name] = run_level(tool, level, args.seconds, users)
+            results["levels"].append(row)
+        results["page_weight"] = page_weight(ours_base, tools[0])
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(20)
+        jwks_server.shutdown()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"complete launches (login + launch validation + first page), {args.seconds:g} s per level, "
+          f"gunicorn {' '.join(GUNICORN[:6])}, {os.cpu_count()} CPUs")
+    print(f"{'concurrency':>11}  {'tool':<22}{'launches/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
+    for row in results["levels"]:
+        for tool in ("digiready", "minimal_pylti1p3next"):
+            r = row[tool]
+            print(f"{row['concurrency']:>11}  {tool:<22}{r['launches_per_second']:>11}"
+                  f"{r['p50_ms'] or '-':>9}{r['p95_ms'] or '-':>9}{r['errors']:>8}")
+    weight = results["page_weight"]
+    print(f"learner question page ({weight['page']}): {weight['total_gzip_bytes']} bytes gzip "
+          f"including everything it loads ({weight['gzip_bytes']})")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
