@@ -68,9 +68,8 @@ def json_endpoint(func: Callable) -> Callable:
     return wrapper
 
 
-def language_values(block) -> list[dict[str, str]]:
-    return [{"display_name": "Learner's language (automatic)", "value": "auto"}] + [
-        {"display_name": code, "value": code} for code in LOCALES]
+LANGUAGE_VALUES = [{"display_name": "Learner's language (automatic)", "value": "auto"}] + [
+    {"display_name": code, "value": code} for code in LOCALES]
 
 
 class DigiReadyBlockMixin:
@@ -85,7 +84,7 @@ class DigiReadyBlockMixin:
         display_name="Economy overlay", scope=Scope.settings, default="",
         help="Economy overlay to merge into the pack (pe, ph, vn, id, pg...); empty for none.")
     language = String(
-        display_name="Language", scope=Scope.settings, default="auto", values=language_values,
+        display_name="Language", scope=Scope.settings, default="auto", values=LANGUAGE_VALUES,
         help="Language of the questions and buttons; 'auto' follows the learner's language "
              "when the pack has it.")
 

@@ -32,7 +32,6 @@ _STRING = r'"((?:[^"\\]|\\.)*)"'
 PATTERNS = [
     (re.compile(r"\{%\s*tn?\s+" + _STRING + r"(?:\s+" + _STRING + r")?"), False),
     (re.compile(r"(?<![\w.])_\(\s*" + _STRING), False),
-    (re.compile(r"required = _\(\s*" + _STRING), False),
     (re.compile(r'\(\s*"\w+",\s*' + _STRING + r"\s*\)"), True),  # (key, msgid) tables: YESNO, GROUPS
 ]
 JS_CATALOG = PACKAGE / "public" / "js" / "translations"

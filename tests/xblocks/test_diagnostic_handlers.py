@@ -1,0 +1,273 @@
+"""Every handler of the diagnostic block on the XBlock test runtime, bad input included:
+each mistake gets a clear 4xx answer and leaves what was saved untouched."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.xblocks.conftest import call
+from xblocks.diagnostic import DiagnosticXBlock
+
+PROFILE = {"sector": "a", "size": "micro", "legal_form": "cooperative"}
+ANSWERS = {"channels": ["social"], "posting": 2, "accepts": ["cash"], "sells_online": "no",
+           "staff_training": "no", "protections": ["backup"], "coop_records": "yes"}
+
+
+@pytest.fixture
+def block(make_block):
+    return make_block(DiagnosticXBlock)
+
+
+def snapshot(block):
+    return (dict(block.profile), dict(block.answers), block.attempt, block.submitted, list(block.history))
+
+
+def complete(block, attempt=1):
+    status, body = call(block, "save_answers", {"attempt": attempt, "profile": PROFILE, "answers": ANSWERS})
+    assert status == 200, body
+    status, body = call(block, "submit", {"attempt": attempt})
+    assert status == 200, body
+    return body
+
+
+def test_save_answers_keeps_normalised_answers_and_reports_progress(block):
+    status, body = call(block, "save_answers", {"attempt": 1, "profile": {"sector": "a"},
+                                                "answers": {"posting": "3", "channels": ["maps", "social"]},
+                                                "step": "presence"})
+    assert status == 200
+    assert block.answers == {"posting": 3, "channels": ["social", "maps"]}  # canonical: int, pack order
+    assert block.profile == {"sector": "a"}
+    assert block.step == "presence"
+    assert body["progress"]["answered"] == 3
+    assert body["progress"]["current_step_id"] == "profile"
+
+
+def test_save_answers_returns_skip_rules_as_visible_questions(block):
+    _, body = call(block, "save_answers", {"attempt": 1, "answers": {"sells_online": "no"}})
+    assert "online_share" not in body["visible"]
+    _, body = call(block, "save_answers", {"attempt": 1, "answers": {"sells_online": "yes"}})
+    assert "online_share" in body["visible"]
+
+
+@pytest.mark.parametrize("payload, status, fragment", [
+    ({"attempt": 1, "answers": {"nope": "yes"}}, 400, "question 'nope': unknown question"),
+    ({"attempt": 1, "answers": {"sells_online": "maybe"}}, 400, "'maybe' is not one of yes, partly, no"),
+    ({"attempt": 1, "answers": {"posting": 9}}, 400, "not a whole number from 0 to 5"),
+    ({"attempt": 1, "answers": {"channels": ["none", "social"]}}, 400, "cannot be combined"),
+    ({"attempt": 1, "profile": {"size": "huge"}}, 400, "'huge' is not an option"),
+    ({"attempt": 1, "profile": {"favourite_colour": "red"}}, 400, "not asked in this diagnostic"),
+    ({"attempt": 2, "answers": {"posting": 1}}, 409, "attempt 1 is the current one"),
+    ({"attempt": "1", "answers": {"posting": 1}}, 400, "Say which attempt"),
+    ({"answers": {"posting": 1}}, 400, "Say which attempt"),
+    ({"attempt": 1, "answers": ["posting"]}, 400, "must be JSON objects"),
+])
+def test_bad_saves_are_rejected_whole_and_change_nothing(block, payload, status, fragment):
+    call(block, "save_answers", {"attempt": 1, "profile": {"sector": "g"}, "answers": {"posting": 4}})
+    before = snapshot(block)
+    # One good answer next to the bad one: the whole batch is refused.
+    if isinstance(payload.get("answers"), dict):
+        payload = dict(payload, answers={"protections": ["backup"], **payload["answers"]})
+    got_status, body = call(block, "save_answers", payload)
+    assert got_status == status
+    assert fragment in body["error"] + " ".join(body.get("errors", []))
+    assert snapshot(block) == before
+
+
+def test_malformed_requests_get_readable_errors(block):
+    assert call(block, "save_answers", raw=b"{not json")[0] == 400
+    assert call(block, "save_answers", raw=b"[1, 2]")[1]["error"] == "The request body must be a JSON object."
+    status, body = call(block, "save_answers", method="GET")
+    assert status == 405 and "POST" in body["error"]
+
+
+def test_submit_with_missing_answers_lists_them_and_keeps_saved_answers(block):
+    call(block, "save_answers", {"attempt": 1, "profile": PROFILE, "answers": {"posting": 1}})
+    status, body = call(block, "submit", {"attempt": 1})
+    assert status == 400
+    assert any(e.startswith("channels:") for e in body["errors"])
+    assert not any(e.startswith("ai_use") for e in body["errors"])  # optional question
+    assert block.answers == {"posting": 1} and not block.submitted
+    assert block.runtime.events("grade") == []
+
+
+def test_submit_scores_publishes_grade_completion_and_event(block):
+    body = complete(block)
+    assert block.submitted and block.attempt == 1
+    assert block.result["overall"]["score"] == pytest.approx(28.9)
+    assert "Novice" in body["html"] and "<svg" in body["html"]
+    assert block.runtime.events("grade") == [{"value": 1.0, "max_value": 1.0, "only_if_higher": None}]
+    assert block.runtime.events("completion") == [{"completion": 1.0}]
+    [event] = block.runtime.events("digiready.diagnostic.completed")
+    assert event["overall"] == pytest.approx(28.9) and event["level"] == "novice"
+    assert event["recommendations"][0] == "pay_basics"
+    flat = repr(event)
+    assert "anon-" not in flat and "cooperative" not in flat  # no learner id, no profile
+    assert [k for k, _ in block.runtime.published].index("digiready.diagnostic.attempted") == 0
+
+
+def test_maturity_grading_publishes_the_overall_score(make_block):
+    block = make_block(DiagnosticXBlock, grading_mode="maturity", weight=3.0)
+    complete(block)
+    assert block.runtime.events("grade")[0]["value"] == pytest.approx(0.289)
+    assert block.get_score().raw_earned == pytest.approx(0.289)
+    assert block.max_score() == 1.0 and block.weight == 3.0 and block.has_score
+
+
+def test_submitting_twice_is_refused_and_keeps_the_result(block):
+    complete(block)
+    result = dict(block.result)
+    status, body = call(block, "submit", {"attempt": 1})
+    assert status == 409 and "already submitted" in body["error"]
+    status, body = call(block, "save_answers", {"attempt": 1, "answers": {"posting": 5}})
+    assert status == 409
+    assert block.result == result and block.answers["posting"] == 2
+    assert len(block.runtime.events("grade")) == 1
+
+
+def test_tampered_attempt_number_on_submit_and_reassess(block):
+    call(block, "save_answers", {"attempt": 1, "profile": PROFILE, "answers": ANSWERS})
+    assert call(block, "submit", {"attempt": 7})[0] == 409
+    assert not block.submitted
+    complete(block)
+    assert call(block, "reassess", {"attempt": 0})[0] == 409
+    assert block.attempt == 1
+
+
+def test_reassessment_keeps_answers_and_shows_the_change(block):
+    complete(block)
+    assert call(block, "reassess", {"attempt": 1})[0] == 200
+    assert block.attempt == 2 and not block.submitted and block.answers == ANSWERS
+    status, _ = call(block, "save_answers", {"attempt": 2, "answers": {"accepts": ["qr", "card"], "sells_online": "yes",
+                                                                     "online_share": "mid"}})
+    assert status == 200
+    status, body = call(block, "submit", {"attempt": 2})
+    assert status == 200
+    change = block.result["change"]
+    assert change["overall"]["change"] > 0 and "payments" in change["improved"]
+    assert "rose by" in body["html"]
+    assert [h["attempt"] for h in block.history] == [1, 2]
+    assert len(block.runtime.events("grade")) == 2
+
+
+def test_reassess_before_submitting_is_refused(block):
+    status, body = call(block, "reassess", {"attempt": 1})
+    assert status == 409 and block.attempt == 1
+
+
+def test_student_view_resumes_at_the_saved_step_with_answers_ticked(block):
+    call(block, "save_answers", {"attempt": 1, "profile": PROFILE, "answers": {"channels": ["maps"]},
+                                 "step": "presence"})
+    html = block.student_view().content
+    assert 'data-current="presence"' in html
+    assert 'value="maps" checked' in html
+    assert '<section class="dr-step" data-step="profile" aria-labelledby' in html
+    assert 'data-step="profile" aria-labelledby="dr-' in html and 'data-step="presence" aria-labelledby' in html
+
+
+def test_results_link_to_the_mapped_unit_or_the_module_page(make_block):
+    block = make_block(DiagnosticXBlock, unit_mapping={"pay_basics": "https://lms.example/unit/7"})
+    html = complete(block)["html"]
+    assert 'href="https://lms.example/unit/7"' in html
+    status, page = call(block, "module_page", method="GET", suffix="safe_online")
+    assert status == 200 and "<h1>Module safe_online</h1>" in page and "Transcript" in page
+    assert call(block, "module_page", method="GET", suffix="nope")[0] == 404
+
+
+def test_dimensions_shown_limit_questions_and_results(make_block):
+    block = make_block(DiagnosticXBlock, dimensions=["payments"])
+    status, body = call(block, "save_answers", {"attempt": 1, "answers": {"posting": 2}})
+    assert status == 400 and "not part of this diagnostic" in body["errors"][0]
+    call(block, "save_answers", {"attempt": 1, "profile": PROFILE,
+                                 "answers": {"accepts": ["qr"], "sells_online": "no"}})
+    status, body = call(block, "submit", {"attempt": 1})
+    assert status == 200, body
+    assert "Sales and payments" in body["html"] and "Digital presence" not in body["html"]
+
+
+def test_peer_benchmark_appears_with_enough_peers(make_block):
+    for n in range(3):  # the fixture pack's minimum peer group is 3
+        complete(make_block(DiagnosticXBlock, user_id=f"peer{n}"))
+    block = make_block(DiagnosticXBlock, user_id="me")
+    html = complete(block)["html"]
+    assert block.result["benchmark"]["available"] and block.result["benchmark"]["peers"] == 3
+    assert "higher than" in html
+
+
+def test_class_csv_is_staff_only_and_pseudonymous(make_block):
+    complete(make_block(DiagnosticXBlock, user_id="alice"))
+    complete(make_block(DiagnosticXBlock, user_id="bob"))
+    learner = make_block(DiagnosticXBlock, user_id="bob")
+    status, text = call(learner, "class_results_csv", method="GET")
+    assert status == 403 and "Only course staff" in text
+    staff = make_block(DiagnosticXBlock, user_id="teacher", staff=True)
+    status, text = call(staff, "class_results_csv", method="GET")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert status == 200 and {r["learner"] for r in rows} == {"anon-alice", "anon-bob"}
+    assert rows[0]["overall"] == "28.9" and rows[0]["payments"] == "0.0"
+    assert "alice" not in text.replace("anon-alice", "")
+
+
+def test_student_view_data_and_user_state_for_mobile(block):
+    data = block.student_view_data()
+    assert [s["id"] for s in data["steps"]] == ["profile", "presence", "payments", "security", "ai"]
+    assert "save_answers" in data["handlers"]
+    complete(block)
+    status, state = call(block, "student_view_user_state", {})
+    assert status == 200 and state["result"]["overall"]["level"] == "novice" and state["submitted"]
+
+
+class _State:
+    def __init__(self, username, state):
+        self.username, self.state = username, state
+
+
+def test_generate_report_data_gives_one_row_per_learner(block):
+    complete(block)
+    states = [_State("ana", {"history": block.history}), _State("ben", {})]
+    rows = list(block.generate_report_data(iter(states)))
+    assert rows == [("ana", {"Attempt": 1, "Submitted at": block.history[0]["submitted_at"],
+                             "Overall score": 28.9, "Level": "novice", "Digital intensity (items)": 2,
+                             "Dimension payments": 0.0, "Dimension presence": 36.7,
+                             "Dimension security": 50.0})]
+    assert list(block.generate_report_data(iter(states), limit_responses=0)) == []
+
+
+def test_economy_overlay_and_language_translate_questions_and_buttons(make_block):
+    block = make_block(DiagnosticXBlock, economy="xx", language="es")
+    html = block.student_view().content
+    assert 'lang="es"' in html and "¿Dónde te encuentran tus clientes en internet?" in html
+    assert "Guardar y continuar" in html
+    assert 'data-question="economy"' not in html  # the overlay fixes the economy
+
+
+def test_missing_pack_or_overlay_gives_a_clear_message_not_a_traceback(make_block):
+    block = make_block(DiagnosticXBlock, economy="zz")
+    html = block.student_view().content
+    assert "not available right now" in html and "zz" not in html  # learners see no detail
+    staff = make_block(DiagnosticXBlock, economy="zz", staff=True, user_id="t")
+    assert "Economy overlay &#x27;zz&#x27; was not found (available: xx)" in staff.student_view().content
+    status, body = call(block, "save_answers", {"attempt": 1, "answers": {}})
+    assert status == 503 and "zz" in body["error"]
+
+
+def test_studio_validation_reports_bad_settings(make_block):
+    from xblock.validation import Validation
+
+    block = make_block(DiagnosticXBlock, pack="../etc", grading_mode="maturity",
+                       unit_mapping={"no_such_module": "https://x"})
+    validation = Validation(block.scope_ids.usage_id)
+    block.validate_field_data(validation, block)
+    messages = " ".join(m.text for m in validation.messages)
+    assert "not valid" in messages
+    block.pack = "base"
+    validation = Validation(block.scope_ids.usage_id)
+    block.validate_field_data(validation, block)
+    assert "no_such_module" in " ".join(m.text for m in validation.messages)
+
+
+def test_studio_view_lists_the_editable_fields(block):
+    html = block.studio_view({}).content
+    for field in ("pack", "economy", "language", "dimensions", "grading_mode", "unit_mapping", "weight"):
+        assert f'data-field-name="{field}"' in html

@@ -1,0 +1,112 @@
+"""Translations in the Open edX layout, complete and compiled; the shared result view model;
+content chosen by name only; both entry points installed."""
+from __future__ import annotations
+
+import gettext
+import re
+import subprocess
+from importlib.metadata import entry_points
+
+import pytest
+
+from digiready.presentation.results_view import benchmark_sentence, change_summary, results_view
+from xblocks import content, i18n_build
+from xblocks.i18n import LOCALE_DIR, LOCALES, Translator, negotiate
+
+PLACEHOLDER = re.compile(r"%\(\w+\)s|%%")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_ui_string_is_translated_with_the_same_placeholders(locale):
+    entries = i18n_build.read_po(LOCALE_DIR / locale / "LC_MESSAGES" / "text.po")
+    msgids = i18n_build.extract()
+    assert set(msgids) <= set(entries), set(msgids) - set(entries)
+    for msgid in msgids:
+        assert entries[msgid], f"{locale}: {msgid!r} has no translation"
+        assert sorted(PLACEHOLDER.findall(entries[msgid])) == sorted(PLACEHOLDER.findall(msgid)), msgid
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_compiled_catalogs_match_their_po_files(locale, tmp_path):
+    po = LOCALE_DIR / locale / "LC_MESSAGES" / "text.po"
+    fresh = tmp_path / "text.mo"
+    subprocess.run(["msgfmt", "-o", str(fresh), str(po)], check=True)
+    with open(po.with_suffix(".mo"), "rb") as shipped, open(fresh, "rb") as rebuilt:
+        assert gettext.GNUTranslations(shipped)._catalog == gettext.GNUTranslations(rebuilt)._catalog
+    js = (i18n_build.JS_CATALOG / locale / "textjs.js").read_text(encoding="utf-8")
+    assert js == i18n_build.js_catalog_text(locale) and "DigiReadyI18N" in js
+
+
+def test_language_negotiation():
+    assert negotiate("es-PE") == "es" and negotiate("tl") == "fil" and negotiate("in") == "id"
+    assert negotiate("fr") == "en" and negotiate(None) == "en" and negotiate("tpi") == "tpi"
+    assert Translator("vi").gettext("Back") == "Quay lại"
+
+
+def test_results_view_sentences_in_spanish():
+    _ = Translator("es")
+    result = {"overall": {"score": 42.5, "level": "competent", "level_title": "Competente"},
+              "dimensions": [{"id": "d", "title": "Pagos", "score": 42.5, "level": "competent",
+                              "level_title": "Competente"}],
+              "recommendations": [{"rank": 1, "kind": "programme", "id": "p", "title": "P", "reason": "R",
+                                   "url": "https://p.example"},
+                                  {"rank": 2, "kind": "module", "id": "m", "title": "M", "reason": "R",
+                                   "duration_seconds": 150}],
+              "next_step": {"rank": 1, "kind": "programme", "id": "p", "title": "P", "reason": "R"},
+              "dii": {"count": 3, "of": 12}, "benchmark": None, "change": None}
+    view = results_view(result, gettext=_, link_for=lambda r: "/m" if r["kind"] == "module" else None)
+    assert view["level_sentence"] == "Tu madurez digital general es 42.5 de 100: nivel Competente."
+    assert [g["kind"] for g in view["groups"]] == ["module", "programme"]
+    assert view["groups"][0]["items"][0] == dict(result["recommendations"][1], link="/m", minutes=2)
+    assert view["next_step"]["link"] == "https://p.example"
+    assert "<title" in view["chart_svg"] and view["rows"][0]["title"] == "Pagos"
+
+
+def test_benchmark_and_change_sentences():
+    assert benchmark_sentence(None) is None
+    assert "at least 30" in benchmark_sentence({"available": False, "min_group": 30, "peers": 4})
+    assert "higher than 75% of 40" in benchmark_sentence({"available": True, "overall_percentile": 75.0, "peers": 40})
+    change = change_summary({"overall": {"from": 20.0, "to": 30.5, "change": 10.5},
+                             "dimensions": [{"id": "a", "title": "A", "from": 10.0, "to": 5.0, "change": -5.0},
+                                            {"id": "b", "title": "B", "from": None, "to": None, "change": None}],
+                             "improved": [], "declined": ["a"]})
+    assert change["sentence"].startswith("Your overall score rose by 10.5 points")
+    assert change["rows"] == [{"id": "a", "title": "A", "from": 10.0, "to": 5.0, "change": -5.0,
+                               "change_text": "-5", "direction": "down"}]
+
+
+def test_packs_are_chosen_by_name_never_by_path(content_dir):
+    assert content.available_packs() == ["base"] and content.available_economies() == ["xx"]
+    for bad in ("../base", "/etc", "base/../../x"):
+        with pytest.raises(content.ContentError, match="not valid"):
+            content.resolve(bad, "", None)
+    with pytest.raises(content.ContentError, match="was not found"):
+        content.resolve("other", "", None)
+    assert content.resolve("base", "XX", "es").language == "es"
+
+
+def test_entry_points_are_installed():
+    names = {ep.name: ep.value for ep in entry_points(group="xblock.v1")}
+    assert names["digiready_diagnostic"] == "xblocks.diagnostic:DiagnosticXBlock"
+    assert names["digiready_survey"] == "xblocks.survey:SurveyXBlock"
+
+
+def test_real_base_pack_renders_when_it_validates(monkeypatch, make_block):
+    """The English base pack and its overlays, when present and valid, render in every language."""
+    from pathlib import Path
+
+    from digiready.packs import PackError, load_pack
+    from tests.xblocks.conftest import REPO
+    from xblocks.diagnostic import DiagnosticXBlock
+
+    monkeypatch.setenv("DIGIREADY_CONTENT_DIR", str(REPO / "content"))
+    try:
+        load_pack(Path(REPO / "content" / "base"))
+    except PackError as exc:
+        pytest.skip(f"content/base does not validate yet: {exc}")
+    block = make_block(DiagnosticXBlock)
+    html = block.student_view().content
+    assert html.count('class="dr-step"') >= 8
+    for economy in content.available_economies(str(REPO / "content")):
+        block.economy = economy
+        assert 'class="dr-step"' in block.student_view().content, economy
