@@ -145,3 +145,23 @@ def test_duplicate_registration_race_stores_one_row(pg_server):
         assert conn.execute(text(
             "SELECT count(*) FROM portal_registration WHERE lower(email) = 'dup@example.org'"
         )).scalar() == 1
+
+
+def test_sqlite_concurrent_registrations_respect_capacity(sqlite_portal, live_server):
+    """The default SQLite store under a threaded server: the write lock plays the row lock's
+    part, so 20 simultaneous registrations for 5 seats hold exactly 5."""
+    from sqlalchemy import update as sa_update
+
+    from symposium_portal.db import new_session
+    from symposium_portal.programme.models import Event
+
+    dbs = new_session()
+    dbs.execute(sa_update(Event).values(capacity=5))
+    dbs.commit()
+    dbs.close()
+    results = _run_concurrently(
+        lambda i, b: _register(live_server, f"lite{i}@example.org", b), 20)
+    assert sorted(code for _s, code in results) == [303] * 20
+    from digiready.storage.engine import get_engine
+
+    assert _statuses(get_engine(sqlite_portal)) == {"held": 5, "waitlisted": 15}
