@@ -49,8 +49,11 @@ profile for the indicators' filters. Errors in what an adapter passes raise
 
 Users: :func:`actor_for` maps (platform, external id) to an opaque id kept in ``core_learner``;
 :func:`forget_actor` deletes that mapping when a user is deleted (events stay, pseudonymous).
-Browser-posted player events go through :func:`ingest_client_events`.
+Browser-posted player events go through :func:`ingest_client_events`; the player script that
+posts them is ``STATIC_DIR / "player.js"`` (any ``<video data-events-url=... data-csrf=...>``).
 """
+from pathlib import Path as _Path
+
 from digiready.events import settings as _settings  # noqa: F401  (declares DIGIREADY_LRS_*)
 from digiready.events.client import ClientEventError, ingest_client_events
 from digiready.events.recorder import (
@@ -65,8 +68,11 @@ from digiready.events.recorder import (
 )
 from digiready.events.vocabulary import CLIENT_KINDS, KINDS, VIDEO_KINDS
 
+# The video player script (``player.js``) that adapters serve on module pages.
+STATIC_DIR = _Path(__file__).parent / "static"
+
 __all__ = [
-    "CLIENT_KINDS", "ClientEventError", "EventError", "KINDS", "Recorded", "VIDEO_KINDS",
+    "CLIENT_KINDS", "ClientEventError", "EventError", "KINDS", "Recorded", "STATIC_DIR", "VIDEO_KINDS",
     "actor_for", "build", "forget_actor", "ingest_client_events", "record", "record_many",
     "set_profile",
 ]
