@@ -47,3 +47,19 @@ def test_report_from_real_data_is_not_marked_synthetic(tmp_path, capsys):
     html = (tmp_path / "digiready-needs-assessment-vn.html").read_text(encoding="utf-8")
     assert "Synthetic data" not in html
     assert "No completed diagnostics for Viet Nam" in html
+
+
+def test_reports_on_sqlite_and_postgresql(database_url, tmp_path, capsys):
+    """The same commands on both databases; the mean printed equals the mean in SQL."""
+    from sqlalchemy import create_engine, text
+
+    assert main(["demo-data", "--economies", "ph", "--responses", "60", "--quiet"]) == 0
+    assert main(["report", "needs-assessment", "--economies", "ph", "--formats", "xlsx,html",
+                 "--out", str(tmp_path), "--quiet"]) == 0
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        mean = conn.execute(text("SELECT AVG(overall_score) FROM core_attempt "
+                                 "WHERE number = 1 AND economy = 'ph'")).scalar()
+    engine.dispose()
+    html = (tmp_path / "digiready-needs-assessment-ph.html").read_text(encoding="utf-8")
+    assert f"mean maturity score {round(mean, 1):.1f}/100" in html
