@@ -23,7 +23,11 @@ class Kind:
 COURSE = "http://adlnet.gov/expapi/activities/course"
 PAGE = "http://activitystrea.ms/schema/1.0/page"
 LINK = "http://adlnet.gov/expapi/activities/link"
-INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+# Not ``cmi.interaction``: Ralph's model selector takes every "answered a cmi.interaction"
+# statement for a Virtual Classroom poll answer and fails it on that profile's required
+# fields, so a diagnostic answer is an ADL ``question`` (which Ralph checks as a base
+# statement) to pass Ralph's strict validation.
+INTERACTION = "http://adlnet.gov/expapi/activities/question"
 ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 MODULE = "http://adlnet.gov/expapi/activities/module"
 VIDEO_TYPE = VIDEO + "activity-type/video"

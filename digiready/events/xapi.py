@@ -178,7 +178,6 @@ def _other(event: EventLike, data: dict, obj: dict, extensions: dict, result: di
         if kind == "module.completed":
             result["completion"] = True
     elif kind == "diagnostic.answered":
-        obj["definition"]["interactionType"] = "other"
         response = data.get("response")
         if isinstance(response, (list, tuple)):
             response = "[,]".join(str(r) for r in response)
