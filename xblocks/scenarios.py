@@ -3,11 +3,21 @@ in the content directory, and the survey of the pack's first module."""
 from __future__ import annotations
 
 from xblocks import content
+from xblocks.i18n import LOCALES
 
 
 def _first_economy() -> str | None:
     economies = content.available_economies()
     return economies[0] if economies else None
+
+
+def _overlay_language(economy: str) -> str:
+    """The overlay's own language when the blocks have a catalog for it (shows the i18n)."""
+    try:
+        pack = content.resolve(content.DEFAULT_PACK, economy, None)
+    except content.ContentError:
+        return "auto"
+    return next((lang for lang in pack.languages if lang != "en" and lang in LOCALES), "auto")
 
 
 def diagnostic_scenarios() -> list[tuple[str, str]]:
@@ -19,8 +29,10 @@ def diagnostic_scenarios() -> list[tuple[str, str]]:
     ]
     economy = _first_economy()
     if economy:
-        scenarios.append((f"DigiReady diagnostic ({economy} overlay)",
-                          f'<digiready_diagnostic url_name="diagnostic_{economy}" economy="{economy}"/>'))
+        language = _overlay_language(economy)
+        scenarios.append((f"DigiReady diagnostic ({economy} overlay, {language})",
+                          f'<digiready_diagnostic url_name="diagnostic_{economy}" economy="{economy}" '
+                          f'language="{language}"/>'))
     return scenarios
 
 

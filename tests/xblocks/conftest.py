@@ -60,6 +60,17 @@ def content_dir(tmp_path, monkeypatch):
     return root
 
 
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory):
+    """The real xblock-sdk workbench serving both blocks over loopback HTTP."""
+    from tests.xblocks.workbench import Workbench, fixture_content
+
+    root = tmp_path_factory.mktemp("workbench")
+    server = Workbench(root, fixture_content(root / "content")).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def make_block(content_dir):
     """``make_block(cls, user_id=..., staff=..., **fields)``; blocks made with the same
