@@ -87,13 +87,11 @@ class Launcher:
                  expect: str) -> None:
         self.name, self.base, self.issuer, self.key, self.expect = name, base, issuer, key, expect
         self.login_url, self.launch_url = base + login, base + launch
-        self.local = threading.local()
 
     def session(self) -> requests.Session:
-        s = getattr(self.local, "s", None)
-        if s is None:
-            s = self.local.s = requests.Session()
-        return s
+        """A fresh browser per launch: no cookies carried over (pylti1p3 sets a state cookie
+        per login, which would pile up), a new connection as a new visitor makes."""
+        return requests.Session()
 
     def claims(self, nonce: str, user: str) -> dict:
         now = int(time.time())
@@ -109,8 +107,8 @@ class Launcher:
         }
 
     def launch(self, user: str) -> float:
-        s = self.session()
         start = time.perf_counter()
+        s = self.session()
         r = s.get(self.login_url, allow_redirects=False, timeout=30, params={
             "iss": self.issuer, "login_hint": user, "target_link_uri": self.launch_url,
             "lti_message_hint": "m", "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT})
@@ -120,6 +118,7 @@ class Launcher:
         token = jwt.encode({"alg": "RS256", "kid": self.key.kid}, self.claims(query["nonce"][0], user),
                            self.key)
         r = s.post(self.launch_url, data={"id_token": token, "state": query["state"][0]}, timeout=30)
+        s.close()
         if r.status_code != 200 or self.expect not in r.text:
             raise RuntimeError(f"{self.name} launch {r.status_code}: {r.text[:300]}")
         return time.perf_counter() - start

@@ -23,7 +23,7 @@ from digiready.diagnostic.conditions import Context
 from digiready.diagnostic.questionnaire import compiled
 from digiready.presentation.charts import dimension_chart_svg, dimension_rows
 from digiready.storage import session_scope
-from digiready.storage.models import Learner
+from digiready.storage.models import Attempt, Learner
 from lti_tool import events
 from lti_tool.content import launch_pack
 from lti_tool.launch_context import csrf_token, load_launch
@@ -78,12 +78,16 @@ def diagnostic():
         learner = _learner(s, launch)
         pack = launch_pack(launch)
         attempt = current_attempt(s, learner, pack)
-        if attempt is None:
+        if attempt is None and request.method == "POST":
+            # The attempt starts with the first saved answer: opening the page (a launch that
+            # goes no further) writes nothing.
             attempt = start_attempt(s, learner, pack, source="lti", language=pack.language)
             events.diagnostic_attempted(s, launch, learner, attempt)
             queue_score(launch, activity="diagnostic", score_given=None, score_maximum=100,
-                       activity_progress="Started", grading_progress="NotReady",
-                       label=_("Digital readiness diagnostic"))
+                        activity_progress="Started", grading_progress="NotReady",
+                        label=_("Digital readiness diagnostic"))
+        elif attempt is None:
+            attempt = Attempt(profile={}, answers={})  # not added to the session: not saved
         prog = _steps(pack, attempt)
         steps = prog["steps"]
         try:
