@@ -53,7 +53,7 @@ def _subject(kind: str, reg: Registration, **ctx: object) -> str:
 
 
 _SCHEDULE_TTL = 60.0
-_schedule_cache: dict[tuple[int, str], tuple[float, list[str]]] = {}
+_schedule_cache: dict[tuple, tuple[float, list[str]]] = {}
 
 
 def schedule_lines(event: Event, tz: str) -> list[str]:
@@ -61,7 +61,9 @@ def schedule_lines(event: Event, tz: str) -> list[str]:
 
     Cached per process for a minute: every registration email carries it, and the
     programme changes rarely (an edit shows in emails within a minute)."""
-    key = (event.id, tz)
+    from digiready.storage.engine import database_url
+
+    key = (database_url(), event.id, event.timezone, tz)
     hit = _schedule_cache.get(key)
     if hit and time.monotonic() - hit[0] < _SCHEDULE_TTL:
         return hit[1]

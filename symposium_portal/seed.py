@@ -169,6 +169,9 @@ def load_programme(dbs: DbSession, data: dict, replace: bool = False) -> Event:
     for i, text in enumerate(data.get("objectives") or []):
         dbs.add(LearningObjective(event_id=event.id, position=i, text=str(text)))
     dbs.flush()
+    from symposium_portal import mails
+
+    mails._schedule_cache.clear()  # emails in this process show the new programme at once
     return event
 
 
