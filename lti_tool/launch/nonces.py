@@ -37,10 +37,20 @@ def claim(session: Session, issuer: str, nonce: str, expires_at: datetime) -> bo
     if random.random() < 0.01:  # occasional clean-up keeps the table small
         session.execute(delete(Nonce).where(Nonce.expires_at < datetime.now(timezone.utc)
                                             - timedelta(minutes=5)))
+    table = Nonce.__table__
+    values = {"issuer": issuer[:255], "nonce": nonce[:255], "expires_at": expires_at}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        # One statement, no savepoint: the primary key decides, atomically, who was first.
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
+        return result.rowcount == 1
     try:
         with session.begin_nested():
-            session.add(Nonce(issuer=issuer[:255], nonce=nonce[:255], expires_at=expires_at))
-            session.flush()
+            session.execute(table.insert().values(**values))
     except IntegrityError:
         return False
     return True

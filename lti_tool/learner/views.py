@@ -137,7 +137,8 @@ def diagnostic():
         for f in fields:
             f.error = errors.get(f.name[2:])
         title = step["title"] or _("About your business")
-        if request.method == "GET":
+        if request.method == "GET" and "step" in request.args:
+            # Landing straight from the launch is already counted by the launch event.
             events.page_viewed(s, launch, learner, f"/diagnostic/{step['id']}", title)
         return _page("learner/step.html", launch, pack, fields=fields, step=step, number=number,
                      steps=steps, progress=prog, title=title, notice=notice,
