@@ -110,7 +110,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from lti_tool.learner.views import bp as learner_bp
     from lti_tool.registration.views import bp as registration_bp
 
-    for bp in (launch_bp, learner_bp, instructor_bp, deep_linking_bp, registration_bp):
+    from lti_tool.indicators.views import bp as analytics_bp  # indicators page, player script
+
+    for bp in (launch_bp, learner_bp, instructor_bp, deep_linking_bp, registration_bp, analytics_bp):
         app.register_blueprint(bp)
 
     @app.after_request

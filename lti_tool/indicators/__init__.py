@@ -1,0 +1,1 @@
+"""Indicators page for instructors and economy admins, and the video player script."""
