@@ -23,8 +23,11 @@ from digiready.reports.needs import NEEDS_SOUGHT, Need, rank_needs, sufficiency_
 ECONOMY_NAMES = {
     "pe": "Peru", "ph": "Philippines", "vn": "Viet Nam", "id": "Indonesia",
     "pg": "Papua New Guinea", "cl": "Chile", "mx": "Mexico", "my": "Malaysia",
-    "th": "Thailand", "cn": "China", "co": "Colombia",
+    "th": "Thailand", "cn": "China", "co": "Colombia", "eu": "European Union (comparison)",
 }
+# Eurostat's DII bands for EU SMEs, the official statistic DigiReady's 12 items mirror.
+EU_DII_CODES = {"very_low": "DII.EU.SME.VERY_LOW", "low": "DII.EU.SME.LOW",
+                "high": "DII.EU.SME.HIGH", "very_high": "DII.EU.SME.VERY_HIGH"}
 NO_DATA = "no data"
 # Indicators shown in "current status of digitization", in this order.
 STATUS_INDICATORS = [
@@ -230,8 +233,16 @@ def dii_comparison(sec: Section, inputs: Inputs) -> None:
         shares = [pct(counts.get(b, 0), d.n) or 0.0 for b in DII_BANDS]
         rows_svg.append((e.upper(), shares))
         rows.append([economy_name(e), d.n, *[fmt(s) for s in shares]])
+    eu = {b: latest(inputs.indicators, "eu", code) for b, code in EU_DII_CODES.items()}
+    if all(eu.values()):
+        shares = [eu[b].value or 0.0 for b in DII_BANDS]  # type: ignore[union-attr]
+        year = eu["very_low"].year  # type: ignore[union-attr]
+        rows_svg.append((f"EU {year}", shares))
+        rows.append([f"EU SMEs {year} (Eurostat isoc_e_dii)", "", *[fmt(s) for s in shares]])
+    else:
+        sub.add(Paragraph(f"Eurostat's DII bands for EU SMEs: {NO_DATA} in content/indicators."))
     titles = [DII_BAND_TITLES[b] for b in DII_BANDS]
-    title = "Digital Intensity Index bands of responding businesses (%)"
+    title = "Digital Intensity Index bands: responding businesses and EU SMEs (%)"
     table = Table("dii-bands", title, ["Economy", "Responses", *titles], rows)
     sub.add(Figure("fig-dii", title, charts.stacked_bars_svg(rows_svg, titles, title=title,
                                                              chart_id="dii"),
@@ -239,7 +250,7 @@ def dii_comparison(sec: Section, inputs: Inputs) -> None:
                        f"{r[0]}: " + ", ".join(f"{t} {v}%" for t, v in zip(titles, r[2:], strict=True))
                        for r in rows) + ".", table))
     published = [r for r in inputs.indicators if r.code.startswith(("DII.", "MATURITY."))
-                 and r.value is not None]
+                 and r.value is not None and r.code not in EU_DII_CODES.values()]
     if published:
         sub.add(Table("dii-published", "Published digital-maturity figures for comparison",
                       ["Economy", "Figure", "Value", "Year", "Source"],

@@ -7,14 +7,28 @@ alternative and the data table beside each one, so no figure is only visual.
 from __future__ import annotations
 
 import base64
+import re
 from html import escape
 
-from digiready.presentation.charts import bar_chart_svg
+from digiready.presentation.charts import bar_chart_svg as _bar_chart_svg
 
 # Colour-blind-safe palette (Okabe-Ito), dark enough for white text where it is used.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
 __all__ = ["bar_chart_svg", "data_uri", "line_chart_svg", "stacked_bars_svg"]
+
+
+DASHES = ["", "6 3", "2 2", "8 3 2 3", "1 3"]
+
+
+def bar_chart_svg(rows: list[tuple[str, float]], **kwargs) -> str:
+    """The shared bar chart with a fixed pixel size (it is sized for its container in the
+    XBlock; in a report it is an image and must keep its proportions)."""
+    svg = _bar_chart_svg(rows, **kwargs)
+    box = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
+    if box:
+        svg = svg.replace('width="100%"', f'width="{box.group(1)}" height="{box.group(2)}"', 1)
+    return svg
 
 
 def data_uri(svg: str) -> str:
@@ -80,7 +94,7 @@ def line_chart_svg(series: dict[str, list[tuple[str, float]]], *, title: str, ch
     """One line per series over shared x labels (e.g. months)."""
     xs = sorted({x for points in series.values() for x, _ in points})
     ymax = max((v for points in series.values() for _, v in points), default=1) or 1
-    left, bottom, top, right = 44, 40, 10, 10
+    left, bottom, top, right = 44, 40, 10, 40
     plot_w, plot_h = width - left - right, height - top - bottom - 20
     desc = "; ".join(f"{name}: " + ", ".join(f"{x} {v:g}{unit}" for x, v in points)
                      for name, points in series.items())
@@ -106,9 +120,14 @@ def line_chart_svg(series: dict[str, list[tuple[str, float]]], *, title: str, ch
         lookup = dict(points)
         coords = [f"{xpos(i):.1f},{top + plot_h * (1 - lookup[x] / ymax):.1f}"
                   for i, x in enumerate(xs) if x in lookup]
+        dash = DASHES[k % len(DASHES)]
         if coords:
             parts.append(f'<polyline points="{" ".join(coords)}" fill="none" '
-                         f'stroke="{colour}" stroke-width="2"/>')
+                         f'stroke="{colour}" stroke-width="2"'
+                         + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+            for c in coords:  # markers, so overlapping lines stay visible
+                x, y = c.split(",")
+                parts.append(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{colour}"/>')
     _legend(parts, list(series), height - 22, width)
     parts.append("</svg>")
     return "".join(parts)
