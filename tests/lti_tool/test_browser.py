@@ -155,3 +155,23 @@ def test_question_page_weight_under_50_kb_compressed(demo):
     for asset in assets:
         total += len(gzip.compress(s.get(demo + asset).content))
     assert total < 50 * 1024, total
+
+
+def test_demo_instructor_pages_in_a_browser(chromium, demo):
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(demo + "/lms/")
+    with page.expect_navigation(url="**/instructor/dashboard**"):
+        page.get_by_role("link", name="Launch as instructor").first.click()
+    assert page.get_by_role("heading", name="Course roster").is_visible()
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page)
+    page.goto(demo + "/lms/")
+    with page.expect_navigation(url="**/instructor/picker**"):
+        page.get_by_role("link", name="Add DigiReady content (deep linking)").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Survey:", exact=False).first.check()
+    with page.expect_navigation(url="**/lms/?added=1"):
+        page.get_by_role("button", name="Add to the course").click()
+    assert "Survey:" in page.content()  # the new activity is in the course
+    context.close()
