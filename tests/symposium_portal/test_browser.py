@@ -22,6 +22,10 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 PUBLIC_PAGES = ["/", "/?lang=es", "/programme", "/programme?tz=Pacific/Auckland",
                 "/programme/session/4", "/speakers", "/speakers/1", "/register",
                 "/register/sent", "/sign-in", "/privacy", "/admin/login", "/does-not-exist"]
+ADMIN_PAGES = ["/admin/", "/admin/registrations", "/admin/registrations?status=waitlisted",
+               "/admin/outbox", "/admin/outbox/1", "/admin/audit", "/admin/reports",
+               "/admin/event", "/evaluation/results"]
+STAFF_PASSWORD = "browser-test-password"
 REGISTRANT_PAGES = ["/me", "/me/edit", "/network/", "/network/organisations",
                     "/network/meetings", "/evaluation/", "/programme/session/1"]
 
@@ -50,6 +54,14 @@ def site(sqlite_portal, app):
     dbs.execute(update(Event).values(evaluation_open=True))
     dbs.commit()
     dbs.close()
+    from digiready.cli.main import main as cli
+
+    os.environ["DIGIREADY_PORTAL_STAFF_PASSWORD"] = STAFF_PASSWORD
+    try:
+        assert cli(["portal", "create-staff", "organiser@org.example", "--role",
+                    "organiser"]) == 0
+    finally:
+        del os.environ["DIGIREADY_PORTAL_STAFF_PASSWORD"]
     other = Browser(app.test_client())
     register(other, "listed@example.org", full_name="Rangi Parata", economy="NZ",
              timezone="Pacific/Auckland")
@@ -149,6 +161,20 @@ def test_no_axe_violations(chromium, site):
     context, page = _signed_in_context(chromium, site)
     for path in REGISTRANT_PAGES:
         page.goto(site + path)
+        if found := _axe(page):
+            failures[path] = found
+    context.close()
+    # Staff pages too: organisers may rely on assistive technology as well.
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(site + "/admin/login")
+    page.fill("#email", "organiser@org.example")
+    page.fill("#password", STAFF_PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    for path in ADMIN_PAGES:
+        page.goto(site + path)
+        assert "/admin/login" not in page.url, path  # really signed in
         if found := _axe(page):
             failures[path] = found
     context.close()
