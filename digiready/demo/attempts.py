@@ -187,9 +187,9 @@ def generate_attempts(ctx: DemoContext) -> dict[str, Any]:
     from sqlalchemy import insert
 
     from digiready.diagnostic import diagnose
-    from digiready.storage import session_scope
     from digiready.storage.models import Attempt, Learner
 
+    engine = _writing_engine(ctx.url)
     end = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     totals = {"learners": 0, "attempts": 0}
     learner_ids: dict[str, list[int]] = {}
@@ -218,17 +218,37 @@ def generate_attempts(ctx: DemoContext) -> dict[str, Any]:
                     runs.append((answers2, diagnose(pack, profile, answers2,
                                                     previous=result), min(later, end)))
                 attempts.append(runs)
-            with session_scope(ctx.url) as session:
-                ids = list(session.scalars(
+            with engine.begin() as conn:
+                ids = list(conn.scalars(
                     insert(Learner).returning(Learner.id, sort_by_parameter_order=True),
                     learners))
                 rows = [_attempt_row(pack, economy, res, ans, lid, number, when)
                         for lid, runs in zip(ids, attempts, strict=True)
                         for number, (ans, res, when) in enumerate(runs, start=1)]
-                session.execute(insert(Attempt), rows)
+                conn.execute(insert(Attempt), rows)
             learner_ids[economy].extend(ids)
             totals["learners"] += count
             totals["attempts"] += sum(len(r) for r in attempts)
             ctx.progress("demo attempts", economy, 100 * (start + count) / ctx.responses)
+    engine.dispose()
     ctx.shared["learner_ids"] = learner_ids
     return totals
+
+
+def _writing_engine(url: str):
+    """An engine that serialises the JSON columns with orjson when installed (the results
+    are most of the bytes written); the standard library otherwise."""
+    from sqlalchemy import create_engine
+
+    try:
+        import orjson
+
+        def dumps(value: Any) -> str:
+            return orjson.dumps(value).decode("utf-8")
+    except ImportError:
+        import json
+        dumps = json.dumps
+    kwargs: dict[str, Any] = {"json_serializer": dumps}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30}
+    return create_engine(url, **kwargs)
