@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -22,6 +22,13 @@ from symposium_portal.security import make_link_token
 def N_(text: str) -> str:
     """Mark for extraction; translated when the email is rendered."""
     return text
+
+
+def _render(name: str, **context: object) -> str:
+    """Render a text template straight from the Jinja environment: emails need none of the
+    page context processors (signed-in user, vocabularies), and this runs on every
+    registration."""
+    return current_app.jinja_env.get_template(name).render(**context)
 
 
 def manage_url(reg: Registration) -> str:
@@ -90,7 +97,7 @@ def render_registration_mail(event: Event, reg: Registration, kind: str,
     """Subject and body, in the registrant's language and time zone."""
     with force_locale(reg.language or "en"):
         subject = _subject(kind, reg, **ctx)
-        body = render_template(
+        body = _render(
             f"email/{kind}.txt", event=event, reg=reg, link=manage_url(reg),
             schedule=schedule_lines(event, reg.timezone),
             hold_hours=settings.get("PORTAL_HOLD_HOURS"),
@@ -117,7 +124,7 @@ def meeting_mail(session: Session, kind: str, to: Registration, other: Registrat
                  subject: str, **ctx: object) -> None:
     """Meeting emails: slot times in the recipient's zone and in the other person's."""
     with force_locale(to.language or "en"):
-        body = render_template(
+        body = _render(
             f"email/{kind}.txt", to=to, other=other,
             base_url=settings.get("PORTAL_BASE_URL").rstrip("/"), timez=timez, **ctx,
         )
