@@ -467,8 +467,10 @@ def trial_section(report: Report, inputs: Inputs, number: str) -> Section:
     rows = []
     for e in inputs.economies:
         monthly = inputs.data[e].monthly()
-        series_[economy_name(e)] = [(m, float(c)) for m, c in monthly]
-        rows.extend([economy_name(e), m, c] for m, c in monthly)
+        cell = inputs.data[e].min_cell
+        # Months with fewer completions than the small-cell threshold are not shown.
+        series_[economy_name(e)] = [(m, float(c)) for m, c in monthly if c >= cell]
+        rows.extend([economy_name(e), m, c if c >= cell else f"<{cell}"] for m, c in monthly)
     title = "Completed diagnostics per month"
     sec.add(Figure("fig-monthly", title,
                    charts.line_chart_svg(series_, title=title, chart_id="monthly"),
@@ -574,10 +576,10 @@ def good_practices_section(report: Report, inputs: Inputs, number: str) -> Secti
         sub.add(Table(f"gp-{e}", f"Practices of leading businesses, {economy_name(e)} (%)",
                       ["Practice", f"Advanced/Expert (n={len(leaders)})",
                        f"Others (n={len(others)})", "Difference (points)"], rows))
-        best = [g for g in d.groups("sector") if not g.suppressed][:1]
-        if best:
+        shown = [g for g in d.groups("sector") if not g.suppressed]
+        if shown:
             labels_s = _labels(pack, "sector")
-            top = max((g for g in d.groups("sector") if not g.suppressed), key=lambda g: g.mean or 0)
+            top = max(shown, key=lambda g: g.mean or 0)
             sub.add(Paragraph(f"Highest-scoring sector with enough responses: "
                               f"{labels_s.get(top.label, top.label)} (mean {top.mean:.1f}, "
                               f"n={top.n})."))
