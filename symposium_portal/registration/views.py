@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from flask import (
     Blueprint,
@@ -266,8 +267,6 @@ def sign_out_everywhere():
     ActionForm().validate_on_submit() or abort(400)
     dbs = db()
     reg = current_registrant()
-    import secrets
-
     reg.link_nonce = secrets.token_hex(8)
     audit.record(dbs, f"registrant:{reg.id}", "registration.links_revoked",
                  f"registration:{reg.id}")
