@@ -120,7 +120,9 @@ class Launcher:
         r = s.post(self.launch_url, data={"id_token": token, "state": query["state"][0]}, timeout=30)
         s.close()
         if r.status_code != 200 or self.expect not in r.text:
-            raise RuntimeError(f"{self.name} launch {r.status_code}: {r.text[:300]}")
+            found = re.search(r"<code>([^<]+)</code>.*?<p>([^<]+)</p>", r.text, re.S)
+            raise RuntimeError(f"{self.name} launch {r.status_code}: "
+                               f"{found.groups() if found else r.text[:300]}")
         return time.perf_counter() - start
 
 
@@ -182,6 +184,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--database-url", default=None,
+                        help="an empty database for DigiReady (default: a fresh SQLite file); "
+                             "e.g. postgresql+psycopg://postgres@127.0.0.1/bench")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
 
@@ -194,6 +199,8 @@ def main() -> int:
                BENCH_JWKS_JSON=json.dumps(jwks), PYTHONPATH=str(ROOT))
     env.pop("DIGIREADY_DATABASE_URL", None)
     env.pop("DIGIREADY_REDIS_URL", None)
+    if args.database_url:
+        env["DIGIREADY_DATABASE_URL"] = args.database_url
     subprocess.run([sys.executable, "-m", "digiready.cli.main", "db", "upgrade"], env=env,
                    check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([sys.executable, "-m", "digiready.cli.main", "lti", "platform", "add",
@@ -223,7 +230,8 @@ def main() -> int:
                 tool.launch(users[n])
         results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
                    "gunicorn": " ".join(GUNICORN), "seconds_per_level": args.seconds,
-                   "database": "SQLite (WAL)", "levels": []}
+                   "database": (args.database_url.split("://")[0] if args.database_url
+                                else "SQLite (WAL)"), "levels": []}
         for level in levels:
             row = {"concurrency": level}
             for tool in tools:
@@ -239,7 +247,7 @@ def main() -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"complete launches (login + launch validation + first page), {args.seconds:g} s per level, "
-          f"gunicorn {' '.join(GUNICORN[:6])}, {os.cpu_count()} CPUs")
+          f"gunicorn {' '.join(GUNICORN[:6])}, {os.cpu_count()} CPUs, {results['database']}")
     print(f"{'concurrency':>11}  {'tool':<22}{'launches/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
     for row in results["levels"]:
         for tool in ("digiready", "minimal_pylti1p3next"):

@@ -46,8 +46,8 @@ def claim(session: Session, issuer: str, nonce: str, expires_at: datetime) -> bo
             from sqlalchemy.dialects.sqlite import insert
         else:
             from sqlalchemy.dialects.postgresql import insert
-        result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
-        return result.rowcount == 1
+        statement = insert(table).values(**values).on_conflict_do_nothing()
+        return session.execute(statement.returning(table.c.nonce)).first() is not None
     try:
         with session.begin_nested():
             session.execute(table.insert().values(**values))

@@ -89,3 +89,15 @@ def test_instructor_dashboard_roster_and_csv(lti_env):
     rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
     assert rows[0]["user_id"] == "learner-1" and rows[0]["status"] == "completed"
     assert rows[0]["presence"] != ""
+
+
+def test_replayed_id_token_is_refused_on_every_database(lti_env):
+    """The nonce store is one statement per database dialect: check it on both."""
+    from tests.lti_tool.test_launch_checks import login, post_launch
+
+    issued = login(lti_env)
+    claims = lti_env.platform.launch_claims(lti_env.platform.users["learner-1"], None, issued["nonce"])
+    token = lti_env.platform.sign(claims)
+    assert post_launch(lti_env, token, issued["state"]).status_code == 303
+    again = post_launch(lti_env, token, issued["state"])
+    assert again.status_code == 400 and "<code>nonce</code>" in again.text
