@@ -5,6 +5,7 @@ than an error page: the diagnostic still works, only local content is missing.""
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import abort
 
@@ -15,9 +16,27 @@ from digiready.packs.model import Pack
 log = logging.getLogger("lti_tool.content")
 
 
+# (pack dir, economy, language) -> (monotonic time, pack). ``load_pack`` already caches, but
+# checks every file's mtime on each call; pages ask for the pack several times per second, so
+# that check runs at most every few seconds here (an edited pack still shows within seconds).
+_recent: dict[tuple, tuple[float, Pack]] = {}
+RECHECK_SECONDS = 5.0
+
+
 def pack_for(economy: str | None, language: str | None) -> Pack:
     path = config.get("LTI_PACK")
     lang = language.replace("_", "-").split("-")[0].lower() if language else None
+    key = (path, economy, lang)
+    hit = _recent.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < RECHECK_SECONDS:
+        return hit[1]
+    pack = _load(path, economy, lang)
+    _recent[key] = (now, pack)
+    return pack
+
+
+def _load(path: str | None, economy: str | None, lang: str | None) -> Pack:
     try:
         try:
             return load_pack(path, economy, lang)
