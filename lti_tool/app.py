@@ -105,12 +105,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
 
     from lti_tool.deep_linking.views import bp as deep_linking_bp
+    from lti_tool.indicators.views import bp as analytics_bp  # indicators page, player script
     from lti_tool.instructor.views import bp as instructor_bp
     from lti_tool.launch.views import bp as launch_bp
     from lti_tool.learner.views import bp as learner_bp
     from lti_tool.registration.views import bp as registration_bp
-
-    from lti_tool.indicators.views import bp as analytics_bp  # indicators page, player script
 
     for bp in (launch_bp, learner_bp, instructor_bp, deep_linking_bp, registration_bp, analytics_bp):
         app.register_blueprint(bp)
