@@ -12,7 +12,7 @@ from sqlalchemy import select
 from digiready.storage import session_scope
 from digiready.storage.models import Attempt
 from tests.lti_tool.conftest import FIXTURE_PACK
-from tests.lti_tool.htmlform import first_form
+from tests.lti_tool.htmlform import first_form, forms
 
 
 def set_registration(env, economy=None, language=None):
@@ -135,3 +135,25 @@ def test_survey_requires_the_knowledge_check_then_gives_feedback(sqlite_env):
     assert wrong.status_code == 200 and "Not quite." in wrong.text and "No." in wrong.text
     score = [s for s in sqlite_env.platform.scores if s["userId"] == "learner-3"][-1]
     assert score["scoreGiven"] == 0.0 and score["lineitem"] == link.lineitem_id
+
+
+def test_reassessment_progress_and_history(sqlite_env):
+    from tests.lti_tool.test_end_to_end import complete_diagnostic
+
+    b = sqlite_env.browser()
+    results = complete_diagnostic(sqlite_env, b, sqlite_env.launch(browser=b))
+    assert "Take the diagnostic again" in results.text
+    # A later launch lands on the results, not on a new questionnaire.
+    assert "/learn/results" in sqlite_env.launch(browser=b).url
+    retake = [f for f in forms(results.text, results.url)
+              if "restart" in f.action][0]
+    page = b.post(retake.action, data=retake.hidden)
+    assert "Step 1 of" in page.text
+    progress = b.get(sqlite_env.tool_url + "/learn/progress", params={"launch": launch_id(page)})
+    assert progress.status_code == 200 and "Continue the diagnostic" in progress.text
+    assert "Module pay_basics" in progress.text and "Not started" in progress.text
+    again = complete_diagnostic(sqlite_env, b, page)
+    assert "Since your last attempt" in again.text and "Attempt 2" in again.text
+    with session_scope() as s:
+        numbers = sorted(a.number for a in s.scalars(select(Attempt)))
+    assert numbers == [1, 2]
