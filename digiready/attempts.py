@@ -16,6 +16,7 @@ Typical use::
         ...
         result = complete_attempt(s, attempt, pack)   # raises DiagnosticError if incomplete
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -30,8 +31,16 @@ from digiready.packs.model import Pack
 from digiready.storage.models import Attempt, Learner
 
 __all__ = [
-    "Attempt", "Learner", "attempt_history", "complete_attempt", "current_attempt",
-    "get_or_create_learner", "latest_completed", "peers_for", "save_answers", "start_attempt",
+    "Attempt",
+    "Learner",
+    "attempt_history",
+    "complete_attempt",
+    "current_attempt",
+    "get_or_create_learner",
+    "latest_completed",
+    "peers_for",
+    "save_answers",
+    "start_attempt",
 ]
 
 # Profile keys copied to columns of core_attempt so that SQL can filter on them.
@@ -42,21 +51,27 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def get_or_create_learner(session: Session, platform: str, external_id: str | None, *,
-                          economy: str | None = None, synthetic: bool = False) -> Learner:
+def get_or_create_learner(
+    session: Session,
+    platform: str,
+    external_id: str | None,
+    *,
+    economy: str | None = None,
+    synthetic: bool = False,
+) -> Learner:
     """The learner known as ``external_id`` on ``platform`` (an LTI issuer, ``demo``...).
 
     Two workers may see the same new learner at once (a double click on the LMS link); the
     unique (platform, external_id) constraint lets one insert win and the other re-read, so
     a learner never ends up with two rows. ``economy`` is updated when it was unknown."""
-    query = select(Learner).where(Learner.platform == platform,
-                                  Learner.external_id == external_id)
+    query = select(Learner).where(Learner.platform == platform, Learner.external_id == external_id)
     learner = session.scalars(query).first()
     if learner is None:
         try:
             with session.begin_nested():
-                learner = Learner(platform=platform, external_id=external_id, economy=economy,
-                                  synthetic=synthetic)
+                learner = Learner(
+                    platform=platform, external_id=external_id, economy=economy, synthetic=synthetic
+                )
                 session.add(learner)
                 session.flush()
         except IntegrityError:
@@ -68,31 +83,49 @@ def get_or_create_learner(session: Session, platform: str, external_id: str | No
 
 def current_attempt(session: Session, learner: Learner, pack: Pack | None = None) -> Attempt | None:
     """The learner's attempt still in progress (for this pack when given), if any."""
-    query = select(Attempt).where(Attempt.learner_id == learner.id,
-                                  Attempt.status == "in_progress")
+    query = select(Attempt).where(Attempt.learner_id == learner.id, Attempt.status == "in_progress")
     if pack is not None:
         query = query.where(Attempt.pack_id == pack.id)
     return session.scalars(query.order_by(Attempt.number.desc())).first()
 
 
-def start_attempt(session: Session, learner: Learner, pack: Pack, *, source: str = "lti",
-                  language: str | None = None, synthetic: bool = False) -> Attempt:
+def start_attempt(
+    session: Session,
+    learner: Learner,
+    pack: Pack,
+    *,
+    source: str = "lti",
+    language: str | None = None,
+    synthetic: bool = False,
+) -> Attempt:
     """A new, empty attempt numbered after the learner's last one (re-assessment keeps every
     attempt). The economy comes from the pack's overlay, else from the learner."""
     last = session.scalar(select(func.max(Attempt.number)).where(Attempt.learner_id == learner.id))
     attempt = Attempt(
-        learner_id=learner.id, number=(last or 0) + 1, pack_id=pack.id,
-        pack_version=pack.version, economy=pack.economy or learner.economy,
-        language=language or pack.language, status="in_progress", source=source,
-        synthetic=synthetic, profile={}, answers={},
+        learner_id=learner.id,
+        number=(last or 0) + 1,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        economy=pack.economy or learner.economy,
+        language=language or pack.language,
+        status="in_progress",
+        source=source,
+        synthetic=synthetic,
+        profile={},
+        answers={},
     )
     session.add(attempt)
     session.flush()
     return attempt
 
 
-def save_answers(attempt: Attempt, pack: Pack, *, profile: dict[str, Any] | None = None,
-                 answers: dict[str, Any] | None = None) -> list[str]:
+def save_answers(
+    attempt: Attempt,
+    pack: Pack,
+    *,
+    profile: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+) -> list[str]:
     """Merge one step's answers into what the attempt already holds (save as you go).
 
     Only the new values are validated (``validate(..., complete=False)``); valid ones are
@@ -136,32 +169,48 @@ def latest_completed(session: Session, learner: Learner, *, before: Attempt | No
     return session.scalars(query.order_by(Attempt.number.desc())).first()
 
 
-def peers_for(session: Session, pack: Pack, profile: dict[str, Any], *,
-              exclude_learner_id: int | None = None, limit: int = 5000) -> list[dict[str, Any]]:
+def peers_for(
+    session: Session,
+    pack: Pack,
+    profile: dict[str, Any],
+    *,
+    exclude_learner_id: int | None = None,
+    limit: int = 5000,
+) -> list[dict[str, Any]]:
     """Completed results of *other* learners in the same economy and sector, shaped as
     :func:`digiready.diagnostic.benchmark` expects (it applies the size pooling itself).
 
     Only each learner's latest completed attempt counts, so re-assessing does not weigh a
     business twice. Filtering happens in SQL on the denormalised columns."""
     group = peer_group(pack, {**profile, "economy": profile.get("economy") or pack.economy})
-    latest = (select(Attempt.learner_id, func.max(Attempt.number).label("n"))
-              .where(Attempt.status == "completed", Attempt.pack_id == pack.id)
-              .group_by(Attempt.learner_id).subquery())
-    query = (select(Attempt).join(latest, (Attempt.learner_id == latest.c.learner_id)
-                                  & (Attempt.number == latest.c.n))
-             .where(Attempt.sector == group["sector"]))
-    query = query.where(Attempt.economy.is_(None) if group["economy"] is None
-                        else Attempt.economy == group["economy"])
+    latest = (
+        select(Attempt.learner_id, func.max(Attempt.number).label("n"))
+        .where(Attempt.status == "completed", Attempt.pack_id == pack.id)
+        .group_by(Attempt.learner_id)
+        .subquery()
+    )
+    query = (
+        select(Attempt)
+        .join(latest, (Attempt.learner_id == latest.c.learner_id) & (Attempt.number == latest.c.n))
+        .where(Attempt.sector == group["sector"])
+    )
+    query = query.where(
+        Attempt.economy.is_(None) if group["economy"] is None else Attempt.economy == group["economy"]
+    )
     if exclude_learner_id is not None:
         query = query.where(Attempt.learner_id != exclude_learner_id)
     peers = []
     for attempt in session.scalars(query.limit(limit)):
         result = attempt.result or {}
-        peers.append({
-            "economy": attempt.economy, "sector": attempt.sector, "size": attempt.size,
-            "overall": attempt.overall_score,
-            "dimensions": {d["id"]: d["score"] for d in result.get("dimensions", [])},
-        })
+        peers.append(
+            {
+                "economy": attempt.economy,
+                "sector": attempt.sector,
+                "size": attempt.size,
+                "overall": attempt.overall_score,
+                "dimensions": {d["id"]: d["score"] for d in result.get("dimensions", [])},
+            }
+        )
     return peers
 
 
@@ -177,8 +226,13 @@ def complete_attempt(session: Session, attempt: Attempt, pack: Pack) -> dict[str
         profile["economy"] = attempt.economy
     previous = latest_completed(session, attempt.learner, before=attempt)
     peers = peers_for(session, pack, profile, exclude_learner_id=attempt.learner_id)
-    result = diagnose(pack, profile, attempt.answers or {}, peers=peers,
-                      previous=previous.result if previous is not None and previous.result else None)
+    result = diagnose(
+        pack,
+        profile,
+        attempt.answers or {},
+        peers=peers,
+        previous=previous.result if previous is not None and previous.result else None,
+    )
     attempt.result = result
     attempt.status = "completed"
     attempt.completed_at = _now()
@@ -194,16 +248,23 @@ def attempt_history(session: Session, learner: Learner) -> list[dict[str, Any]]:
     """Every completed attempt, oldest first, each with its change from the one before
     (:func:`digiready.diagnostic.compare`), for a "your progress over time" view."""
     attempts = session.scalars(
-        select(Attempt).where(Attempt.learner_id == learner.id, Attempt.status == "completed")
-        .order_by(Attempt.number)).all()
+        select(Attempt)
+        .where(Attempt.learner_id == learner.id, Attempt.status == "completed")
+        .order_by(Attempt.number)
+    ).all()
     history = []
     previous = None
     for attempt in attempts:
-        history.append({
-            "number": attempt.number, "completed_at": attempt.completed_at,
-            "overall": attempt.overall_score, "level": attempt.level,
-            "change": compare(previous.result, attempt.result)
-            if previous is not None and previous.result and attempt.result else None,
-        })
+        history.append(
+            {
+                "number": attempt.number,
+                "completed_at": attempt.completed_at,
+                "overall": attempt.overall_score,
+                "level": attempt.level,
+                "change": compare(previous.result, attempt.result)
+                if previous is not None and previous.result and attempt.result
+                else None,
+            }
+        )
         previous = attempt
     return history
