@@ -12,7 +12,8 @@ Also measures the learner question page's weight (gzip, everything it loads).
 
     .venv/bin/python benchmarks/lti_launch.py [--seconds 6] [--concurrency 1,10,50]
 
-Writes benchmarks/results/lti_launch.json and prints the figures.
+Writes benchmarks/results/lti_launch.json (``lti_launch_postgresql.json`` with
+``--database-url``) and prints the figures.
 """
 from __future__ import annotations
 
@@ -244,8 +245,9 @@ def main() -> int:
         for p in procs:
             p.wait(20)
         jwks_server.shutdown()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    out = RESULTS if not args.database_url else RESULTS.with_name("lti_launch_postgresql.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"complete launches (login + launch validation + first page), {args.seconds:g} s per level, "
           f"gunicorn {' '.join(GUNICORN[:6])}, {os.cpu_count()} CPUs, {results['database']}")
     print(f"{'concurrency':>11}  {'tool':<22}{'launches/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
@@ -257,7 +259,7 @@ def main() -> int:
     weight = results["page_weight"]
     print(f"learner question page ({weight['page']}): {weight['total_gzip_bytes']} bytes gzip "
           f"including everything it loads ({weight['gzip_bytes']})")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    print(f"wrote {out.relative_to(ROOT)}")
     return 0
 
 
