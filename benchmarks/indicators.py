@@ -76,8 +76,7 @@ def synthetic_events(total: int, seed: int = 1):
             if end == 180.0:
                 batch.append({**base, "kind": "module.completed", "object_id": f"module/m{m}",
                               "timestamp": w + timedelta(seconds=300)})
-        for event in batch[: total - count]:
-            yield event
+        yield from batch[: total - count]
         count += min(len(batch), total - count)
         i += 1
 
@@ -146,7 +145,9 @@ def main() -> int:
     os.environ.pop("DIGIREADY_LRS_URL", None)
     results = {"benchmark": "indicators", "events": args.events, "batch": BATCH,
                "python": platform.python_version(), "machine": platform.machine(),
-               "cpus": os.cpu_count(), "target": "all indicators < 1 s on SQLite"}
+               "cpus": os.cpu_count(), "target": "all indicators < 1 s on SQLite",
+               # Other work on the host skews the figures; the load says how much.
+               "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite3"
         results["sqlite"] = run(url, args.events)
@@ -155,6 +156,7 @@ def main() -> int:
         results["postgresql"] = "skipped (--skip-postgres)"
     else:
         results["postgresql"] = _postgres(args.events)
+    results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

@@ -68,6 +68,7 @@ class _Query:
 
         self.f = filters
         self.E, self.P = Event, ActorProfile
+        self.levels: dict[str | None, int] = {}
 
     def where(self, *kinds: str, table=None) -> list:
         E = table if table is not None else self.E
@@ -189,14 +190,19 @@ def _cells(db, q: _Query) -> dict[tuple, dict[str, float]]:
         cells[(economy or None, gender, age_band)] = cell
     from digiready.events.models import Result as R
 
+    # Latest results per cell and level, in one pass: the cells' scores and the levels.
     latest = _latest_completions(q)
-    for economy, gender, age_band, n, score_sum in db.execute(
-            select(R.economy, P.gender, P.age_band, func.count(R.score), func.sum(R.score))
+    levels: dict[str | None, int] = {}
+    for economy, gender, age_band, level, n, scored, score_sum in db.execute(
+            select(R.economy, P.gender, P.age_band, R.level, func.count(), func.count(R.score),
+                   func.sum(R.score))
             .join(latest, R.event_id == latest.c.id).outerjoin(P, P.actor == R.actor)
-            .group_by(R.economy, P.gender, P.age_band)).all():
+            .group_by(R.economy, P.gender, P.age_band, R.level)).all():
         cell = cells.setdefault((economy or None, gender, age_band), dict.fromkeys(CELL_FIELDS, 0))
-        cell["scored"] += int(n or 0)
+        cell["scored"] += int(scored or 0)
         cell["score_sum"] += float(score_sum or 0.0)
+        levels[level] = levels.get(level, 0) + int(n)
+    q.levels = levels
     return cells
 
 
@@ -333,11 +339,9 @@ def _results(db, q: _Query, k: int):
     from sqlalchemy import func, select
 
     from digiready.events.models import DimensionScore
-    from digiready.events.models import Result as R
 
     latest = _latest_completions(q)
-    rows = db.execute(select(R.level, func.count()).join(latest, R.event_id == latest.c.id)
-                      .group_by(R.level)).all()
+    rows = list(q.levels.items())  # counted with the cells (see _cells)
     total = sum(n for _lvl, n in rows)
     levels = []
     for level, n in sorted(rows, key=lambda r: (r[0] is None, r[0] or "")):
