@@ -37,7 +37,7 @@ def main() -> int:
     economies = args.economies.split(",")
 
     from digiready.demo import DemoContext, generate
-    from digiready.reports import build_report, build_reports, write_report
+    from digiready.reports import build_report, build_reports, write_report, write_reports
     from digiready.storage import migrate
 
     with tempfile.TemporaryDirectory(prefix="digiready-bench-") as tmp:
@@ -54,8 +54,8 @@ def main() -> int:
         model_seconds = time.perf_counter() - total0
         pages = {}
         sizes = {}
-        for report in reports:
-            written = write_report(report, Path(tmp) / "all", FORMATS)
+        for report, written in zip(reports, write_reports(reports, Path(tmp) / "all", FORMATS),
+                                   strict=True):
             sizes[report.kind] = {fmt: path.stat().st_size for fmt, path in written.items()}
             pages[report.kind] = _pages(written["pdf"])
         total = time.perf_counter() - total0

@@ -14,7 +14,8 @@ from digiready.reports.model import Report
 FORMATS = ("pdf", "docx", "xlsx", "html")
 KINDS = ("needs-assessment", "final", "symposium")
 
-__all__ = ["FORMATS", "KINDS", "Report", "build_report", "build_reports", "write_report"]
+__all__ = ["FORMATS", "KINDS", "Report", "build_report", "build_reports", "write_report",
+           "write_reports"]
 
 
 def build_report(kind: str, economies: list[str], *, url: str | None = None,
@@ -72,3 +73,32 @@ def write_report(report: Report, out_dir: Path, formats: Iterable[str] = FORMATS
         written[fmt] = path
     progress("written", report.kind, 100)
     return written
+
+
+def _write_one(args: tuple[Report, Path, list[str]]) -> dict[str, Path]:
+    report, out_dir, formats = args
+    return write_report(report, out_dir, formats)
+
+
+def write_reports(reports: list[Report], out_dir: Path, formats: Iterable[str] = FORMATS, *,
+                  workers: int | None = None,
+                  progress: Callable[[str, str, float], None] | None = None
+                  ) -> list[dict[str, Path]]:
+    """Write several reports, one process per report (PDF layout is CPU-bound and
+    single-threaded, so on a multi-core machine the reports render side by side)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    progress = progress or (lambda *_: None)
+    formats = list(formats)
+    workers = workers or min(len(reports), os.cpu_count() or 1)
+    if workers <= 1 or len(reports) <= 1:
+        return [write_report(r, out_dir, formats, progress=progress) for r in reports]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: list[dict[str, Path]] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for i, written in enumerate(pool.map(_write_one, [(r, out_dir, formats)
+                                                          for r in reports])):
+            results.append(written)
+            progress("write reports", reports[i].kind, 100 * (i + 1) / len(reports))
+    return results

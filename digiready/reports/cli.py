@@ -77,7 +77,7 @@ def _progress(quiet: bool):
 def run_report(args: argparse.Namespace) -> int:
     from digiready.cli.main import CommandError
     from digiready.demo.cli import parse_economies
-    from digiready.reports import build_reports, write_report
+    from digiready.reports import build_reports, write_reports
 
     economies = parse_economies(args.economies)
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
@@ -104,8 +104,8 @@ def run_report(args: argparse.Namespace) -> int:
     except (OperationalError, ProgrammingError) as exc:
         raise CommandError(f"database not ready ({type(exc).__name__}); run "
                            "`digiready db upgrade` (and `digiready demo-data` for a demo)") from exc
-    for report in reports:
-        written = write_report(report, Path(args.out), formats, progress=progress)
+    for report, written in zip(reports, write_reports(reports, Path(args.out), formats,
+                                                       progress=progress), strict=True):
         for fmt, path in written.items():
             print(f"{fmt}: {path}")
         notes = [f"{e}: {report.facts.get(f'{e}.needs', 0)} needs" for e in economies

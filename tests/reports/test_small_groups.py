@@ -63,3 +63,18 @@ def test_reports_on_sqlite_and_postgresql(database_url, tmp_path, capsys):
     engine.dispose()
     html = (tmp_path / "digiready-needs-assessment-ph.html").read_text(encoding="utf-8")
     assert f"mean maturity score {round(mean, 1):.1f}/100" in html
+
+
+def test_report_all_builds_the_three_reports(tmp_path, capsys):
+    from digiready.storage import migrate
+
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    migrate.upgrade(url)
+    assert main(["demo-data", "--economies", "pe", "--responses", "30", "--database-url", url,
+                 "--quiet"]) == 0
+    assert main(["report", "all", "--economies", "pe", "--database-url", url,
+                 "--formats", "html,xlsx", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert "3 report(s)" in capsys.readouterr().out
+    for kind in ("needs-assessment", "final", "symposium"):
+        for fmt in ("html", "xlsx"):
+            assert (tmp_path / "out" / f"digiready-{kind}-pe.{fmt}").stat().st_size > 1000
