@@ -96,3 +96,17 @@ def test_statement_ids_are_uuid5_of_actor_verb_object_time():
     import uuid
 
     assert uuid.UUID(a.statement_id).version == 5
+
+
+def test_without_a_database_record_returns_the_statement(monkeypatch, tmp_path):
+    """An XBlock-only Open edX install has no SQLAlchemy: nothing is stored, the statement is
+    still built (for runtime.publish) and actor ids are stable."""
+    from digiready.events import recorder
+
+    monkeypatch.setattr(recorder, "_have_db", lambda: False)
+    actor = events.actor_for("openedx:course-v1:X+Y+Z", "anon-123")
+    assert actor == events.actor_for("openedx:course-v1:X+Y+Z", "anon-123") and "anon" not in actor
+    rec = events.record("video.played", actor=actor, object_id="module/m/video", data={"time": 1})
+    assert rec.stored is False
+    assert rec.statement()["actor"]["account"]["name"] == actor
+    assert not (tmp_path / "var" / "digiready.sqlite3").exists()
