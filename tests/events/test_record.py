@@ -110,3 +110,22 @@ def test_without_a_database_record_returns_the_statement(monkeypatch, tmp_path):
     assert rec.stored is False
     assert rec.statement()["actor"]["account"]["name"] == actor
     assert not (tmp_path / "var" / "digiready.sqlite3").exists()
+
+
+def test_record_quietly_never_raises(tmp_path, monkeypatch, caplog):
+    from digiready.events.safe import record_quietly
+
+    monkeypatch.setenv("DIGIREADY_DATABASE_URL", f"sqlite:///{tmp_path / 'not-migrated.sqlite3'}")
+    assert record_quietly("viewed", platform="portal", user=1, object_id="/programme") is False
+    assert "not recorded" in caplog.text
+    assert record_quietly("clicked", platform="portal", user=1, object_id="/x") is False
+
+
+def test_record_quietly_records(database_url):
+    from digiready.events.safe import record_quietly
+
+    assert record_quietly("registered", platform="portal", user="registration:7", object_id="symposium/1",
+                          economy="PH", source="portal", data={"role": "attendee"})
+    with session_scope() as db:
+        row = db.scalar(select(Event))
+        assert row.kind == "registered" and row.economy == "ph" and "registration" not in row.actor
