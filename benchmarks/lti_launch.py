@@ -47,6 +47,15 @@ GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread",
             "--log-level", "warning", "--timeout", "60"]
 
 
+def app_without_events():
+    """The tool with learning events switched off: ``--no-events`` measures their share."""
+    import lti_tool.events
+    from lti_tool.app import create_app
+
+    lti_tool.events._record = lambda *args, **kwargs: None
+    return create_app()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -188,6 +197,8 @@ def main() -> int:
     parser.add_argument("--database-url", default=None,
                         help="an empty database for DigiReady (default: a fresh SQLite file); "
                              "e.g. postgresql+psycopg://postgres@127.0.0.1/bench")
+    parser.add_argument("--no-events", action="store_true",
+                        help="also measure DigiReady with learning events switched off")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
 
@@ -209,7 +220,7 @@ def main() -> int:
                     "--auth-login-url", issuer + "/auth", "--token-url", issuer + "/token",
                     "--jwks-url", issuer + "/jwks"], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL)
-    ours_port, minimal_port = free_port(), free_port()
+    ours_port, minimal_port, bare_port = free_port(), free_port(), free_port()
     procs = [
         subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{ours_port}",
                           *GUNICORN, "lti_tool.app:create_app()"], env=env, cwd=ROOT),
@@ -217,6 +228,10 @@ def main() -> int:
                           *GUNICORN, "benchmarks.minimal_pylti1p3_tool:create_app()"], env=env,
                          cwd=ROOT),
     ]
+    if args.no_events:
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{bare_port}", *GUNICORN,
+             "benchmarks.lti_launch:app_without_events()"], env=env, cwd=ROOT))
     try:
         ours_base, minimal_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{minimal_port}"
         wait_up(ours_base + "/healthz")
@@ -225,6 +240,11 @@ def main() -> int:
             Launcher("digiready", ours_base, "/lti/login", "/lti/launch", issuer, key, "Step 1 of"),
             Launcher("minimal_pylti1p3next", minimal_base, "/login", "/launch", issuer, key, "Welcome"),
         ]
+        if args.no_events:
+            bare_base = f"http://127.0.0.1:{bare_port}"
+            wait_up(bare_base + "/healthz")
+            tools.append(Launcher("digiready_no_events", bare_base, "/lti/login", "/lti/launch",
+                                  issuer, key, "Step 1 of"))
         users = [f"user-{uuid.uuid4().hex[:8]}" for _ in range(500)]
         for tool in tools:  # warm up: imports, pack cache, key caches, connection pools
             for n in range(10):
@@ -252,7 +272,7 @@ def main() -> int:
           f"gunicorn {' '.join(GUNICORN[:6])}, {os.cpu_count()} CPUs, {results['database']}")
     print(f"{'concurrency':>11}  {'tool':<22}{'launches/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
     for row in results["levels"]:
-        for tool in ("digiready", "minimal_pylti1p3next"):
+        for tool in [t.name for t in tools]:
             r = row[tool]
             print(f"{row['concurrency']:>11}  {tool:<22}{r['launches_per_second']:>11}"
                   f"{r['p50_ms'] or '-':>9}{r['p95_ms'] or '-':>9}{r['errors']:>8}")
