@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from digiready.events.recorder import EventError, Recorded, record
+from digiready.events.recorder import EventError, Recorded, build, record
 from digiready.events.vocabulary import CLIENT_KINDS
 
 MAX_EVENTS_PER_POST = 50
@@ -26,11 +26,12 @@ class ClientEventError(ValueError):
 
 def ingest_client_events(payload: Any, *, actor: str, object_prefix: str,
                          economy: str | None = None, source: str = "lti",
-                         db=None) -> list[Recorded]:
+                         db=None, store: bool = True) -> list[Recorded]:
     """Record ``{"events": [{"kind", "object", "session", "timestamp", ...}]}``.
 
     ``object_prefix`` confines what the browser may name (e.g. ``module/online-sales``): the
     event's ``object`` is appended to it, so a script cannot record events about other pages.
+    ``store=False`` checks and builds the events without storing them (no database).
     """
     if not isinstance(payload, Mapping) or not isinstance(payload.get("events"), list):
         raise ClientEventError('expected {"events": [...]}')
@@ -47,11 +48,11 @@ def ingest_client_events(payload: Any, *, actor: str, object_prefix: str,
             raise ClientEventError(f"event {index}: bad object")
         object_id = object_prefix.rstrip("/") + ("/" + suffix if suffix else "")
         data = {k: v for k, v in item.items() if k in CLIENT_FIELDS}
+        kwargs = {"actor": actor, "object_id": object_id, "economy": economy, "data": data,
+                  "session_id": _session(item.get("session")), "source": source,
+                  "timestamp": _when(item.get("timestamp"), now)}
         try:
-            recorded.append(record(
-                item["kind"], actor=actor, object_id=object_id, economy=economy,
-                session_id=_session(item.get("session")), timestamp=_when(item.get("timestamp"), now),
-                data=data, source=source, db=db))
+            recorded.append(record(item["kind"], db=db, **kwargs) if store else build(item["kind"], **kwargs))
         except EventError as exc:
             raise ClientEventError(f"event {index}: {exc}") from None
     return recorded
