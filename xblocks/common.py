@@ -76,6 +76,9 @@ class DigiReadyBlockMixin:
     """Fields and helpers common to both blocks (mixed into an XBlock subclass, which
     declares ``@XBlock.wants("user", "settings")`` and ``@XBlock.needs("i18n")``)."""
 
+    # Section of Open edX's XBLOCK_SETTINGS that the settings service hands to both blocks.
+    block_settings_key = SETTINGS_BUCKET
+
     pack = String(
         display_name="Content pack", scope=Scope.settings, default=content.DEFAULT_PACK,
         help="Name of the content pack folder in the content directory (the LMS admin's choice; "

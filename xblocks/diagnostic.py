@@ -34,6 +34,7 @@ from digiready.presentation.results_view import results_view
 from xblocks import content, rendering
 from xblocks.common import DigiReadyBlockMixin, HandlerError, json_endpoint
 from xblocks.module_page import module_page_response
+from xblocks.question_html import step_questions_html
 from xblocks.questionnaire_view import (
     learner_progress,
     missing_required,
@@ -177,11 +178,14 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         profile = self._fixed_profile(pack, self.profile)
         prog = learner_progress(pack, profile, self.answers, shown)
         steps = steps_view(pack, profile, self.answers, shown, _)
+        block_id = self._dom_id()
+        for step in steps:
+            step["html"] = step_questions_html(block_id, step, _)
         step_ids = [s["id"] for s in steps]
         current = self.step if self.step in step_ids else prog["current_step_id"]
         return rendering.render("templates/diagnostic.html", {
             "_": _, "steps": steps, "current": current, "progress": prog, "attempt": self.attempt,
-            "reassessment": self.attempt > 1, "block_id": self._dom_id(),
+            "reassessment": self.attempt > 1, "block_id": block_id,
             "display_name": self.display_name, "pack_title": pack.title,
         })
 
@@ -315,7 +319,8 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         except DiagnosticError as exc:  # defensive: answers were validated above
             raise HandlerError(400, "The answers could not be scored.", exc.errors) from exc
         summary = self._summary(result)
-        self.profile, self.answers = profile, answers
+        if profile != self.profile or answers != self.answers:  # each field written costs a query
+            self.profile, self.answers = profile, answers
         self.result = result
         self.submitted = True
         self.history = (list(self.history) + [summary])[-HISTORY_LIMIT:]

@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).parent
 SOURCES = [
     *sorted((PACKAGE / "templates").glob("*.html")),
     *sorted((PACKAGE / "public" / "js").glob("*.js")),
-    PACKAGE / "diagnostic.py", PACKAGE / "survey.py", PACKAGE / "questionnaire_view.py",
+    PACKAGE / "diagnostic.py", PACKAGE / "survey.py", PACKAGE / "questionnaire_view.py", PACKAGE / "question_html.py",
     PACKAGE / "common.py",
     PACKAGE.parent / "digiready" / "presentation" / "results_view.py",
 ]

@@ -60,19 +60,21 @@ def missing_required(pack: Pack, profile: dict, answers: dict, shown: list[str])
 
 def _options(question, value, _: Translator, scale_labels: dict[int, str]) -> list[dict[str, Any]]:
     if question.type == "scale":
-        options = [{"id": str(n), "label": f"{n} - {scale_labels.get(n, '')}".rstrip(" -"),
-                    "checked": value == n} for n in range(SCALE_MAX + 1)]
+        options = [{"id": str(n), "label": f"{n} - {scale_labels.get(n, '')}".rstrip(" -"), "help": None,
+                    "checked": value == n, "exclusive": False} for n in range(SCALE_MAX + 1)]
     elif question.type == "yesno":
-        options = [{"id": key, "label": _(label), "checked": value == key} for key, label in YESNO]
+        options = [{"id": key, "label": _(label), "help": None, "checked": value == key, "exclusive": False}
+                   for key, label in YESNO]
     elif question.type == "checklist":
         chosen = value if isinstance(value, list) else []
         options = [{"id": o.id, "label": o.label, "help": o.help, "checked": o.id in chosen,
                     "exclusive": o.exclusive} for o in question.options]
     else:
-        options = [{"id": o.id, "label": o.label, "help": o.help, "checked": value == o.id}
+        options = [{"id": o.id, "label": o.label, "help": o.help, "checked": value == o.id, "exclusive": False}
                    for o in question.options]
     if question.allow_na:
-        options.append({"id": NA, "label": _("Not applicable"), "checked": value == NA, "exclusive": True})
+        options.append({"id": NA, "label": _("Not applicable"), "help": None, "checked": value == NA,
+                        "exclusive": True})
     return options
 
 
@@ -87,9 +89,9 @@ def steps_view(pack: Pack, profile: dict, answers: dict, shown: list[str], _: Tr
         "questions": [{
             "id": p.id, "kind": "profile", "type": "text" if p.type == "text" else "single",
             "text": p.text, "help": p.help, "example": p.example, "required": p.required,
-            "visible": True, "value": profile.get(p.id, ""),
-            "options": [{"id": o.id, "label": o.label, "help": o.help, "checked": profile.get(p.id) == o.id}
-                        for o in p.options],
+            "visible": True, "value": profile.get(p.id, ""), "multiple": False,
+            "options": [{"id": o.id, "label": o.label, "help": o.help, "checked": profile.get(p.id) == o.id,
+                         "exclusive": False} for o in p.options],
         } for p in profile_questions(pack)],
     }]
     for dimension in pack.dimensions:
@@ -103,7 +105,7 @@ def steps_view(pack: Pack, profile: dict, answers: dict, shown: list[str], _: Tr
             "questions": [{
                 "id": q.id, "kind": "question", "type": q.type, "text": q.text, "help": q.help,
                 "example": q.example, "required": q.required, "visible": q.id in visible_ids,
-                "multiple": q.type == "checklist",
+                "multiple": q.type == "checklist", "value": "",
                 "options": _options(q, answers.get(q.id), _, pack.scale_labels),
             } for q in questions],
         })

@@ -97,9 +97,11 @@ def recommendation_groups(recommendations: list[dict[str, Any]], _: Gettext = _i
         for rec in recommendations:
             if rec.get("kind") != kind:
                 continue
-            item = dict(rec)
+            # Every item has every key, so templates never look up a missing one.
+            item = {"minutes": None, "solves": None, "tools": [], "url": None, "organisation": None,
+                    "duration_seconds": None, **rec}
             item["link"] = (link_for(rec) if link_for else None) or rec.get("url")
-            if rec.get("duration_seconds"):
+            if item["duration_seconds"]:
                 item["minutes"] = max(1, round(rec["duration_seconds"] / 60))
             items.append(item)
         if items:
