@@ -21,7 +21,7 @@ from digiready.attempts import (
 from digiready.diagnostic import DiagnosticError, progress
 from digiready.diagnostic.conditions import Context
 from digiready.diagnostic.questionnaire import compiled
-from digiready.presentation.charts import dimension_chart_svg, dimension_rows
+from digiready.presentation.results_view import results_view
 from digiready.storage import session_scope
 from digiready.storage.models import Attempt, Learner
 from lti_tool import events
@@ -185,9 +185,17 @@ def results():
         done = {m.module_id: m.status for m in s.scalars(
             select(ModuleProgress).where(ModuleProgress.learner_id == learner.id))}
         events.page_viewed(s, launch, learner, "/results", _("Your results"))
-        return _page("learner/results.html", launch, pack, result=result,
-                     chart=Markup(dimension_chart_svg(result, title=_("Score by area (0-100)"))),
-                     rows=dimension_rows(result), done=done, title=_("Your results"),
+
+        def link_for(rec: dict) -> str | None:
+            if rec.get("kind") == "module" and rec.get("id") in pack.modules:
+                return url_for(".module", module_id=rec["id"], launch=launch.id)
+            return None
+
+        # The same view model as the XBlock's results, so both say the same things.
+        view = results_view(result, gettext=_, link_for=link_for,
+                            chart_title=_("Score by area (0-100)"))
+        return _page("learner/results.html", launch, pack, view=view,
+                     chart=Markup(view["chart_svg"]), done=done, title=_("Your results"),
                      history=attempt_history(s, learner),
                      in_progress=current_attempt(s, learner, pack) is not None)
 

@@ -157,3 +157,14 @@ def test_reassessment_progress_and_history(sqlite_env):
     with session_scope() as s:
         numbers = sorted(a.number for a in s.scalars(select(Attempt)))
     assert numbers == [1, 2]
+
+
+def test_spanish_results_use_the_shared_results_view(sqlite_env):
+    from tests.lti_tool.test_end_to_end import complete_diagnostic
+
+    set_registration(sqlite_env, economy="xx", language="es")
+    b = sqlite_env.browser()
+    results = complete_diagnostic(sqlite_env, b, sqlite_env.launch(browser=b))
+    assert "Sus resultados" in results.text
+    assert "Su madurez digital general es" in results.text  # digiready.presentation.results_view
+    assert "Videos cortos de capacitación" in results.text
