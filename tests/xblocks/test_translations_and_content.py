@@ -111,3 +111,23 @@ def test_real_base_pack_renders_when_it_validates(monkeypatch, make_block):
     for economy in content.available_economies(str(REPO / "content")):
         block.economy = economy
         assert 'class="dr-step"' in block.student_view().content, economy
+
+
+def test_admin_content_directory_from_xblock_settings(make_block, tmp_path):
+    """XBLOCK_SETTINGS["DigiReady"]["CONTENT_DIR"] (the settings service) wins over the default."""
+    from tests.xblocks.conftest import FIXTURES
+    from xblocks.diagnostic import DiagnosticXBlock
+
+    other = tmp_path / "admin-content"
+    other.mkdir()
+    (other / "special").symlink_to(FIXTURES / "pack")
+
+    class Settings:
+        def get_settings_bucket(self, block, default=None):
+            assert block.block_settings_key == "DigiReady"
+            return {"CONTENT_DIR": str(other)}
+
+    block = make_block(DiagnosticXBlock, pack="special")
+    assert "not available" in block.student_view().content
+    block.runtime._services["settings"] = Settings()
+    assert 'class="dr-step"' in block.student_view().content

@@ -2,6 +2,7 @@
 files come from ``public/``, and the handlers work (and refuse bad input) with CSRF on."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -20,16 +21,15 @@ class Learner:
         page = self.session.get(f"{self.base}/scenario/{scenario}/", params={"student": student}, timeout=10)
         assert page.status_code == 200
         self.html = page.text
-        self.handlers = dict(re.findall(r'/handler/[^/"]+/(\w+)/\?student=[\w-]+', self.html) and
-                             [(m.group(2), m.group(1)) for m in re.finditer(
-                                 r'(/handler/[^/"]+/(\w+)/\?student=[\w-]+)', self.html)])
+        self.handlers = {m.group(2): m.group(1)
+                         for m in re.finditer(r'(/handler/[^/"]+/(\w+)/\?student=[\w-]+)', self.html)}
 
     def post(self, handler: str, data=None, raw: str | None = None, csrf: bool = True):
         headers = {"Content-Type": "application/json"}
         if csrf:
             headers["X-CSRFToken"] = self.session.cookies["csrftoken"]
         return self.session.post(self.base + self.handlers[handler], headers=headers, timeout=10,
-                                 data=raw if raw is not None else __import__("json").dumps(data or {}))
+                                 data=raw if raw is not None else json.dumps(data or {}))
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
