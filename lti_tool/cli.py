@@ -55,16 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _session():
-    from digiready.cli.main import CommandError
+    """A database session for one command (committed on success)."""
+    import lti_tool.models  # noqa: F401  (register the tables)
     from digiready.storage import session_scope
 
-    def guarded():
-        return session_scope()
-    try:
-        import lti_tool.models  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - extra not installed
-        raise CommandError("the LTI tool is not installed: pip install 'digiready[lti]'") from exc
-    return guarded()
+    return session_scope()
 
 
 def _db_error(exc: Exception):
