@@ -11,7 +11,8 @@ WEB = ["Flask>=3.0", "Flask-WTF>=1.2", "Flask-Limiter>=3.5", "Flask-Babel>=4.0",
 EXTRAS = {
     "db": DB,
     # Django: xblock.utils renders the blocks' templates with it (Open edX ships 4.2/5.2).
-    "xblock": ["XBlock>=6.1", "web-fragments>=2.0", "Django>=4.2"],
+    # lazy: XBlock 6.1's xblock.django.request (handler calls) imports it without declaring it.
+    "xblock": ["XBlock>=6.1", "web-fragments>=2.0", "Django>=4.2", "lazy>=1.4"],
     "lti": DB + WEB + ["joserfc>=1.0", "requests>=2.31", "pylti1p3next", "lti1p3platform"],
     "portal": DB + WEB + ["openpyxl>=3.1", "icalendar>=5", "email-validator>=2"],
     "reports": DB + ["WeasyPrint>=62", "python-docx>=1.1", "openpyxl>=3.1", "pyxform>=2.0",

@@ -9,7 +9,7 @@ from pathlib import Path
 import django
 import pytest
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.xblocks.workbench_settings")
 django.setup()
 
 from webob import Request  # noqa: E402

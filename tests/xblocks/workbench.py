@@ -43,7 +43,9 @@ class Workbench:
         self.url = f"http://127.0.0.1:{self.port}"
         bin_dir = Path(sys.executable).parent
         self.django_admin = str(bin_dir / "django-admin")
-        self.env = dict(os.environ, DJANGO_SETTINGS_MODULE="workbench.settings", EXCLUDE_SAMPLE_XBLOCKS="yes",
+        path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+        self.env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.xblocks.workbench_settings", PYTHONPATH=path,
+                        EXCLUDE_SAMPLE_XBLOCKS="yes",
                         DIGIREADY_CONTENT_DIR=str(content_dir), PYTHONUNBUFFERED="1",
                         WORKBENCH_DATABASES=json.dumps({"default": {
                             "ENGINE": "django.db.backends.sqlite3", "NAME": str(workdir / "workbench.db")}}))
