@@ -697,8 +697,10 @@ def answer_tables(sec: Section, inputs: Inputs, economy: str) -> None:
             for v in (a if isinstance(a, list) else [a]):
                 counts[str(v)] += 1
         labels = {o.id: o.label for o in q.options}
+        labels.update({"yes": "Yes", "partly": "Partly", "no": "No", "na": "Not applicable"}
+                      if q.type == "yesno" else {"na": "Not applicable"})
         if q.type == "scale":
-            labels = {str(k): f"{k} {v}" for k, v in pack.scale_labels.items()}
+            labels = {str(k): f"{k} {v}" for k, v in pack.scale_labels.items()} | {"na": "Not applicable"}
         dist = "; ".join(f"{labels.get(k, k)} {100 * c / n:.0f}%"
                          for k, c in sorted(counts.items(), key=lambda kv: -kv[1]))
         rows.append([q.text, n, dist])

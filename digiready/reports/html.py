@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from digiready.reports.charts import data_uri
-from digiready.reports.model import Report
+from digiready.reports.model import Report, Table
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -22,7 +22,21 @@ def _environment():
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True)
     env.globals["data_uri"] = data_uri
+    env.globals["col_widths"] = col_widths
     return env
+
+
+def col_widths(table: Table) -> list[float]:
+    """Column widths (percent) from the longest text in each column, capped so one long
+    column cannot squeeze the others. With them the PDF uses the fixed table layout, which
+    WeasyPrint lays out several times faster than measuring every cell."""
+    longest = [max(len(word) for word in (str(c).split() or [""])) + 1 for c in table.columns]
+    for row in table.rows:
+        for i, cell in enumerate(row[:len(longest)]):
+            longest[i] = max(longest[i], len(str(cell)))
+    weights = [min(max(n, 5), 48) + 2 for n in longest]
+    total = sum(weights) or 1
+    return [round(100 * w / total, 1) for w in weights]
 
 
 def render_html(report: Report) -> str:
