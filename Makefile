@@ -28,10 +28,10 @@ venv311: $(VENV311)/bin/.installed
 system-deps:
 	@scripts/install_system_deps.sh
 
-# The local demo: the LTI tool and a built-in LMS on SQLite; open the one URL it prints.
+# The local demo: `digiready demo` migrates, seeds and serves the LTI tool and a built-in LMS
+# on SQLite; open the one URL it prints.
 run: venv
 	@mkdir -p var
-	$(BIN)/digiready db upgrade
 	$(BIN)/digiready demo
 
 test: venv venv311 system-deps
