@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_events_event"),
         sa.UniqueConstraint("statement_id", name="uq_events_event_statement_id"),
     )
-    op.create_index("ix_events_event_kind_day", "events_event", ["kind", "day", "actor", "object_id"])
+    op.create_index("ix_events_event_kind_day", "events_event", ["kind", "economy", "day", "actor", "object_id"])
     op.create_index("ix_events_event_actor", "events_event", ["actor"])
     op.create_index("ix_events_event_full_view", "events_event", ["actor", "object_id"],
                     sqlite_where=sa.text(FULL_VIEW_WHERE), postgresql_where=sa.text(FULL_VIEW_WHERE))
