@@ -224,7 +224,10 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
 
     def student_view_data(self, context=None) -> dict[str, Any]:
         """For the mobile apps: the questionnaire (structure only) and where to post answers."""
-        pack = self.load_pack()
+        try:
+            pack = self.load_pack()
+        except content.ContentError as exc:
+            return {"display_name": self.display_name, "error": str(exc)}
         _ = self.translator(pack)
         shown = self.shown(pack)
         return {
@@ -350,7 +353,7 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         self.started_at = ""
         return dict(self._state(pack), html=self.body_html(pack))
 
-    @XBlock.json_handler
+    @json_endpoint
     def student_view_user_state(self, data, suffix=""):
         """The learner's state for the mobile apps (answers, progress, last result)."""
         pack = self.load_pack()

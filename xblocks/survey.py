@@ -7,6 +7,7 @@ per option and rating, and comments without any link to who wrote them.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from web_fragments.fragment import Fragment
@@ -156,8 +157,6 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
                 "is_staff": self.is_staff(), "aggregate": self._aggregate(questions) if self.is_staff() else None}
 
     def _dom_id(self) -> str:
-        import hashlib
-
         return hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
 
     def body_html(self, pack: Pack) -> str:
@@ -184,8 +183,11 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
         return fragment
 
     def student_view_data(self, context=None) -> dict[str, Any]:
-        pack = self.load_pack()
-        title, questions, survey = self.questions(pack)
+        try:
+            pack = self.load_pack()
+            title, questions, survey = self.questions(pack)
+        except content.ContentError as exc:
+            return {"display_name": self.display_name, "error": str(exc)}
         return {"display_name": self.display_name, "module": self._module(pack).id, "module_title": title,
                 "language": pack.language, "ask_feedback": self.ask_feedback,
                 # The correct answers stay on the server: the app posts to ``submit``.

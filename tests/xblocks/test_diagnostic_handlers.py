@@ -271,3 +271,13 @@ def test_studio_view_lists_the_editable_fields(block):
     html = block.studio_view({}).content
     for field in ("pack", "economy", "language", "dimensions", "grading_mode", "unit_mapping", "weight"):
         assert f'data-field-name="{field}"' in html
+
+
+def test_mobile_data_says_what_is_wrong_with_the_content(make_block):
+    from xblocks.survey import SurveyXBlock
+
+    for cls in (DiagnosticXBlock, SurveyXBlock):
+        data = make_block(cls, economy="zz").student_view_data()
+        assert "Economy overlay 'zz' was not found" in data["error"]
+    status, body = call(make_block(DiagnosticXBlock, economy="zz", usage="u2"), "student_view_user_state", {})
+    assert status == 503 and "zz" in body["error"]
