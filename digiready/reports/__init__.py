@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from digiready.reports import settings as _settings  # noqa: F401  (declares the settings)
 from digiready.reports.model import Report
 
 FORMATS = ("pdf", "docx", "xlsx", "html")

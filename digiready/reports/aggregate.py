@@ -15,9 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from digiready import config
-
-config.declare("REPORT_MIN_CELL", "10",
-               "Reports suppress any group with fewer responses than this (small-cell rule).")
+from digiready.reports import settings as _settings  # noqa: F401  (declares REPORT_MIN_CELL)
 
 LOW_SCORE = 40.0  # below "Competent": the dimension is a gap for this business
 DII_BANDS = ["very_low", "low", "high", "very_high"]
