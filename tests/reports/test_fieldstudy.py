@@ -48,6 +48,7 @@ def test_xlsform_keeps_skip_rules_and_exclusive_options():
     assert survey["website_up_to_date"]["relevant"] == "selected(${online_presence}, 'website')"
     assert "count-selected(.) > 1" in survey["devices_used"]["constraint"]
     assert survey["devices_used"]["type"] == "select_multiple q_devices_used"
+    assert survey["economy"]["default"] == "pe"
 
 
 def _rows(pack, n: int, seed: int = 3) -> list[tuple[dict, dict]]:

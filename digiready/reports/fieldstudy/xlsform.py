@@ -17,7 +17,7 @@ from typing import Any
 from digiready.packs.model import NA, SCALE_MAX, Pack, Question
 
 SURVEY_COLUMNS = ["type", "name", "label", "hint", "required", "relevant", "constraint",
-                  "constraint_message", "appearance"]
+                  "constraint_message", "appearance", "default"]
 NA_LABEL = "Not applicable"
 YESNO_LABELS = {"yes": "Yes", "partly": "Partly", "no": "No"}
 
@@ -90,6 +90,8 @@ def build_xlsform(pack: Pack) -> dict[str, list[dict[str, Any]]]:
             row["type"] = f"select_one p_{pq.id}"
             choices.extend({"list_name": f"p_{pq.id}", "name": o.id, "label": o.label}
                            for o in pq.options)
+        if pq.id == "economy" and pack.economy in {o.id for o in pq.options}:
+            row["default"] = pack.economy  # the overlay's economy, changeable on the tablet
         if pq.show_if and (expr := relevant_expression(pq.show_if, pack)):
             row["relevant"] = expr
         survey.append(row)
