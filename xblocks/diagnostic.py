@@ -32,7 +32,7 @@ from digiready.diagnostic import DiagnosticError, diagnose, validate, visible_qu
 from digiready.packs import Pack
 from digiready.presentation.results_view import results_view
 from xblocks import content, rendering
-from xblocks.common import DigiReadyBlockMixin, HandlerError, json_endpoint
+from xblocks.common import DigiReadyBlockMixin, HandlerError, json_endpoint, json_response
 from xblocks.module_page import module_page_response
 from xblocks.question_html import step_questions_html
 from xblocks.questionnaire_view import (
@@ -298,7 +298,7 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
             self.step = step
         if first_save:
             self.started_at = _now()
-            self.runtime.publish(self, "digiready.diagnostic.attempted", self._event_base(pack))
+            self.publish("digiready.diagnostic.attempted", self._event_base(pack))
         return dict(self._state(pack), saved=True)
 
     @json_endpoint
@@ -330,14 +330,14 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         self._record_class_result(summary, profile)
         score = self.calculate_score()
         self.set_score(score)
-        self._publish_grade(score)
-        self.runtime.publish(self, "completion", {"completion": 1.0})
+        self.publish_grade(score)
+        self.publish("completion", {"completion": 1.0})
         event = self._event_base(pack)
         event.update(overall=result["overall"]["score"], level=result["overall"]["level"],
                      dimensions={d["id"]: d["score"] for d in result["dimensions"]},
                      dii=result["dii"]["count"], grading_mode=self.grading_mode,
                      grade=score.raw_earned, recommendations=[r["id"] for r in result["recommendations"][:5]])
-        self.runtime.publish(self, "digiready.diagnostic.completed", event)
+        self.publish("digiready.diagnostic.completed", event)
         return dict(self._state(pack), html=self.body_html(pack), grade=score.raw_earned)
 
     @json_endpoint
@@ -353,12 +353,15 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         self.started_at = ""
         return dict(self._state(pack), html=self.body_html(pack))
 
-    @json_endpoint
-    def student_view_user_state(self, data, suffix=""):
-        """The learner's state for the mobile apps (answers, progress, last result)."""
-        pack = self.load_pack()
-        return dict(self._state(pack), profile=self.profile, answers=self.answers,
-                    result=self.result or None, history=self.history)
+    @XBlock.handler
+    def student_view_user_state(self, request, suffix=""):
+        """The learner's state for the mobile apps (GET, as their native API calls it)."""
+        try:
+            pack = self.load_pack()
+        except content.ContentError as exc:
+            return json_response({"error": str(exc)}, 503)
+        return json_response(dict(self._state(pack), profile=self.profile, answers=self.answers,
+                                  result=self.result or None, history=self.history))
 
     @XBlock.handler
     def class_results_csv(self, request, suffix=""):

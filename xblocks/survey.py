@@ -234,9 +234,9 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
         self._add_to_aggregate(questions)
         score = self.calculate_score()
         self.set_score(score)
-        self._publish_grade(score)
-        self.runtime.publish(self, "completion", {"completion": 1.0})
-        self.runtime.publish(self, "digiready.survey.submitted", {
+        self.publish_grade(score)
+        self.publish("completion", {"completion": 1.0})
+        self.publish("digiready.survey.submitted", {
             "module": self._module(pack).id, "pack": pack.id, "economy": pack.economy,
             "language": pack.language, "correct": round(score.raw_earned * len(questions)) if questions else 0,
             "total": len(questions), "usefulness": self.usefulness, "commented": bool(self.comment)})
