@@ -61,12 +61,13 @@ class Workbench:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("workbench exited: " + (self.workdir / "server.log").read_text())
+                break
             try:
                 if requests.get(self.url + "/", timeout=30).status_code == 200:
                     return self
             except requests.RequestException:
                 time.sleep(0.2)
+        self.stop()  # never leave a half-started server behind
         raise RuntimeError("workbench did not start: " + (self.workdir / "server.log").read_text())
 
     def stop(self) -> None:
