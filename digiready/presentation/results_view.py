@@ -6,6 +6,7 @@ and the same recommendation groups, so the wording lives here once. Adapters pas
 therefore extracted into each adapter's catalog. No framework, no HTML: only plain data and
 the inline SVG chart from :mod:`digiready.presentation.charts`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -37,7 +38,9 @@ def level_sentence(result: Mapping[str, Any], _: Gettext = _identity) -> str:
     if overall.get("score") is None:
         return _("No dimension was answered, so there is no overall score yet.")
     return _("Your overall digital maturity is %(score)s out of 100: level %(level)s.") % {
-        "score": _number(overall["score"]), "level": overall.get("level_title") or ""}
+        "score": _number(overall["score"]),
+        "level": overall.get("level_title") or "",
+    }
 
 
 def benchmark_sentence(benchmark: Mapping[str, Any] | None, _: Gettext = _identity) -> str | None:
@@ -45,15 +48,17 @@ def benchmark_sentence(benchmark: Mapping[str, Any] | None, _: Gettext = _identi
     if not benchmark:
         return None
     if not benchmark.get("available"):
-        return _("A comparison with similar businesses appears once at least %(min)s of them "
-                 "have taken the diagnostic (%(count)s so far).") % {
-            "min": benchmark.get("min_group"), "count": benchmark.get("peers", 0)}
+        return _(
+            "A comparison with similar businesses appears once at least %(min)s of them "
+            "have taken the diagnostic (%(count)s so far)."
+        ) % {"min": benchmark.get("min_group"), "count": benchmark.get("peers", 0)}
     percentile = benchmark.get("overall_percentile")
     if percentile is None:
         return None
-    return _("Your overall score is higher than %(percent)s%% of %(count)s similar businesses "
-             "(same economy, sector and size).") % {
-        "percent": f"{percentile:g}", "count": benchmark.get("peers")}
+    return _(
+        "Your overall score is higher than %(percent)s%% of %(count)s similar businesses "
+        "(same economy, sector and size)."
+    ) % {"percent": f"{percentile:g}", "count": benchmark.get("peers")}
 
 
 def change_summary(change: Mapping[str, Any] | None, _: Gettext = _identity) -> dict[str, Any] | None:
@@ -65,30 +70,49 @@ def change_summary(change: Mapping[str, Any] | None, _: Gettext = _identity) -> 
     if delta is None:
         sentence = _("Your previous attempt cannot be compared with this one.")
     elif delta > 0:
-        sentence = _("Your overall score rose by %(delta)s points since your last attempt "
-                     "(from %(before)s to %(after)s).")
+        sentence = _(
+            "Your overall score rose by %(delta)s points since your last attempt "
+            "(from %(before)s to %(after)s)."
+        )
     elif delta < 0:
-        sentence = _("Your overall score fell by %(delta)s points since your last attempt "
-                     "(from %(before)s to %(after)s).")
+        sentence = _(
+            "Your overall score fell by %(delta)s points since your last attempt "
+            "(from %(before)s to %(after)s)."
+        )
     else:
         sentence = _("Your overall score is the same as in your last attempt (%(after)s).")
-    sentence = sentence % {"delta": _number(abs(delta)) if delta is not None else "",
-                           "before": _number(overall.get("from")), "after": _number(overall.get("to"))}
+    sentence = sentence % {
+        "delta": _number(abs(delta)) if delta is not None else "",
+        "before": _number(overall.get("from")),
+        "after": _number(overall.get("to")),
+    }
     rows = []
     for dim in change.get("dimensions", []):
         if dim.get("to") is None and dim.get("from") is None:
             continue
         d = dim.get("change")
-        rows.append({"id": dim["id"], "title": dim.get("title"), "from": dim.get("from"),
-                     "to": dim.get("to"), "change": d,
-                     "change_text": "" if d is None else (f"+{d:g}" if d > 0 else f"{d:g}"),
-                     "direction": None if d is None else ("up" if d > 0 else "down" if d < 0 else "same")})
-    return {"sentence": sentence, "rows": rows, "improved": list(change.get("improved", [])),
-            "declined": list(change.get("declined", []))}
+        rows.append(
+            {
+                "id": dim["id"],
+                "title": dim.get("title"),
+                "from": dim.get("from"),
+                "to": dim.get("to"),
+                "change": d,
+                "change_text": "" if d is None else (f"+{d:g}" if d > 0 else f"{d:g}"),
+                "direction": None if d is None else ("up" if d > 0 else "down" if d < 0 else "same"),
+            }
+        )
+    return {
+        "sentence": sentence,
+        "rows": rows,
+        "improved": list(change.get("improved", [])),
+        "declined": list(change.get("declined", [])),
+    }
 
 
-def recommendation_groups(recommendations: list[dict[str, Any]], _: Gettext = _identity,
-                          link_for: LinkFor | None = None) -> list[dict[str, Any]]:
+def recommendation_groups(
+    recommendations: list[dict[str, Any]], _: Gettext = _identity, link_for: LinkFor | None = None
+) -> list[dict[str, Any]]:
     """Recommendations grouped by kind (modules, tools, programmes), rank order kept inside
     each group; each item gets ``link`` (the adapter decides where a module lives)."""
     groups = []
@@ -98,8 +122,15 @@ def recommendation_groups(recommendations: list[dict[str, Any]], _: Gettext = _i
             if rec.get("kind") != kind:
                 continue
             # Every item has every key, so templates never look up a missing one.
-            item = {"minutes": None, "solves": None, "tools": [], "url": None, "organisation": None,
-                    "duration_seconds": None, **rec}
+            item = {
+                "minutes": None,
+                "solves": None,
+                "tools": [],
+                "url": None,
+                "organisation": None,
+                "duration_seconds": None,
+                **rec,
+            }
             item["link"] = (link_for(rec) if link_for else None) or rec.get("url")
             if item["duration_seconds"]:
                 item["minutes"] = max(1, round(rec["duration_seconds"] / 60))
@@ -109,9 +140,15 @@ def recommendation_groups(recommendations: list[dict[str, Any]], _: Gettext = _i
     return groups
 
 
-def results_view(result: Mapping[str, Any], *, gettext: Gettext = _identity,
-                 link_for: LinkFor | None = None, dimensions: list[str] | None = None,
-                 chart_title: str | None = None, chart_id: str = "dr-dimensions") -> dict[str, Any]:
+def results_view(
+    result: Mapping[str, Any],
+    *,
+    gettext: Gettext = _identity,
+    link_for: LinkFor | None = None,
+    dimensions: list[str] | None = None,
+    chart_title: str | None = None,
+    chart_id: str = "dr-dimensions",
+) -> dict[str, Any]:
     """Everything a result page shows. ``dimensions`` limits rows and chart to those ids
     (the author's choice of dimensions shown); ``link_for`` maps a recommendation to a URL."""
     _ = gettext
@@ -124,18 +161,23 @@ def results_view(result: Mapping[str, Any], *, gettext: Gettext = _identity,
     groups = recommendation_groups(list(result.get("recommendations") or []), _, link_for)
     links = {(i["kind"], i["id"]): i["link"] for g in groups for i in g["items"]}
     return {
-        "overall": {"score": overall.get("score"), "level": overall.get("level"),
-                    "level_title": overall.get("level_title"),
-                    "level_description": overall.get("level_description"),
-                    "next_steps": overall.get("next_steps")},
+        "overall": {
+            "score": overall.get("score"),
+            "level": overall.get("level"),
+            "level_title": overall.get("level_title"),
+            "level_description": overall.get("level_description"),
+            "next_steps": overall.get("next_steps"),
+        },
         "level_sentence": level_sentence(result, _),
         "rows": dimension_rows(shown),
-        "chart_svg": dimension_chart_svg(shown, title=chart_title or _("Score by dimension (0-100)"),
-                                         chart_id=chart_id),
+        "chart_svg": dimension_chart_svg(
+            shown, title=chart_title or _("Score by dimension (0-100)"), chart_id=chart_id
+        ),
         "dii": result.get("dii"),
         "benchmark_sentence": benchmark_sentence(result.get("benchmark"), _),
         "change": change_summary(result.get("change"), _),
         "next_step": dict(next_step, link=links.get((next_step["kind"], next_step["id"])))
-        if next_step else None,
+        if next_step
+        else None,
         "groups": groups,
     }
