@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gettext
 import re
-import subprocess
 from importlib.metadata import entry_points
 
 import pytest
@@ -27,12 +26,12 @@ def test_every_ui_string_is_translated_with_the_same_placeholders(locale):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_compiled_catalogs_match_their_po_files(locale, tmp_path):
+def test_compiled_catalogs_match_their_po_files(locale):
+    """The shipped text.mo and textjs.js say what text.po says (rebuild: i18n_build compile)."""
     po = LOCALE_DIR / locale / "LC_MESSAGES" / "text.po"
-    fresh = tmp_path / "text.mo"
-    subprocess.run(["msgfmt", "-o", str(fresh), str(po)], check=True)
-    with open(po.with_suffix(".mo"), "rb") as shipped, open(fresh, "rb") as rebuilt:
-        assert gettext.GNUTranslations(shipped)._catalog == gettext.GNUTranslations(rebuilt)._catalog
+    with open(po.with_suffix(".mo"), "rb") as shipped:
+        catalog = {k: v for k, v in gettext.GNUTranslations(shipped)._catalog.items() if k}
+    assert catalog == {k: v for k, v in i18n_build.read_po(po).items() if v}
     js = (i18n_build.JS_CATALOG / locale / "textjs.js").read_text(encoding="utf-8")
     assert js == i18n_build.js_catalog_text(locale) and "DigiReadyI18N" in js
 
