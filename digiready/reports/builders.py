@@ -709,6 +709,25 @@ def answer_tables(sec: Section, inputs: Inputs, economy: str) -> None:
 
 
 # --------------------------------------------------------------------------- reports
+def key_findings(report: Report, inputs: Inputs, summary: Section) -> None:
+    """Filled after the other sections, from the facts they computed."""
+    items = []
+    for e in inputs.economies:
+        needs = inputs.needs[e]
+        parts = [f"{economy_name(e)}:"]
+        gap = report.facts.get(f"{e}.gender_gap")
+        if gap is not None:
+            parts.append(f"women-led businesses score {abs(gap):.1f} points "
+                         f"{'below' if gap > 0 else 'above'} men-led ones;")
+        beginner = report.facts.get(f"{e}.level.beginner")
+        if beginner is not None:
+            parts.append(f"{beginner:.1f}% of businesses are at Beginner level;")
+        parts.append("first needs: " + ("; ".join(n.title for n in needs[:3]) or NO_DATA) + ".")
+        items.append(" ".join(parts))
+    sub = summary.sub("summary-findings", "Key findings")
+    sub.add(BulletList(items))
+
+
 def build_needs_assessment(inputs: Inputs) -> Report:
     report = _new_report("needs-assessment", inputs,
                          "Current status of digitization, field study, needs and recommendations")
@@ -724,6 +743,7 @@ def build_needs_assessment(inputs: Inputs) -> Report:
     needs_section(report, inputs, "4.")
     recommendations_section(report, inputs, "5.")
     annex_section(report, inputs, "A")
+    key_findings(report, inputs, summary)
     return report
 
 
@@ -746,6 +766,7 @@ def build_final(inputs: Inputs) -> Report:
     method_section(report, inputs, "8.")
     conclusions_section(report, inputs, "9.")
     annex_section(report, inputs, "A", answers=False)
+    key_findings(report, inputs, summary)
     return report
 
 
