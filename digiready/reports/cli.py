@@ -95,6 +95,9 @@ def run_report(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from exc
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
+    from digiready.packs import PackError
+    from digiready.reports.indicators import IndicatorError
+
     progress = _progress(args.quiet)
     started = time.perf_counter()
     kinds = list(KINDS) if args.kind == "all" else [args.kind]
@@ -104,6 +107,12 @@ def run_report(args: argparse.Namespace) -> int:
     except (OperationalError, ProgrammingError) as exc:
         raise CommandError(f"database not ready ({type(exc).__name__}); run "
                            "`digiready db upgrade` (and `digiready demo-data` for a demo)") from exc
+    except PackError as exc:
+        first = exc.issues[0] if exc.issues else exc
+        raise CommandError(f"content pack has errors ({len(exc.issues)}); first: {first}; "
+                           "check it with `digiready pack validate`") from exc
+    except IndicatorError as exc:
+        raise CommandError(f"content/indicators: {exc}") from exc
     for report, written in zip(reports, write_reports(reports, Path(args.out), formats,
                                                        progress=progress), strict=True):
         for fmt, path in written.items():

@@ -78,3 +78,17 @@ def test_report_all_builds_the_three_reports(tmp_path, capsys):
     for kind in ("needs-assessment", "final", "symposium"):
         for fmt in ("html", "xlsx"):
             assert (tmp_path / "out" / f"digiready-{kind}-pe.{fmt}").stat().st_size > 1000
+
+
+def test_broken_pack_is_one_line(tmp_path, capsys):
+    from digiready.storage import migrate
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("id: broken\nversion: [not a version\n")
+    url = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    migrate.upgrade(url)
+    assert main(["report", "final", "--economies", "pe", "--pack", str(pack),
+                 "--database-url", url, "--formats", "html", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "content pack has errors" in err and "Traceback" not in err
