@@ -146,7 +146,7 @@ def row_to_answers(cmap: ColumnMap, data: dict[str, str]) -> tuple[dict[str, Any
 
 def import_file(path: Path, pack: Pack, *, url: str | None = None, economy: str | None = None,
                 skip_bad_rows: bool = False, dry_run: bool = False) -> ImportResult:
-    from sqlalchemy import select
+    from sqlalchemy import insert, select
 
     from digiready.diagnostic import DiagnosticError, diagnose, validate
     from digiready.storage import session_scope
@@ -199,19 +199,25 @@ def import_file(path: Path, pack: Pack, *, url: str | None = None, economy: str 
         if (result.errors and not skip_bad_rows) or dry_run:
             return result
         now = datetime.now(timezone.utc)
-        for _number, key, _profile, answers, scored in kept:
-            clean = scored["profile"]
-            learner = Learner(platform=PLATFORM, external_id=key,
-                              economy=clean.get("economy"), synthetic=False)
-            session.add(learner)
-            session.flush()
-            session.add(Attempt(
-                learner_id=learner.id, number=1, pack_id=pack.id, pack_version=pack.version,
-                economy=clean.get("economy"), language=pack.language, status="completed",
-                source=PLATFORM, synthetic=False, profile=clean, answers=answers,
-                result=scored, sector=clean.get("sector"), size=clean.get("size"),
-                gender=clean.get("gender"), age_band=clean.get("age_band"),
-                overall_score=scored["overall"]["score"], level=scored["overall"]["level"],
-                started_at=now, updated_at=now, completed_at=now))
+        if kept:
+            # Bulk inserts: a field study of thousands of rows imports in seconds.
+            ids = list(session.scalars(
+                insert(Learner).returning(Learner.id, sort_by_parameter_order=True),
+                [{"platform": PLATFORM, "external_id": key,
+                  "economy": scored["profile"].get("economy"), "synthetic": False,
+                  "created_at": now} for _n, key, _p, _a, scored in kept]))
+            session.execute(insert(Attempt), [
+                {"learner_id": lid, "number": 1, "pack_id": pack.id,
+                 "pack_version": pack.version, "economy": scored["profile"].get("economy"),
+                 "language": pack.language, "status": "completed", "source": PLATFORM,
+                 "synthetic": False, "profile": scored["profile"], "answers": answers,
+                 "result": scored, "sector": scored["profile"].get("sector"),
+                 "size": scored["profile"].get("size"),
+                 "gender": scored["profile"].get("gender"),
+                 "age_band": scored["profile"].get("age_band"),
+                 "overall_score": scored["overall"]["score"],
+                 "level": scored["overall"]["level"], "started_at": now, "updated_at": now,
+                 "completed_at": now}
+                for lid, (_n, _k, _p, answers, scored) in zip(ids, kept, strict=True)])
         result.imported = len(kept)
     return result
