@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import django
@@ -16,7 +17,7 @@ from webob import Request  # noqa: E402
 from xblock.field_data import DictFieldData  # noqa: E402, F401
 from xblock.fields import ScopeIds  # noqa: E402
 from xblock.reference.user_service import UserService, XBlockUser  # noqa: E402
-from xblock.runtime import KvsFieldData  # noqa: E402
+from xblock.runtime import KvsFieldData, UserIdDeprecationWarning  # noqa: E402
 from xblock.test.toy_runtime import ToyRuntime, ToyRuntimeKeyValueStore  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,7 +33,9 @@ class RecordingRuntime(ToyRuntime):
     """ToyRuntime that keeps what the block publishes and serves a user service."""
 
     def __init__(self, user_id: str = "learner-1", staff: bool = False, kvs=None) -> None:
-        super().__init__(user_id=user_id)
+        with warnings.catch_warnings():  # ToyRuntime itself still sets the deprecated user_id
+            warnings.simplefilter("ignore", UserIdDeprecationWarning)
+            super().__init__(user_id=user_id)
         self.kvs = kvs if kvs is not None else ToyRuntimeKeyValueStore({})
         self._services["field-data"] = KvsFieldData(self.kvs)
         user = XBlockUser(is_current_user=True, emails=["x@example.org"], full_name="Learner")
