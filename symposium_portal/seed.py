@@ -145,6 +145,9 @@ def load_programme(dbs: DbSession, data: dict, replace: bool = False) -> Event:
             return existing
         dbs.delete(existing)
         dbs.flush()
+        # Speakers and sessions went with the event (ON DELETE CASCADE); forget the old
+        # objects so reused ids (SQLite) do not clash in the identity map.
+        dbs.expunge_all()
     event = Event(slug=slug, title=title, description=ev.get("description", ""), timezone=tz,
                   capacity=int(ev.get("capacity", 300)),
                   requires_approval=bool(ev.get("requires_approval", False)),
