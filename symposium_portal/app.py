@@ -56,6 +56,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=config.get("REDIS_URL") or "memory://",
         RATELIMIT_KEY_PREFIX="portal",
         RATELIMIT_HEADERS_ENABLED=True,
+        # A moving window: no double burst across a window boundary (fixed windows allow 2x).
+        RATELIMIT_STRATEGY="moving-window",
         # A Redis outage must not stop registrations: fall back to per-process counters.
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         RATELIMIT_SWALLOW_ERRORS=True,
