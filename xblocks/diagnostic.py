@@ -256,6 +256,8 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
             raise HandlerError(400, "'profile' and 'answers' must be JSON objects.")
         shown = set(self.shown(pack))
         asked = {p.id for p in profile_questions(pack)}
+        if pack.economy and profile_in.get("economy") == pack.economy:  # the overlay's own economy
+            profile_in = {k: v for k, v in profile_in.items() if k != "economy"}
         errors = [f"profile '{k}': not asked in this diagnostic" for k in profile_in if k not in asked]
         for qid in answers_in:
             question = pack.question(qid)

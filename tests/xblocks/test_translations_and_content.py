@@ -109,7 +109,10 @@ def test_real_base_pack_renders_when_it_validates(monkeypatch, make_block):
     assert html.count('class="dr-step"') >= 8
     for economy in content.available_economies(str(REPO / "content")):
         block.economy = economy
-        assert 'class="dr-step"' in block.student_view().content, economy
+        for language in load_pack(Path(REPO / "content" / "base"), economy=economy).languages:
+            block.language = language
+            html = block.student_view().content
+            assert 'class="dr-step"' in html and f'lang="{language}"' in html, (economy, language)
 
 
 def test_admin_content_directory_from_xblock_settings(make_block, tmp_path):
