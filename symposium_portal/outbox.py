@@ -13,7 +13,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from sqlalchemy import ForeignKey, Integer, String, Text, insert, literal, select
+from sqlalchemy import ForeignKey, Integer, String, Text, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from digiready.storage.base import Base
@@ -53,20 +53,6 @@ def queue(session: Session, *, kind: str, to_email: str, to_name: str, subject: 
         kind=kind, to_email=to_email, to_name=to_name, subject=subject, body=body,
         registration_id=registration_id, status=QUEUED, attempts=0, last_error="",
         created_at=utcnow()))
-
-
-def insert_with_registration(new_reg_cte, *, kind: str, to_email: str, to_name: str,
-                             subject: str, body: str):
-    """``INSERT INTO portal_outbox … SELECT … FROM new_reg``: queue a message for a row that
-    a data-modifying CTE inserts in the same statement (PostgreSQL); returns its id."""
-    t = PortalOutboxMessage.__table__
-    cols = {"kind": kind, "to_email": to_email, "to_name": to_name, "subject": subject,
-            "body": body, "status": QUEUED, "attempts": 0, "last_error": "",
-            "created_at": utcnow()}
-    sel = select(*(literal(v, t.c[k].type).label(k) for k, v in cols.items()),
-                 new_reg_cte.c.id.label("registration_id"))
-    return (insert(t).from_select([*cols, "registration_id"], sel)
-            .returning(t.c.registration_id))
 
 
 def _smtp() -> smtplib.SMTP:

@@ -8,16 +8,17 @@ row read, however many people registered (a ``count(*)`` grows with the table).
 """
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from symposium_portal import audit, mails, outbox, settings
+from symposium_portal import audit, mails, settings
 from symposium_portal.db import lock_event, utcnow
 from symposium_portal.programme.models import Event
 from symposium_portal.registration.models import (
@@ -123,6 +124,30 @@ def _free(event: Event) -> int:
     return event.capacity - event.seats_taken
 
 
+_EV = Event.__table__
+# Take a seat if one is free. The UPDATE locks the event row until commit (the same lock as
+# lock_event) and its WHERE is re-checked after waiting for a concurrent holder, so it
+# succeeds for exactly as many registrations as there are seats.
+_TAKE_SEAT = (update(_EV).where(_EV.c.id == bindparam("eid"), _EV.c.seats_taken < _EV.c.capacity)
+              .values(seats_taken=_EV.c.seats_taken + 1).returning(_EV.c.seats_taken))
+_JOIN_QUEUE = (update(_EV).where(_EV.c.id == bindparam("eid"))
+               .values(waitlisted_count=_EV.c.waitlisted_count + 1)
+               .returning(_EV.c.waitlisted_count))
+_REG_COLUMNS = ["event_id", "reference", "email", "full_name", "organisation", "economy",
+                "sector", "role", "timezone", "language", "interests", "bio", "consent_privacy",
+                "consent_directory", "consent_contact", "consents_updated_at", "status",
+                "hold_expires_at", "waitlisted_at", "hidden_by_moderator", "link_nonce",
+                "created_at", "updated_at"]
+_PG_INSERT_WITH_MAIL = text(
+    "WITH new_reg AS (INSERT INTO portal_registration (" + ", ".join(_REG_COLUMNS) + ") "
+    "VALUES (" + ", ".join("CAST(:interests AS JSON)" if c == "interests" else f":{c}"
+                           for c in _REG_COLUMNS) + ") RETURNING id) "
+    "INSERT INTO portal_outbox (kind, registration_id, to_email, to_name, subject, body, "
+    "status, attempts, last_error, created_at) "
+    "SELECT :o_kind, id, :email, :full_name, :o_subject, :o_body, 'queued', 0, '', :o_created "
+    "FROM new_reg RETURNING registration_id"
+)
+
 POSITION = "\u2063POSITION\u2063"  # placeholder for the waiting-list position
 
 
@@ -150,7 +175,8 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
     reg = Registration(event_id=event.id, reference=new_reference(),
                        link_nonce=secrets.token_hex(8), created_at=now, updated_at=now,
                        consents_updated_at=now, hidden_by_moderator=False,
-                       **{"bio": "", "role": "", "interests": [], "language": "en", **data})
+                       **{"bio": "", "role": "", "interests": [], "language": "en",
+                          **{k: v for k, v in data.items() if v is not None}})
 
     def outcome(free: bool) -> tuple[str, str, str]:
         if free:
@@ -162,7 +188,6 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
         return (kind, *mails.render_registration_mail(event, reg, kind, position=POSITION))
 
     guess = outcome(_free(event) > 0)
-    ev = Event.__table__
     if _free(event) <= 0 and time.monotonic() - _last_sweep.get(event.id, -1e9) > \
             _INLINE_SWEEP_SECONDS:
         _last_sweep[event.id] = time.monotonic()
@@ -170,23 +195,13 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
         if _expire_holds_locked(session, event, now):
             promote(session, event)
             session.flush()
-    # Take a seat if one is free. The UPDATE locks the event row until commit (the same
-    # lock as lock_event) and its WHERE is re-checked after waiting for a concurrent holder,
-    # so it succeeds for exactly as many registrations as there are seats.
-    taken = session.execute(
-        update(ev).where(ev.c.id == event.id, ev.c.seats_taken < ev.c.capacity)
-        .values(seats_taken=ev.c.seats_taken + 1).returning(ev.c.seats_taken)
-    ).first()
+    taken = session.execute(_TAKE_SEAT, {"eid": event.id}).first()
     free = taken is not None
     if free:
         position = None
         set_committed_value(event, "seats_taken", taken[0])
     else:
-        position = session.execute(
-            update(ev).where(ev.c.id == event.id)
-            .values(waitlisted_count=ev.c.waitlisted_count + 1)
-            .returning(ev.c.waitlisted_count)
-        ).scalar_one()
+        position = session.execute(_JOIN_QUEUE, {"eid": event.id}).scalar_one()
         set_committed_value(event, "waitlisted_count", position)
     kind, subject, body = guess if (guess[0] == "received_held") == free else outcome(free)
     subject = subject.replace(POSITION, str(position))
@@ -195,11 +210,12 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
     values = {c.key: getattr(reg, c.key) for c in table.columns
               if c.key != "id" and getattr(reg, c.key) is not None}
     if session.get_bind().dialect.name == "postgresql":
-        # One round trip for both rows: WITH r AS (INSERT … RETURNING id) INSERT outbox.
-        reg.id = session.execute(outbox.insert_with_registration(
-            insert(table).values(values).returning(table.c.id).cte("new_reg"),
-            kind=kind, to_email=reg.email, to_name=reg.full_name, subject=subject, body=body,
-        )).scalar_one()
+        # One round trip for both rows, with a statement built once (building SQLAlchemy
+        # constructs per request cost more CPU than the database work).
+        params = {c: getattr(reg, c) for c in _REG_COLUMNS}
+        params["interests"] = json.dumps(reg.interests or [])
+        params.update(o_kind=kind, o_subject=subject, o_body=body, o_created=now)
+        reg.id = session.execute(_PG_INSERT_WITH_MAIL, params).scalar_one()
     else:
         reg.id = session.execute(
             insert(table).values(values).returning(table.c.id)).scalar_one()
