@@ -15,8 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import abort
 from sqlalchemy import bindparam, func, insert, select, text, update
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session, selectinload
 
 from symposium_portal import audit, mails, settings
 from symposium_portal.db import lock_event, utcnow
@@ -128,9 +127,11 @@ _EV = Event.__table__
 # Take a seat if one is free. The UPDATE locks the event row until commit (the same lock as
 # lock_event) and its WHERE is re-checked after waiting for a concurrent holder, so it
 # succeeds for exactly as many registrations as there are seats.
-_TAKE_SEAT = (update(_EV).where(_EV.c.id == bindparam("eid"), _EV.c.seats_taken < _EV.c.capacity)
+_TAKE_SEAT = (update(_EV).where(_EV.c.id == bindparam("eid"), _EV.c.seats_taken < _EV.c.capacity,
+                                _EV.c.registration_open.is_(True))
               .values(seats_taken=_EV.c.seats_taken + 1).returning(_EV.c.seats_taken))
-_JOIN_QUEUE = (update(_EV).where(_EV.c.id == bindparam("eid"))
+_JOIN_QUEUE = (update(_EV).where(_EV.c.id == bindparam("eid"),
+                                 _EV.c.registration_open.is_(True))
                .values(waitlisted_count=_EV.c.waitlisted_count + 1)
                .returning(_EV.c.waitlisted_count))
 _REG_COLUMNS = ["event_id", "reference", "email", "full_name", "organisation", "economy",
@@ -148,6 +149,29 @@ _PG_INSERT_WITH_MAIL = text(
     "FROM new_reg RETURNING registration_id"
 )
 
+_SNAPSHOT_SECONDS = 2.0
+_snapshots: dict[tuple[str, int], tuple[float, Event | None]] = {}
+
+
+def _snapshot(event_id: int) -> Event | None:
+    """The event with its programme, read at most every two seconds per process and kept
+    detached: enough to write the email and predict the outcome before taking the lock.
+    Nothing that decides a seat is read from it; the locked UPDATEs decide."""
+    from digiready.storage.engine import database_url
+    from symposium_portal.db import new_session
+    from symposium_portal.programme.models import Day
+
+    key = (database_url(), event_id)
+    hit = _snapshots.get(key)
+    if hit and time.monotonic() - hit[0] < _SNAPSHOT_SECONDS:
+        return hit[1]
+    with new_session() as s:
+        event = s.scalars(select(Event).where(Event.id == event_id).options(
+            selectinload(Event.days).selectinload(Day.sessions))).first()
+    _snapshots[key] = (time.monotonic(), event)
+    return event
+
+
 POSITION = "\u2063POSITION\u2063"  # placeholder for the waiting-list position
 
 
@@ -163,10 +187,10 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
     the lock, for the outcome the unlocked event row predicts (re-written under the lock
     only when the prediction was wrong, i.e. right at the capacity boundary).
     """
-    event = session.get(Event, event_id)
+    event = _snapshot(event_id)
     if event is None:  # the event was re-created (seed-demo --force): look it up again
         _event_ids.clear()
-        event = session.get(Event, current_event_id(session))
+        event = _snapshot(current_event_id(session))
     if not event.registration_open:
         raise RegistrationClosed()
     now = utcnow()
@@ -195,14 +219,12 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
         if _expire_holds_locked(session, event, now):
             promote(session, event)
             session.flush()
-    taken = session.execute(_TAKE_SEAT, {"eid": event.id}).first()
-    free = taken is not None
-    if free:
-        position = None
-        set_committed_value(event, "seats_taken", taken[0])
-    else:
-        position = session.execute(_JOIN_QUEUE, {"eid": event.id}).scalar_one()
-        set_committed_value(event, "waitlisted_count", position)
+    free = session.execute(_TAKE_SEAT, {"eid": event.id}).first() is not None
+    position = None
+    if not free:
+        position = session.execute(_JOIN_QUEUE, {"eid": event.id}).scalar()
+        if position is None:  # closed meanwhile (checked under the lock)
+            raise RegistrationClosed()
     kind, subject, body = guess if (guess[0] == "received_held") == free else outcome(free)
     subject = subject.replace(POSITION, str(position))
     body = body.replace(POSITION, str(position))
