@@ -183,9 +183,10 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
     The waiting-list position of a new entry is left on ``reg.position``.
 
     This is the busiest write and the event lock serialises it, so the time under the lock
-    is kept to four short statements and the commit: the email is written *before* taking
-    the lock, for the outcome the unlocked event row predicts (re-written under the lock
-    only when the prediction was wrong, i.e. right at the capacity boundary).
+    is kept to two statements and the commit (on PostgreSQL): the conditional seat UPDATE
+    (which takes the lock) and one INSERT for the row and its email. The email is written
+    *before* the lock, for the outcome a recent event snapshot predicts, and re-written
+    under the lock only when the prediction was wrong (right at the capacity boundary).
     """
     event = _snapshot(event_id)
     if event is None:  # the event was re-created (seed-demo --force): look it up again
