@@ -54,6 +54,7 @@ def _app():
 
 
 def _send_mail(args) -> int:
+    import symposium_portal.models  # noqa: F401  (every table, so foreign keys resolve)
     from digiready.storage.engine import database_url
     from symposium_portal.db import new_session
     from symposium_portal.outbox import send_pending

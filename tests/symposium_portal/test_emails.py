@@ -118,3 +118,21 @@ def test_worker_loop_sends_and_expires_holds(portal_db, smtp_server, browser):
     assert registration("worker@example.org").status == "expired"
     kinds = [m["X-DigiReady-Kind"] for m in smtp_server.messages]
     assert kinds == ["received_held", "expired"]
+
+
+def test_send_mail_in_a_fresh_process(portal_db, smtp_server, browser, tmp_path):
+    """The worker runs as its own process (no web app imported): it must still work."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    register(browser, "fresh@example.org")
+    env = {**os.environ, "DIGIREADY_DATABASE_URL": portal_db}
+    run = subprocess.run([sys.executable, "-m", "digiready.cli.main", "portal", "send-mail"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "sent 1, failed 0" in run.stdout
+    assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == [
+        "fresh@example.org"]
