@@ -5,6 +5,7 @@ Apps are named here by their factory so the core never imports Flask itself.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 
@@ -40,9 +41,11 @@ def _serve(args) -> int:
         host, port = args.bind.rsplit(":", 1)
         module.create_app().run(host=host, port=int(port), debug=True)
         return 0
-    argv = ["gunicorn", "--bind", args.bind, "--workers", str(args.workers),
-            "--config", "python:deployment.gunicorn_conf", target]
-    if importlib.util.find_spec("deployment.gunicorn_conf") is None:
-        argv[5:7] = []
+    argv = ["gunicorn", "--bind", args.bind, "--workers", str(args.workers), target]
+    try:
+        if importlib.util.find_spec("deployment.gunicorn_conf") is not None:
+            argv[5:5] = ["--config", "python:deployment.gunicorn_conf"]
+    except ModuleNotFoundError:
+        pass  # not run from a checkout: gunicorn's defaults and the flags above
     os.execvp(sys.executable, [sys.executable, "-m", *argv])
     return 0
