@@ -36,33 +36,62 @@ def _rule_items(pack: Pack, rule: Rule) -> list[tuple[str, str, dict[str, Any]]]
     return items
 
 
-def _compiled_rules(pack: Pack) -> list[tuple[Rule, Any, list, float]]:
+class _CompiledRules:
+    """Rules resolved once per pack. Rules of the common form ``{dimension: D, level_in: [...]}``
+    are indexed by (dimension, level) instead of being evaluated one by one: a pack has one
+    such rule per dimension and band, and this runs on every submission."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.entries = []  # (order, rule, predicate, templates, economy weight)
+        self.by_level: dict[tuple[str, str], list[int]] = {}
+        self.general: list[int] = []
+        for order, (rule, predicate) in enumerate(compiled(pack).rules):
+            templates = [((kind, item_id), {"rank": 0, "kind": kind, "id": item_id, "reason": rule.reason,
+                                             "rule": rule.id, "dimension": rule.dimension, "weight": 0.0,
+                                             **fields})
+                         for kind, item_id, fields in _rule_items(pack, rule)]
+            self.entries.append((rule, predicate, templates, pack.priorities.get(rule.dimension or "", 1.0)))
+            if set(rule.when) == {"dimension", "level_in"}:
+                for level in rule.when["level_in"]:
+                    self.by_level.setdefault((rule.when["dimension"], level), []).append(order)
+            else:
+                self.general.append(order)
+        self.dimensions = sorted({dim for dim, _level in self.by_level})
+
+
+def _compiled_rules(pack: Pack) -> _CompiledRules:
     cached = pack._index.get("rule_items")
     if cached is None:
-        cached = [(rule, predicate, _rule_items(pack, rule), pack.priorities.get(rule.dimension or "", 1.0))
-                  for rule, predicate in compiled(pack).rules]
-        pack._index["rule_items"] = cached
+        cached = pack._index["rule_items"] = _CompiledRules(pack)
     return cached
 
 
 def recommend(pack: Pack, ctx: Context) -> list[dict[str, Any]]:
+    rules = _compiled_rules(pack)
+    entries = rules.entries
+    candidates = [order for order in rules.general if entries[order][1](ctx)]
+    levels = ctx.levels
+    for dimension in rules.dimensions:
+        candidates.extend(rules.by_level.get((dimension, levels.get(dimension)), ()))
     fired = []
-    for order, (rule, predicate, items, economy_weight) in enumerate(_compiled_rules(pack)):
-        if not predicate(ctx):
-            continue
-        dim_score = ctx.scores.get(rule.dimension) if rule.dimension else None
+    scores = ctx.scores
+    for order in candidates:
+        rule, _predicate, templates, economy_weight = entries[order]
+        dim_score = scores.get(rule.dimension) if rule.dimension else None
         gap = (100 - dim_score) / 100 if dim_score is not None else 0.5
         weight = rule.priority * (1 + gap) * economy_weight
-        fired.append((-weight, order, rule, items, weight))
+        fired.append((-weight, order, templates, weight))
     fired.sort(key=lambda f: (f[0], f[1]))
     result: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    for _neg, _order, rule, items, weight in fired:
-        for kind, item_id, fields in items:
-            if (kind, item_id) in seen:
+    for _neg, _order, templates, weight in fired:
+        rounded = round(weight, 3)
+        for key, template in templates:
+            if key in seen:
                 continue
-            seen.add((kind, item_id))
-            result.append({"rank": len(result) + 1, "kind": kind, "id": item_id,
-                           "reason": rule.reason, "rule": rule.id, "dimension": rule.dimension,
-                           "weight": round(weight, 3), **fields})
+            seen.add(key)
+            item = template.copy()  # shallow: the nested tools list is shared and read-only
+            item["rank"] = len(result) + 1
+            item["weight"] = rounded
+            result.append(item)
     return result
