@@ -31,6 +31,11 @@ def _record(db, kind: str, learner, object_id: str, **kwargs: Any) -> None:
 
 
 def launched(db, launch, learner) -> None:
+    # "registered" is stamped with the learner's creation time: the same statement id at
+    # every launch, so it is stored once, at the learner's first launch.
+    if learner is not None and learner.created_at is not None:
+        _record(db, "registered", learner, "course/digiready", timestamp=learner.created_at,
+                data={"role": "learner"})
     _record(db, "launched", learner, f"lti/{launch.target}", session_id=launch.id)
 
 

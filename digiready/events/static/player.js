@@ -65,9 +65,15 @@
       sending = true;
       fetch(url, { method: "POST", headers: headers, body: JSON.stringify({ events: batch }),
                    credentials: "same-origin", keepalive: !!keepalive })
-        .then(function (r) { if (r.status >= 500) { throw new Error(r.status); } })
-        .catch(function () { queue = batch.concat(queue).slice(-50); })  // retried with the next event
-        .then(function () { sending = false; });
+        .then(function (r) {
+          if (r.status >= 500) { throw new Error(r.status); }
+          sending = false;
+          flush();  // what was queued while this request was on its way
+        })
+        .catch(function () {  // kept, and retried with the next event
+          queue = batch.concat(queue).slice(-50);
+          sending = false;
+        });
     }
     function state(withProgress) {
       var s = { time: round(video.currentTime), length: length(), played_segments: segments.slice() };
