@@ -154,7 +154,12 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.1)
+        import resource
+
+        cpu0 = resource.getrusage(resource.RUSAGE_SELF)
         run = asyncio.run(load(port, args.clients, args.seconds, args.max_requests))
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
         engine = create_engine(url)
         with engine.connect() as conn:
             counts = dict(conn.execute(text(
@@ -187,6 +192,8 @@ def main() -> int:
             "p95": round(1000 * lat[int(0.95 * (len(lat) - 1))], 1) if lat else None,
             "p99": round(1000 * lat[int(0.99 * (len(lat) - 1))], 1) if lat else None,
         },
+        # The load generator shares the CPUs with gunicorn and PostgreSQL.
+        "client_cpu_ms_per_request": round(1000 * client_cpu / max(len(lat), 1), 2),
         "capacity": args.capacity,
         "seats_held": held,
         "waitlisted": counts.get("waitlisted", 0),
