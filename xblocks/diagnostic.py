@@ -29,6 +29,8 @@ from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from digiready.diagnostic import DiagnosticError, diagnose, validate, visible_questions
+from digiready.events import ClientEventError
+from digiready.events.xblock import block_event, block_player_events
 from digiready.packs import Pack
 from digiready.presentation.results_view import results_view
 from xblocks import content, rendering
@@ -301,6 +303,8 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         if first_save:
             self.started_at = _now()
             self.publish("digiready.diagnostic.attempted", self._event_base(pack))
+            block_event(self, "diagnostic.attempted", object_id=f"diagnostic/{pack.id}",
+                        economy=pack.economy, data={"attempt": self.attempt})
         return dict(self._state(pack), saved=True)
 
     @json_endpoint
@@ -340,6 +344,8 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
                      dii=result["dii"]["count"], grading_mode=self.grading_mode,
                      grade=score.raw_earned, recommendations=[r["id"] for r in result["recommendations"][:5]])
         self.publish("digiready.diagnostic.completed", event)
+        block_event(self, "diagnostic.completed", object_id=f"diagnostic/{pack.id}", economy=pack.economy,
+                    data={"attempt": self.attempt, "result": result})
         return dict(self._state(pack), html=self.body_html(pack), grade=score.raw_earned)
 
     @json_endpoint
@@ -392,7 +398,22 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
             pack = self.load_pack()
         except content.ContentError as exc:
             return Response(str(exc), status=503, content_type="text/plain", charset="utf8")
-        return module_page_response(pack, suffix, self.translator(pack))
+        module_id = suffix.strip("/")
+        return module_page_response(pack, suffix, self.translator(pack),
+                                    events_url=self.runtime.handler_url(self, "player_events", module_id),
+                                    csrf=request.cookies.get("csrftoken", ""))
+
+    @json_endpoint
+    def player_events(self, data, suffix=""):
+        """Video player events from a module page (the events area's player script)."""
+        pack = self.load_pack()
+        module = pack.modules.get(suffix.strip("/"))
+        if module is None:
+            raise HandlerError(404, "This training module does not exist in the content pack.")
+        try:
+            return {"recorded": block_player_events(self, data, module_id=module.id, economy=pack.economy)}
+        except ClientEventError as exc:
+            raise HandlerError(400, str(exc)) from None
 
     # -- summaries, events, reports -----------------------------------------------------
     def _summary(self, result: dict[str, Any]) -> dict[str, Any]:

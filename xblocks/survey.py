@@ -18,6 +18,7 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
+from digiready.events.xblock import block_event
 from digiready.packs import Pack
 from xblocks import content, rendering
 from xblocks.common import DigiReadyBlockMixin, HandlerError, json_endpoint
@@ -240,6 +241,8 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
             "module": self._module(pack).id, "pack": pack.id, "economy": pack.economy,
             "language": pack.language, "correct": round(score.raw_earned * len(questions)) if questions else 0,
             "total": len(questions), "usefulness": self.usefulness, "commented": bool(self.comment)})
+        block_event(self, "module.completed", object_id=f"module/{self._module(pack).id}",
+                    economy=pack.economy, data={"score": round(100 * score.raw_earned, 1)})
         return {"html": self.body_html(pack), "grade": score.raw_earned}
 
     @json_endpoint

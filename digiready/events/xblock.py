@@ -62,8 +62,15 @@ def block_event(block, kind: str, *, object_id: str, economy: str | None = None,
         log.warning("XBlock event %s not stored (%s); publishing only", kind, exc)
         event = build(kind, actor=_actor(block, False), profile=dict(profile or {}), **kwargs)
     if publish:
-        block.runtime.publish(block, PUBLISH_EVENT, {"statement": event.statement()})
+        _publish(block, event)
     return event
+
+
+def _publish(block, event: Recorded) -> None:
+    try:
+        block.runtime.publish(block, PUBLISH_EVENT, {"statement": event.statement()})
+    except NotImplementedError:  # Studio's preview runtime publishes nothing
+        pass
 
 
 def block_player_events(block, payload: Any, *, module_id: str, economy: str | None = None) -> int:
@@ -84,5 +91,5 @@ def block_player_events(block, payload: Any, *, module_id: str, economy: str | N
         recorded = ingest_client_events(payload, actor=_actor(block, False), object_prefix=prefix,
                                         economy=economy, source="xblock", store=False)
     for event in recorded:
-        block.runtime.publish(block, PUBLISH_EVENT, {"statement": event.statement()})
+        _publish(block, event)
     return len(recorded)
