@@ -10,3 +10,9 @@ from workbench.settings import *  # noqa: F403
 
 if find_spec("djpyfs") is None:
     INSTALLED_APPS = tuple(app for app in INSTALLED_APPS if app != "djpyfs")  # noqa: F405
+
+# The workbench logs to a relative ``var/workbench.log``; a fresh clone has no var/ folder,
+# and Django refuses to start when the log file cannot be opened.
+import os as _os  # noqa: E402
+
+_os.makedirs(_os.path.dirname(LOGGING["handlers"]["logfile"]["filename"]) or ".", exist_ok=True)  # noqa: F405
