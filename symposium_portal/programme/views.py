@@ -6,6 +6,7 @@ from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from digiready.events.safe import record_quietly
 from symposium_portal import settings, timez
 from symposium_portal.auth import current_registrant
 from symposium_portal.db import db
@@ -28,6 +29,14 @@ def _can_join() -> bool:
     return reg is not None and reg.is_confirmed
 
 
+def _viewed(path: str) -> None:
+    """A signed-in registrant's page view, for the visits indicators (pseudonymous)."""
+    reg = current_registrant()
+    if reg is not None:
+        record_quietly("viewed", platform="portal", user=f"registration:{reg.id}", object_id=path,
+                       economy=reg.economy, source="portal")
+
+
 @bp.get("/programme")
 def programme():
     dbs = db()
@@ -39,6 +48,7 @@ def programme():
     ).all()
     rows = [(day, [(s, *_ranges(s, event.timezone, vz.name)) for s in day.sessions])
             for day in days]
+    _viewed("/programme")
     return render_template("programme/programme.html", event=event, days=rows, vz=vz,
                            zones=timez.all_zones(), can_join=_can_join())
 
@@ -53,6 +63,7 @@ def session_detail(session_id: int):
     vz = viewer_zone()
     ev, vw = _ranges(session, event.timezone, vz.name)
     join_url = (session.room_url or event.virtual_room_url) if _can_join() else None
+    _viewed(f"/programme/session/{session.id}")
     return render_template("programme/session.html", event=event, s=session, ev=ev, vw=vw,
                            vz=vz, join_url=join_url, registrant_status=(
                                current_registrant().status if current_registrant() else None))

@@ -19,6 +19,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from digiready.events import forget_actor
+from digiready.events.safe import record_quietly
 from symposium_portal import audit, mails, settings, timez
 from symposium_portal.auth import (
     current_registrant,
@@ -85,6 +87,11 @@ def register():
             event = service.current_event(dbs)
             return _already_registered(event, service.find_active(dbs, event.id,
                                                                   data["email"]))
+        # Analytics (pseudonymous: the registration id maps to an opaque actor), never
+        # able to fail the registration, which is already committed.
+        record_quietly("registered", platform="portal", user=f"registration:{reg.id}",
+                       object_id=f"symposium/{reg.event_id}", economy=reg.economy,
+                       source="portal", data={"role": "attendee"})
         # In the address, not the session: saves re-signing the session cookie on the
         # busiest request. The reference is not a credential.
         return redirect(url_for("registration.sent", ref=reg.reference,
@@ -249,6 +256,7 @@ def delete():
     reg = current_registrant()
     form = ActionForm()
     if form.validate_on_submit():
+        forget_actor("portal", f"registration:{reg.id}", db=dbs)  # events stay, unlinkable
         service.delete_registration(dbs, service.current_event(dbs), reg)
         dbs.commit()
         sign_out()
