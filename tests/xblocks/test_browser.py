@@ -64,8 +64,12 @@ def test_learner_completes_resumes_and_sees_accessible_results(browser, workbenc
     pick(page, "legal_form", "sole_proprietor")
     next_step(page, "presence")
     assert page.locator(".dr-step-count").filter(has_text="Step 2 of").count() == 1
+    # The answers are saved a moment after the last change; wait for the request carrying it
+    # (the status line may still say "saved" from the previous step).
     pick(page, "channels", "social")
-    pick(page, "posting", "3")
+    with page.expect_response(lambda r: "/save" in r.url and "posting" in (r.request.post_data or "")) as response:
+        pick(page, "posting", "3")
+    assert response.value.ok
     saved(page)
     assert_accessible(page, "question view (presence)")
 
