@@ -30,9 +30,9 @@ system-deps:
 
 # The local demo: `digiready demo` migrates, seeds and serves the LTI tool and a built-in LMS
 # on SQLite; open the one URL it prints.
+# The LTI demo (tool + built-in LMS) and the symposium portal, on SQLite.
 run: venv
-	@mkdir -p var
-	$(BIN)/digiready demo
+	BIN=$(BIN) scripts/run_demo.sh
 
 test: venv venv311 system-deps
 	$(BIN)/python -m pytest $(PYTEST_FLAGS) tests
