@@ -5,7 +5,6 @@ than an error page: the diagnostic still works, only local content is missing.""
 from __future__ import annotations
 
 import logging
-import time
 
 from flask import abort
 
@@ -16,24 +15,10 @@ from digiready.packs.model import Pack
 log = logging.getLogger("lti_tool.content")
 
 
-# (pack dir, economy, language) -> (monotonic time, pack). ``load_pack`` already caches, but
-# checks every file's mtime on each call; pages ask for the pack several times per second, so
-# that check runs at most every few seconds here (an edited pack still shows within seconds).
-_recent: dict[tuple, tuple[float, Pack]] = {}
-RECHECK_SECONDS = 5.0
-
-
 def pack_for(economy: str | None, language: str | None) -> Pack:
-    path = config.get("LTI_PACK")
+    # load_pack caches, and looks for edited files at most every DIGIREADY_PACK_RECHECK_SECONDS.
     lang = language.replace("_", "-").split("-")[0].lower() if language else None
-    key = (path, economy, lang)
-    hit = _recent.get(key)
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < RECHECK_SECONDS:
-        return hit[1]
-    pack = _load(path, economy, lang)
-    _recent[key] = (now, pack)
-    return pack
+    return _load(config.get("LTI_PACK"), economy, lang)
 
 
 def _load(path: str | None, economy: str | None, lang: str | None) -> Pack:

@@ -41,6 +41,8 @@ def require_service(name: str, host: str, port: int) -> None:
 def _isolated_var_dir(tmp_path, monkeypatch):
     """Every test gets its own var/ so nothing leaks into the working tree."""
     monkeypatch.setenv("DIGIREADY_VAR_DIR", str(tmp_path / "var"))
+    # Tests edit packs and reload them at once: look for changes on every use.
+    monkeypatch.setenv("DIGIREADY_PACK_RECHECK_SECONDS", "0")
     monkeypatch.delenv("DIGIREADY_DATABASE_URL", raising=False)
 
 

@@ -6,9 +6,11 @@ every request costs a dictionary lookup. ``validate_pack`` returns every issue f
 from __future__ import annotations
 
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
 
+from digiready import config
 from digiready.packs.build import build, pack_languages, translation_coverage
 from digiready.packs.checks import check
 from digiready.packs.loader import read_pack
@@ -29,9 +31,26 @@ class PackError(Exception):
         super().__init__(f"{len(errors)} error(s) in content pack:\n" + "\n".join(map(str, errors)))
 
 
+# (path, economy) -> (monotonic time, signature): the file walk below runs at most once per
+# DIGIREADY_PACK_RECHECK_SECONDS, since web pages ask for the pack several times a second.
+_recent: dict[tuple[str, str | None], tuple[float, tuple]] = {}
+config.declare("PACK_RECHECK_SECONDS", "2",
+               "How often (seconds) a running app looks for edited pack files; 0 = on every use.")
+
+
 def _signature(path: str, economy: str | None) -> tuple:
-    """Changes whenever a pack file changes, so an edited pack is reloaded (a walk over a
-    few dozen files: microseconds next to parsing them)."""
+    """Changes whenever a pack file changes, so an edited pack is reloaded."""
+    interval = float(config.get("PACK_RECHECK_SECONDS") or 0)
+    now = time.monotonic()
+    hit = _recent.get((path, economy))
+    if hit is not None and interval > 0 and now - hit[0] < interval:
+        return hit[1]
+    signature = _walk_signature(path, economy)
+    _recent[(path, economy)] = (now, signature)
+    return signature
+
+
+def _walk_signature(path: str, economy: str | None) -> tuple:
     roots = [Path(path)]
     if economy:
         from digiready.packs.paths import economy_dir
@@ -101,3 +120,4 @@ def load_pack(path: str | Path | None = None, economy: str | None = None,
 def clear_cache() -> None:
     _validated_cached.cache_clear()
     _load_cached.cache_clear()
+    _recent.clear()
