@@ -37,6 +37,10 @@ def select_locale() -> str:
 
 def create_app(overrides: dict | None = None) -> Flask:
     import symposium_portal.models  # noqa: F401  (register every table)
+    from digiready.storage.engine import configure_models
+
+    # Every area's mappers configured before the first request, not raced by its threads.
+    configure_models()
 
     app = Flask(__name__, template_folder="templates", static_folder="static")
     secret = config.get("SECRET_KEY") or ""

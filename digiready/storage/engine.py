@@ -41,8 +41,26 @@ def get_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def configure_models() -> None:
+    """Import every installed area's models and configure all mappers, once, up front.
+
+    Areas import each other's models lazily, inside functions. Left to the first query, mapper
+    configuration could run in one thread while another thread is still executing a models
+    module's body (``Learner`` defined, ``Attempt`` not yet): SQLAlchemy then marks the mapper
+    as failed for the life of the process and every later query raises. Doing it before the
+    first session exists removes that race in every adapter.
+    """
+    from sqlalchemy.orm import configure_mappers
+
+    from digiready.storage.migrate import import_all_models
+
+    import_all_models()
+    configure_mappers()
+
+
 @lru_cache(maxsize=8)
 def _session_factory(url: str) -> sessionmaker[Session]:
+    configure_models()
     return sessionmaker(bind=get_engine(url), expire_on_commit=False)
 
 

@@ -43,3 +43,29 @@ def test_rollback_keeps_what_was_saved(database_url):
 def test_db_upgrade_command(sqlite_url, capsys):
     assert main(["db", "upgrade", "--database-url", sqlite_url]) == 0
     assert "database up to date" in capsys.readouterr().out
+
+
+def test_first_session_configures_every_area_before_any_query(tmp_path):
+    """A fresh process that only knows one area's models (the portal's, say) must still have
+    every area's mappers configured by its first session: otherwise a threaded worker can
+    configure them while another thread is half-way through importing a models module, and
+    SQLAlchemy then fails every query for the life of the process (seen as 500s and hangs)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sqlalchemy.orm import Mapper\n"
+        "from digiready.storage.base import Base\n"
+        "from digiready.storage.engine import _session_factory\n"
+        f"_session_factory('sqlite:///{tmp_path / 'x.sqlite3'}')\n"
+        "assert 'digiready.storage.models' in sys.modules\n"
+        "assert 'digiready.events.models' in sys.modules\n"
+        "pending = [m for m in Base.registry.mappers if not m.configured]\n"
+        "assert not pending, pending\n"
+        "print('configured', len(Base.registry.mappers))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("configured ")

@@ -189,32 +189,48 @@ def live_server(app):
 
 
 def start_gunicorn(env: dict, workers: int = 4, threads: int = 1) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free port. Its log goes to a file, never to an unread pipe: a full pipe
+    blocks the worker that writes the 65th kilobyte, which looks exactly like a hung request."""
+    import tempfile
+
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
            str(workers), "--threads", str(threads), "--log-level", "warning",
            "symposium_portal.app:create_app()"]
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
+    proc.log_path = log.name
+    log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited: " + proc.stderr.read().decode()[-2000:])
+            raise RuntimeError("gunicorn exited: " + server_log(proc)[-2000:])
         try:
             if requests.get(base + "/privacy", timeout=1).status_code == 200:
                 return proc, base
         except requests.RequestException:
             time.sleep(0.2)
-    proc.terminate()
+    stop(proc)
     raise RuntimeError("gunicorn did not start")
 
 
+def server_log(proc: subprocess.Popen) -> str:
+    return Path(proc.log_path).read_text(errors="replace")
+
+
 def stop(proc: subprocess.Popen) -> None:
+    """Stop gunicorn; print its log (pytest shows it with a failure) and remove the file."""
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    text = server_log(proc)
+    if text.strip():
+        print("--- gunicorn log ---\n" + text[-20000:])
+    os.unlink(proc.log_path)
 
 
 class Inbox:

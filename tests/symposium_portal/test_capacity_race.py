@@ -134,9 +134,6 @@ def test_fifty_concurrent_registrations_for_ten_seats(pg_server):
     assert kinds[-1] == "promoted_confirmed"
 
 
-@pytest.mark.xfail(strict=False, reason="known intermittent hang: one of the 20 racing requests "
-                   "sometimes exceeds the 60 s read timeout (about 1 run in 4, seen since analytics "
-                   "were added to the registration path); under investigation, see the closing note")
 def test_duplicate_registration_race_stores_one_row(pg_server):
     base, engine = pg_server
     variants = ["dup@example.org", "DUP@example.org", "Dup@Example.Org", "dup@EXAMPLE.ORG"]
