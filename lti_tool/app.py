@@ -15,9 +15,9 @@ from flask import Flask, g, render_template, request
 from flask_babel import Babel, get_locale
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from digiready import config
+from digiready.ops import wsgi as ops_wsgi
 from lti_tool import settings  # noqa: F401  (declares DIGIREADY_LTI_*)
 
 HERE = Path(__file__).parent
@@ -99,8 +99,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     if overrides:
         app.config.update(overrides)
-    # Behind a TLS proxy: trust one hop for scheme and host (public URLs, cookies).
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    # /healthz, /readyz, request ids, access log; X-Forwarded-* per DIGIREADY_PROXY_HOPS.
+    app.wsgi_app = ops_wsgi.install(app.wsgi_app)  # type: ignore[method-assign]
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
 
@@ -143,9 +143,5 @@ def create_app(overrides: dict | None = None) -> Flask:
         return render_template("error.html", status=500, title="Server error",
                                message="Something went wrong on our side. Your saved answers "
                                        "are safe; please try again.", check=None), 500
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
 
     return app

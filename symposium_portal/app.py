@@ -13,9 +13,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from digiready import config
+from digiready.ops import wsgi as ops_wsgi
 from symposium_portal import settings, timez, vocab
 from symposium_portal.auth import current_registrant, current_staff
 from symposium_portal.db import close_request_session
@@ -68,9 +68,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     if overrides:
         app.config.update(overrides)
-    proxies = settings.get_int("PORTAL_TRUSTED_PROXIES")
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore
+    # /healthz, /readyz, request ids, access log; X-Forwarded-* per DIGIREADY_PROXY_HOPS
+    # (the older DIGIREADY_PORTAL_TRUSTED_PROXIES still counts when that is unset).
+    app.wsgi_app = ops_wsgi.install(  # type: ignore[method-assign]
+        app.wsgi_app, legacy_proxy_hops=settings.get_int("PORTAL_TRUSTED_PROXIES"))
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
