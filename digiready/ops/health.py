@@ -46,7 +46,8 @@ def check_database(url: str | None = None) -> None:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         # SQLite would create a missing file: an empty database is not a ready one.
         if not Path(parsed.database).is_file():
-            raise FileNotFoundError(f"no SQLite database at {parsed.database}")
+            raise FileNotFoundError(f"no SQLite database at {parsed.database} "
+                                    "(`digiready db upgrade` creates it)")
     with _probe_engine(url, _timeout()).connect() as conn:
         conn.execute(text("SELECT 1")).scalar_one()
 
