@@ -32,8 +32,8 @@ PORTAL_STATIC = REPO / "symposium_portal" / "static"
 NGINX_MODULES = Path("/usr/lib/nginx/modules")
 # The example names in digiready.conf, which a rendering replaces.
 LTI_NAME = "lti.digiready.example.org"
-# What shows an instance is up, until both apps answer /healthz (digiready/ops middleware).
-PROBE = {"lti": "/healthz", "portal": "/privacy"}
+# An instance is ready when it answers /readyz (database and Redis reachable: digiready/ops).
+READY_PATH = "/readyz"
 PORTAL_NAME = "symposium.digiready.example.org"
 
 
@@ -291,7 +291,7 @@ class Instance:
             if self.proc is not None and self.proc.poll() is not None:
                 raise StackError(f"{self.app} instance on {self.port} exited:\n{self.log()}")
             try:
-                with urllib.request.urlopen(self.url + PROBE[self.app], timeout=2) as r:
+                with urllib.request.urlopen(self.url + READY_PATH, timeout=2) as r:
                     if r.status == 200:
                         return
             except OSError:
