@@ -32,6 +32,16 @@ def register(subparsers) -> None:
                          help="replace the contents of a database that is not empty")
     restore.set_defaults(func=_restore)
 
+    move = subparsers.add_parser(
+        "migrate-data", help="copy every row to a new database (e.g. SQLite to PostgreSQL) "
+                             "and compare counts and checksums")
+    move.add_argument("--from", dest="source", required=True, metavar="URL",
+                      help="source database, e.g. sqlite:////srv/digiready/digiready.sqlite3")
+    move.add_argument("--to", dest="target", required=True, metavar="URL",
+                      help="empty target database, e.g. postgresql://digiready@db/digiready")
+    move.add_argument("--batch-size", type=int, default=1000, help="rows per INSERT batch")
+    move.set_defaults(func=_migrate_data)
+
 
 def _check_config(args) -> int:
     from digiready.ops import checks
@@ -100,4 +110,35 @@ def _restore(args) -> int:
         raise CommandError(str(exc)) from None
     print(f"restored {args.backup.name} (taken {manifest['created']}) into {mask_url(url)}; "
           f"row counts of all {len(manifest['tables'])} tables match the manifest")
+    return 0
+
+
+def _migrate_data(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from digiready.ops import migrate_data
+    from digiready.ops.checks import mask_url
+
+    if args.batch_size < 1:
+        raise CommandError("--batch-size must be at least 1")
+    try:
+        comparisons = migrate_data.migrate(args.source, args.target, batch_size=args.batch_size)
+    except (migrate_data.MigrationRefused, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None) or exc
+        raise CommandError(f"copy failed, the target was left empty: {str(orig).strip()[:500]}") \
+            from None
+    width = max(len(c.table) for c in comparisons)
+    print(f"{'table':{width}}  {'source':>8}  {'target':>8}  checksum")
+    for c in sorted(comparisons, key=lambda c: c.table):
+        verdict = "match" if c.matches else f"MISMATCH {c.source_checksum[:12]} != {c.target_checksum[:12]}"
+        print(f"{c.table:{width}}  {c.source_rows:>8}  {c.target_rows:>8}  {verdict}")
+    bad = [c.table for c in comparisons if not c.matches]
+    rows = sum(c.source_rows for c in comparisons)
+    if bad:
+        print(f"{len(bad)} table(s) differ: {', '.join(bad)}")
+        return 1
+    print(f"{len(comparisons)} tables, {rows} rows copied to {mask_url(args.target)}; "
+          "counts and checksums match")
     return 0
