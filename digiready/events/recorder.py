@@ -203,34 +203,48 @@ def _insert(db, table):
     return insert(table)
 
 
-def _many(db, stmt, rows: list[dict[str, Any]], returning: tuple = ()) -> list[tuple]:
-    """Execute ``stmt`` for many rows (optionally RETURNING ``returning``).
+# Compiled statements, per dialect, statement name, column set and row mode. SQLAlchemy
+# cannot cache the dialects' INSERT ... ON CONFLICT constructs (they carry no cache key), so
+# left to it every event would build and compile five statements again: most of an event's
+# CPU cost on a busy page. They are compiled once here and executed as ``Compiled`` objects,
+# which keeps SQLAlchemy's type processing (datetimes, JSON, booleans) on both databases.
+_COMPILED: dict[tuple, Any] = {}
 
-    On PostgreSQL the rows go through psycopg's pipelined ``executemany`` with a one-row
+
+def _compiled(db, name: str, make, keys: tuple[str, ...], many: bool):
+    dialect = db.get_bind().dialect
+    key = (dialect.name, name, keys, many)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = make(db).compile(
+            dialect=dialect, column_keys=list(keys), for_executemany=many)
+    return compiled
+
+
+def _many(db, name: str, make, rows: list[dict[str, Any]], returning: bool = False) -> list[tuple]:
+    """Execute the statement ``make(db)`` builds (cached under ``name``) for many rows;
+    with ``returning``, the statement's RETURNING rows come back.
+
+    On PostgreSQL many rows go through psycopg's pipelined ``executemany`` with a one-row
     statement: SQLAlchemy's multi-row VALUES rendering makes psycopg re-parse a statement with
-    thousands of placeholders per page, which is what limited bulk ingest. SQLite keeps
-    SQLAlchemy's path, which is already fast there.
+    thousands of placeholders per page, which is what limited bulk ingest. SQLite, and one
+    row anywhere, take SQLAlchemy's path with the statement compiled once.
     """
     if not rows:
         return []
+    keys = tuple(rows[0])
     if db.get_bind().dialect.name != "postgresql" or len(rows) == 1:
-        if returning:
-            return [tuple(r) for r in db.execute(stmt.returning(*returning), rows)]
-        db.execute(stmt, rows)
-        return []
+        compiled = _compiled(db, name, make, keys, len(rows) > 1)
+        result = db.connection().execute(compiled, rows[0] if len(rows) == 1 else rows)
+        return [tuple(r) for r in result] if returning else []
     from psycopg.types.json import Json
-    from sqlalchemy import bindparam
 
-    keys = list(rows[0])
-    one = stmt.values({k: bindparam(k) for k in keys})
-    if returning:
-        one = one.returning(*returning)
-    sql = str(one.compile(dialect=db.get_bind().dialect))
+    sql = _compiled(db, name, make, keys, False).string
     params = [{k: (Json(v) if isinstance(v, (dict, list)) else v) for k, v in row.items()} for row in rows]
     raw = db.connection().connection.driver_connection
     out: list[tuple] = []
     with raw.cursor() as cur:
-        cur.executemany(sql, params, returning=bool(returning))
+        cur.executemany(sql, params, returning=returning)
         if returning:
             while True:
                 out.extend(cur.fetchall())
@@ -239,31 +253,50 @@ def _many(db, stmt, rows: list[dict[str, Any]], returning: tuple = ()) -> list[t
     return out
 
 
+def _event_insert(db):
+    from digiready.events.models import Event
+
+    t = Event.__table__
+    return (_insert(db, t).on_conflict_do_nothing(index_elements=["statement_id"])
+            .returning(t.c.id, t.c.statement_id))
+
+
+def _plain_insert(model_name: str):
+    def make(db):
+        from digiready.events import models
+
+        return _insert(db, getattr(models, model_name).__table__)
+    return make
+
+
+def _outbox_insert(db):
+    from digiready.events.models import Outbox
+
+    return _insert(db, Outbox.__table__).on_conflict_do_nothing()
+
+
 def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]],
            soft_profiles: dict[str, dict[str, Any]] | None = None) -> set[str]:
     """Insert events (skipping known statement ids), their dimension scores, outbox rows and
     actor profiles. Returns the statement ids actually inserted."""
-    from digiready.events.models import DimensionScore, Event, Outbox, Result
-
     if not events:
         return set()
-    stmt = _insert(db, Event.__table__).on_conflict_do_nothing(index_elements=["statement_id"])
     inserted: dict[str, int] = {}
     rows = [_row(e) for e in events]
     for start in range(0, len(rows), 5000):
         chunk = rows[start:start + 5000]
-        result = _many(db, stmt, chunk, (Event.__table__.c.id, Event.__table__.c.statement_id))
+        result = _many(db, "event", _event_insert, chunk, returning=True)
         inserted.update({sid: eid for eid, sid in result})
     completed = [e for e in events if e.statement_id in inserted and e.kind == "diagnostic.completed"]
     if completed:
-        _many(db, _insert(db, Result.__table__), [
+        _many(db, "result", _plain_insert("Result"), [
             {"event_id": inserted[e.statement_id], "actor": e.actor, "economy": e.economy,
              "day": (e.timestamp.date() - EPOCH).days, "score": e.score, "level": e.level}
             for e in completed])
         scores = [{"event_id": inserted[e.statement_id], "dimension": dim, "score": value}
                   for e in completed for dim, value in (e.data.get("dimensions") or {}).items()]
         if scores:
-            _many(db, _insert(db, DimensionScore.__table__), scores)
+            _many(db, "dimension_score", _plain_insert("DimensionScore"), scores)
     # Synthetic (demo) events never go to a real LRS.
     forward = [inserted[e.statement_id] for e in events
                if e.statement_id in inserted and not e.synthetic]
@@ -271,7 +304,7 @@ def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]],
         now = datetime.now(timezone.utc)
         outbox = [{"event_id": eid, "attempts": 0, "next_attempt_at": now, "last_error": None}
                   for eid in forward]
-        _many(db, _insert(db, Outbox.__table__).on_conflict_do_nothing(), outbox)
+        _many(db, "outbox", _outbox_insert, outbox)
     _roll_up(db, [e for e in events if e.statement_id in inserted])
     if soft_profiles:
         _upsert_profiles(db, {a: p for a, p in soft_profiles.items() if a not in profiles}, soft=True)
@@ -289,10 +322,6 @@ COUNTERS = ("events", "registered", "visits", "starts", "completions", "plays")
 def _roll_up(db, events: list[Recorded]) -> None:
     """Add newly stored events to the rollups: per learner-day (``events_daily``), per
     learner-month (``events_monthly``) and per learner (``events_actor_total``)."""
-    from sqlalchemy import literal_column
-
-    from digiready.events.models import ActorTotal, DailyActivity, MonthlyActivity
-
     if not events:
         return
     cells: dict[tuple[str, int, str], dict[str, int]] = {}
@@ -308,14 +337,8 @@ def _roll_up(db, events: list[Recorded]) -> None:
         column = ROLLUP_COLUMNS.get(e.kind)
         if column:
             cell[column] += 1
-    table = DailyActivity.__table__
-    stmt = _insert(db, table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["actor", "day", "economy"],
-        set_={c: table.c[c] + stmt.excluded[c] for c in COUNTERS})
     # RETURNING the updated visits tells which learner-days got their first visit now.
-    returned = _many(db, stmt, list(cells.values()),
-                     (table.c.actor, table.c.day, table.c.economy, table.c.visits))
+    returned = _many(db, "daily", _daily_upsert, list(cells.values()), returning=True)
     first_visit = {(a, d, e) for a, d, e, visits in returned
                    if cells[(a, d, e)]["visits"] and visits == cells[(a, d, e)]["visits"]}
     months: dict[tuple[str, int, str], dict[str, int]] = {}
@@ -334,21 +357,44 @@ def _roll_up(db, events: list[Recorded]) -> None:
             t[c] += cell[c]
     monthly = [m for m in months.values() if m["visits"]]
     if monthly:
-        mt = MonthlyActivity.__table__
-        stmt = _insert(db, mt)
-        _many(db, stmt.on_conflict_do_update(
-            index_elements=["actor", "month", "economy"],
-            set_={c: mt.c[c] + stmt.excluded[c] for c in ("visits", "visit_days")}), monthly)
+        _many(db, "monthly", _monthly_upsert, monthly)
+    _many(db, "total", _total_upsert, list(totals.values()))
+
+
+def _daily_upsert(db):
+    from digiready.events.models import DailyActivity
+
+    table = DailyActivity.__table__
+    stmt = _insert(db, table)
+    return stmt.on_conflict_do_update(
+        index_elements=["actor", "day", "economy"],
+        set_={c: table.c[c] + stmt.excluded[c] for c in COUNTERS},
+    ).returning(table.c.actor, table.c.day, table.c.economy, table.c.visits)
+
+
+def _monthly_upsert(db):
+    from digiready.events.models import MonthlyActivity
+
+    mt = MonthlyActivity.__table__
+    stmt = _insert(db, mt)
+    return stmt.on_conflict_do_update(
+        index_elements=["actor", "month", "economy"],
+        set_={c: mt.c[c] + stmt.excluded[c] for c in ("visits", "visit_days")})
+
+
+def _total_upsert(db):
+    from sqlalchemy import literal_column
+
+    from digiready.events.models import ActorTotal
+
     tt = ActorTotal.__table__
     stmt = _insert(db, tt)
-    counters = (*COUNTERS, "visit_days")
-    _many(db, stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["actor"],
-        set_={**{c: tt.c[c] + stmt.excluded[c] for c in counters},
+        set_={**{c: tt.c[c] + stmt.excluded[c] for c in (*COUNTERS, "visit_days")},
               # keep the first economy seen; fill it when it was unknown
               "economy": literal_column("CASE WHEN events_actor_total.economy = '' THEN "
-                                        "excluded.economy ELSE events_actor_total.economy END")}),
-        list(totals.values()))
+                                        "excluded.economy ELSE events_actor_total.economy END")})
 
 
 def rebuild_rollup(db) -> None:
@@ -411,14 +457,14 @@ def _upsert_profiles(db, profiles: dict[str, dict[str, Any]], *, soft: bool = Fa
                "updated_at": now, **{k: None for k in PROFILE_FIELDS}, **known}
         groups.setdefault(tuple(sorted(known)), []).append(row)
     for keys, rows in groups.items():
-        stmt = _insert(db, table)
-        if soft:
-            stmt = stmt.on_conflict_do_nothing(index_elements=["actor"])
-        else:
+        def make(db, keys=keys):
+            stmt = _insert(db, table)
+            if soft:
+                return stmt.on_conflict_do_nothing(index_elements=["actor"])
             # Update only what this call knows; a later partial profile erases nothing.
             update = {k: stmt.excluded[k] for k in keys} | {"updated_at": stmt.excluded.updated_at}
-            stmt = stmt.on_conflict_do_update(index_elements=["actor"], set_=update)
-        _many(db, stmt, rows)
+            return stmt.on_conflict_do_update(index_elements=["actor"], set_=update)
+        _many(db, f"profile:{'soft' if soft else 'update'}:{','.join(keys)}", make, rows)
 
 
 def record(kind: str, *, actor: str, object_id: str, economy: str | None = None,
@@ -515,13 +561,21 @@ def _actor_for(db, platform: str, external_id: str, economy: str | None, synthet
     found = db.execute(query).scalar()
     if found:
         return found
-    stmt = _insert(db, table).values(
-        opaque_id=str(uuid.uuid4()), platform=platform[:255], external_id=external_id[:255],
-        economy=(economy or None) and economy.lower()[:8], synthetic=synthetic,
-        created_at=datetime.now(timezone.utc),
-    ).on_conflict_do_nothing(index_elements=["platform", "external_id"])
-    db.execute(stmt)  # a concurrent request may have won the race: read the winner's id
-    return db.execute(query).scalar_one()
+    # A concurrent request may win the race for the same user: then nothing is returned and
+    # the winner's id is read back.
+    created = _many(db, "learner", _learner_insert, [{
+        "opaque_id": str(uuid.uuid4()), "platform": platform[:255],
+        "external_id": external_id[:255], "economy": (economy or None) and economy.lower()[:8],
+        "synthetic": synthetic, "created_at": datetime.now(timezone.utc)}], returning=True)
+    return created[0][0] if created else db.execute(query).scalar_one()
+
+
+def _learner_insert(db):
+    from digiready.storage.models import Learner
+
+    table = Learner.__table__
+    return (_insert(db, table).on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            .returning(table.c.opaque_id))
 
 
 def forget_actor(platform: str, external_id: str, *, db=None) -> bool:

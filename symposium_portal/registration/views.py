@@ -75,6 +75,12 @@ def register():
         data["consent_privacy"] = True
         try:
             reg = service.register(dbs, service.current_event_id(dbs), data)
+            # Analytics (pseudonymous: the registration id maps to an opaque actor) in the
+            # registration's own transaction, in a savepoint: stored exactly when the
+            # registration is, and a failure to record it never fails the registration.
+            record_quietly("registered", platform="portal", user=f"registration:{reg.id}",
+                           object_id=f"symposium/{reg.event_id}", economy=reg.economy,
+                           source="portal", data={"role": "attendee"}, db=dbs)
             dbs.commit()
         except service.RegistrationClosed:
             dbs.rollback()
@@ -87,11 +93,6 @@ def register():
             event = service.current_event(dbs)
             return _already_registered(event, service.find_active(dbs, event.id,
                                                                   data["email"]))
-        # Analytics (pseudonymous: the registration id maps to an opaque actor), never
-        # able to fail the registration, which is already committed.
-        record_quietly("registered", platform="portal", user=f"registration:{reg.id}",
-                       object_id=f"symposium/{reg.event_id}", economy=reg.economy,
-                       source="portal", data={"role": "attendee"})
         # In the address, not the session: saves re-signing the session cookie on the
         # busiest request. The reference is not a credential.
         return redirect(url_for("registration.sent", ref=reg.reference,

@@ -129,3 +129,46 @@ def test_record_quietly_records(database_url):
     with session_scope() as db:
         row = db.scalar(select(Event))
         assert row.kind == "registered" and row.economy == "ph" and "registration" not in row.actor
+
+
+def test_record_quietly_in_callers_session_fails_alone(database_url, monkeypatch, caplog):
+    """With ``db``, the event shares the caller's transaction in a savepoint: a failure half-way
+    (after the event row went in) rolls back the event only, the caller's work commits."""
+    from digiready.events import recorder
+    from digiready.events.safe import record_quietly
+
+    def broken_roll_up(db, stored):
+        raise RuntimeError("rollup failed")
+
+    with session_scope() as db:
+        caller_actor = events.actor_for("portal", "registration:1", db=db)
+        real_roll_up = recorder._roll_up
+        monkeypatch.setattr(recorder, "_roll_up", broken_roll_up)
+        assert record_quietly("registered", platform="portal", user="registration:2",
+                              object_id="symposium/1", source="portal", db=db) is False
+        monkeypatch.setattr(recorder, "_roll_up", real_roll_up)
+        assert record_quietly("registered", platform="portal", user="registration:3",
+                              object_id="symposium/1", source="portal", db=db) is True
+    assert "not recorded" in caplog.text
+    with session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Event)) == 1  # only the third
+        externals = set(db.scalars(select(Learner.external_id)))
+        # The caller's own write and the successful event's actor are kept; the failed
+        # event's actor mapping went with its savepoint.
+        assert externals == {"registration:1", "registration:3"}
+        assert caller_actor in set(db.scalars(select(Learner.opaque_id)))
+
+
+def test_statements_are_compiled_once_per_dialect(database_url):
+    """The ON CONFLICT inserts carry no SQLAlchemy cache key; the recorder compiles each one
+    once and reuses it (recompiling them per event was most of an event's CPU cost)."""
+    from digiready.events import recorder
+
+    recorder._COMPILED.clear()
+    for n in range(3):
+        actor = events.actor_for("portal", f"user-{n}")
+        events.record("viewed", actor=actor, object_id="/programme", economy="pe",
+                      source="portal")
+    names = sorted(key[1] for key in recorder._COMPILED)
+    assert names == sorted(set(names)), names  # one compiled statement per name
+    assert {"event", "daily", "monthly", "total", "learner"} <= set(names)
