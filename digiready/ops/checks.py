@@ -280,14 +280,16 @@ def check_services(problems: list[Problem]) -> bool:
     return db_ok
 
 
-def check_migrations(problems: list[Problem]) -> bool:
-    """The database at the code's Alembic heads; returns whether its schema can be used."""
+def check_migrations(problems: list[Problem], before_upgrade: bool = False) -> bool:
+    """The database at the code's Alembic heads; returns whether its schema can be used.
+    Just before ``digiready db upgrade`` a schema behind head is expected: a warning then."""
     from digiready.ops import schema
     from digiready.storage.engine import database_url
 
+    level = "warning" if before_upgrade else "error"
     found = schema.state(database_url())
     if not found.applied:
-        _add(problems, "error", "DIGIREADY_DATABASE_URL",
+        _add(problems, level, "DIGIREADY_DATABASE_URL",
              "database has no DigiReady schema: run `digiready db upgrade`")
         return False
     if found.unknown:
@@ -295,7 +297,7 @@ def check_migrations(problems: list[Problem]) -> bool:
              f"database has revisions this code does not know ({', '.join(sorted(found.unknown))}):"
              " a newer release migrated it; upgrade this instance")
     if found.missing:
-        _add(problems, "error", "DIGIREADY_DATABASE_URL",
+        _add(problems, level, "DIGIREADY_DATABASE_URL",
              f"database is not migrated to head (missing {', '.join(sorted(found.missing))}): "
              "run `digiready db upgrade`")
         return False
@@ -336,7 +338,7 @@ def _first_line(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:300]
 
 
-def run(file_values: dict[str, str] | None = None, *,
+def run(file_values: dict[str, str] | None = None, *, before_upgrade: bool = False,
         environ: dict[str, str] | None = None) -> Report:
     """Check the configuration this process would run with (``os.environ``, where the values
     read from an env file have already been applied) and report on it."""
@@ -358,6 +360,6 @@ def run(file_values: dict[str, str] | None = None, *,
         check_urls]
     for step in steps:
         step(problems)
-    if check_services(problems) and check_migrations(problems):
+    if check_services(problems) and check_migrations(problems, before_upgrade):
         check_lti_keys(problems)
     return Report(settings, problems)

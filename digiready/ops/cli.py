@@ -15,6 +15,9 @@ def register(subparsers) -> None:
                        help="also read NAME=value lines from this file (as systemd's "
                             "EnvironmentFile=); the process environment wins")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.add_argument("--before-upgrade", action="store_true",
+                       help="run before `digiready db upgrade`: a schema behind the code's "
+                            "migrations (or none yet) is a warning, not an error")
     check.set_defaults(func=_check_config)
 
     backup = subparsers.add_parser(
@@ -54,7 +57,7 @@ def _check_config(args) -> int:
             raise CommandError(str(exc)) from None
         for name, value in file_values.items():
             os.environ.setdefault(name, value)
-    report = checks.run(file_values)
+    report = checks.run(file_values, before_upgrade=args.before_upgrade)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:

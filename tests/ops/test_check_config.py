@@ -162,6 +162,10 @@ def test_database_without_any_schema(env, capsys, postgres_url):
     status, out = run(capsys)
     assert status == 1
     assert "error: database has no DigiReady schema: run `digiready db upgrade`" in out
+    # `check-config --before-upgrade && digiready db upgrade` on a fresh install
+    status, out = run(capsys, "--before-upgrade")
+    assert status == 0
+    assert "warning: database has no DigiReady schema: run `digiready db upgrade`" in out
     from digiready.storage import migrate
 
     migrate.upgrade(postgres_url)
