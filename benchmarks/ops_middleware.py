@@ -5,7 +5,7 @@ Calls a trivial WSGI app in-process, bare and wrapped by ``digiready.ops.wsgi.Op
 taking the best of several rounds so that other processes on the machine disturb it least.
 The difference is what every request of the LTI tool and the portal pays.
 
-    .venv/bin/python benchmarks/ops_middleware.py [--requests 50000] [--rounds 7]
+    .venv/bin/python benchmarks/ops_middleware.py [--requests 10000] [--rounds 15]
 
 Writes benchmarks/results/ops_middleware.json and prints the figures.
 """
@@ -49,8 +49,8 @@ def per_request_us(app, n: int, rounds: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=50000)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
 
     root = logging.getLogger()
