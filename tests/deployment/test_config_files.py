@@ -113,6 +113,7 @@ def test_units_exist_and_are_hardened():
         if "@" in unit.name:
             assert "--bind 127.0.0.1:%i" in command.group(2)
             assert "--config /opt/digiready/deployment/gunicorn_conf.py" in command.group(2)
+            assert "ExecStartPre=/opt/digiready/venv/bin/digiready check-config" in text
     # The commands the worker units run exist in the CLI.
     from digiready.cli.main import build_parser
 
