@@ -5,9 +5,9 @@ Apps are named here by their factory so the core never imports Flask itself.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import sys
+from pathlib import Path
 
 from digiready.cli.main import CommandError
 
@@ -26,6 +26,15 @@ def register(subparsers) -> None:
     serve.set_defaults(func=_serve)
 
 
+def gunicorn_config() -> Path | None:
+    """deployment/gunicorn_conf.py of the checkout this package runs from (by path, so it is
+    found from any directory); None when installed without it: gunicorn's defaults then."""
+    import digiready
+
+    candidate = Path(digiready.__file__).resolve().parents[1] / "deployment" / "gunicorn_conf.py"
+    return candidate if candidate.is_file() else None
+
+
 def _serve(args) -> int:
     target = APPS[args.app]
     module_name = target.split(":")[0]
@@ -42,10 +51,8 @@ def _serve(args) -> int:
         module.create_app().run(host=host, port=int(port), debug=True)
         return 0
     argv = ["gunicorn", "--bind", args.bind, "--workers", str(args.workers), target]
-    try:
-        if importlib.util.find_spec("deployment.gunicorn_conf") is not None:
-            argv[5:5] = ["--config", "python:deployment.gunicorn_conf"]
-    except ModuleNotFoundError:
-        pass  # not run from a checkout: gunicorn's defaults and the flags above
+    conf = gunicorn_config()
+    if conf is not None:  # the flags above still win over the file
+        argv[5:5] = ["--config", str(conf)]
     os.execvp(sys.executable, [sys.executable, "-m", *argv])
     return 0

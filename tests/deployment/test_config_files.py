@@ -239,3 +239,36 @@ def test_compose_nginx_image_edits_still_match_the_site_file():
     services = _compose()["services"]
     for name in re.findall(r"server ([a-z0-9-]+):8000", dockerfile):
         assert name in services, f"nginx/Dockerfile names {name}, not a compose service"
+
+
+def test_digiready_serve_uses_the_settings_file_from_any_directory(tmp_path):
+    """``digiready serve`` (the console script, run outside the checkout) starts gunicorn
+    with deployment/gunicorn_conf.py: gthread workers, not gunicorn's sync default."""
+    import signal
+    import time
+
+    import requests
+
+    port = loopback.free_port()
+    log = tmp_path / "serve.log"
+    script = Path(sys.executable).with_name("digiready")
+    env = {**os.environ, "DIGIREADY_VAR_DIR": str(tmp_path / "var")}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([str(script), "serve", "portal", "--bind", f"127.0.0.1:{port}",
+                                 "--workers", "1"], cwd=tmp_path, env=env, stdout=out,
+                                stderr=out, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            raise AssertionError(log.read_text())
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(20)
+    text = log.read_text()
+    assert "Using worker: gthread" in text, text
