@@ -1,2 +1,2 @@
-"""Deployment files (gunicorn, nginx, systemd, compose). A package so that ``digiready serve``
-can pass ``--config python:deployment.gunicorn_conf`` when run from a checkout."""
+"""Deployment files (gunicorn, nginx, systemd, compose). A package so that the tests and the
+benchmarks can start the same layout on loopback ports (``deployment.loopback``)."""
