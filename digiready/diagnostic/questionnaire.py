@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from digiready.diagnostic.codegen import Source, condition_source
 from digiready.diagnostic.conditions import Context, compile_condition
 from digiready.packs.model import NA, SCALE_MAX, YESNO_VALUES, Pack, ProfileQuestion, Question
 
@@ -24,25 +25,42 @@ class CompiledPack:
     # (question, skip-rule predicate or None when always asked), in pack order
     plan: tuple[tuple[Question, Any], ...]
     profile_show_if: dict[str, Any]
-    dii: list[tuple[str, Any]]
-    rules: list[tuple[Any, Any]]
     core_dimensions: tuple[str, ...]
-    # question id -> predicate telling an answer already in canonical form (the fast path)
-    canonical: dict[str, Any]
-    # per question, what scoring needs: (id, skip rule, dimension, kind, countable items,
-    # their number, depth map); kind: 0 checklist (breadth), 1 adoption scale, 2 yes/no or
-    # single choice (depth from the map)
-    score_plan: tuple[tuple[str, Any, str, int, frozenset, int, dict], ...]
+    # Every answer already in canonical form, as (question id, value) with a checklist's
+    # list as a tuple: one set lookup accepts an answer (the validation fast path).
+    canonical_answers: frozenset[tuple[str, Any]]
+    # checklists too long to list every canonical subset: question id -> predicate
+    canonical_checks: dict[str, Any]
+    # (profile question id, option id) of every single-choice profile answer
+    canonical_profile: frozenset[tuple[str, str]]
+    # generated: (profile, answers) -> (visible questions, answers that count)
+    walk: Any
 
 
-def _canonical_check(question: Question):
+# A checklist with up to this many options lists all its canonical answers (2**n subsets);
+# beyond it, validation checks the order of the ids instead.
+_MAX_LISTED_OPTIONS = 12
+
+
+def _canonical_answers(question: Question) -> set[tuple[str, Any]]:
+    qid, info = question.id, question_info(question)
+    keys: set[tuple[str, Any]] = {(qid, NA)} if question.allow_na else set()
     if question.type == "scale":
-        return lambda v: v.__class__ is int and 0 <= v <= SCALE_MAX
-    if question.type == "yesno":
-        return lambda v: v.__class__ is str and v in YESNO_VALUES
-    if question.type == "single":
-        options = question_info(question).option_set
-        return lambda v: v.__class__ is str and v in options
+        keys.update((qid, n) for n in range(SCALE_MAX + 1))
+    elif question.type == "yesno":
+        keys.update((qid, v) for v in YESNO_VALUES)
+    elif question.type == "single":
+        keys.update((qid, o) for o in info.option_ids if o != NA or question.allow_na)
+    else:
+        normal = [o for o in info.option_ids if o not in info.exclusive]
+        if len(normal) <= _MAX_LISTED_OPTIONS:
+            for mask in range(1 << len(normal)):
+                keys.add((qid, tuple(o for bit, o in enumerate(normal) if mask >> bit & 1)))
+            keys.update((qid, (o,)) for o in info.exclusive)
+    return keys
+
+
+def _checklist_check(question: Question):
     info = question_info(question)
     ids, options, exclusive = info.option_ids, info.option_set, info.exclusive
 
@@ -63,21 +81,41 @@ def _canonical_check(question: Question):
     return checklist_in_order
 
 
+def _compile_walk(pack: Pack):
+    """Generated: the questions shown, in order, and the answers to them (skip rules see
+    the profile and the answers to earlier shown questions)."""
+    src = Source()
+    src.add("E = {}")
+    src.add("V = []")
+    src.add("S = L = {}  # skip rules come before any score")
+    for question in pack.questions:
+        indent = 1
+        if question.show_if:
+            src.add(f"if {condition_source(question.show_if, src)}:")
+            indent = 2
+        src.add(f"V.append({src.const(question)})", indent)
+        src.add(f"v = A.get({src.const(question.id)})", indent)
+        src.add(f"if v is not None: E[{src.const(question.id)}] = v", indent)
+    src.add("return V, E")
+    return src.function("walk", "P, A", f"<pack {pack.id} walk>")
+
+
 def compiled(pack: Pack) -> CompiledPack:
     cached = pack._index.get("compiled")
     if cached is None:
+        canonical: set[tuple[str, Any]] = set()
+        for question in pack.questions:
+            canonical |= _canonical_answers(question)
         cached = CompiledPack(
             plan=tuple((q, compile_condition(q.show_if) if q.show_if else None) for q in pack.questions),
             profile_show_if={p.id: compile_condition(p.show_if) for p in pack.profile},
-            dii=[(item.id, compile_condition(item.when)) for item in pack.dii_items],
-            rules=[(rule, compile_condition(rule.when)) for rule in pack.rules],
             core_dimensions=tuple(d.id for d in pack.dimensions if not d.optional),
-            canonical={q.id: _canonical_check(q) for q in pack.questions},
-            score_plan=tuple(
-                (q.id, compile_condition(q.show_if) if q.show_if else None, q.dimension,
-                 {"checklist": 0, "scale": 1}.get(q.type, 2), question_info(q).countable,
-                 len(question_info(q).countable), question_info(q).depth)
-                for q in pack.questions),
+            canonical_answers=frozenset(canonical),
+            canonical_checks={q.id: _checklist_check(q) for q in pack.questions if q.type == "checklist"
+                              and len(q.options) - len(question_info(q).exclusive) > _MAX_LISTED_OPTIONS},
+            canonical_profile=frozenset((p.id, o.id) for p in pack.profile if p.type != "text"
+                                        for o in p.options),
+            walk=_compile_walk(pack),
         )
         pack._index["compiled"] = cached
     return cached
@@ -148,7 +186,7 @@ def normalize_answer(question: Question, value: Any) -> Any:
                                    + (" or 'na'" if question.allow_na else ""))
         return value
     if question.type == "yesno":
-        if value not in YESNO_VALUES:
+        if not isinstance(value, str) or value not in YESNO_VALUES:  # a list is not hashable
             raise AnswerError(qid, f"question '{qid}': {value!r} is not one of yes, partly, no"
                                    + (", na" if question.allow_na else ""))
         return value
@@ -172,16 +210,7 @@ def normalize_profile_answer(question: ProfileQuestion, value: Any) -> Any:
 def visible_questions(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> tuple[list[Question], dict[str, Any]]:
     """The questions this respondent is asked, in order, and the answers that count: an
     answer to a question that a skip rule hides is ignored, never scored."""
-    effective: dict[str, Any] = {}
-    ctx = Context(profile, effective)
-    visible = []
-    for question, show_if in compiled(pack).plan:
-        if show_if is None or show_if(ctx):
-            visible.append(question)
-            value = answers.get(question.id)
-            if value is not None:
-                effective[question.id] = value
-    return visible, effective
+    return compiled(pack).walk(profile, answers)
 
 
 def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
@@ -189,8 +218,13 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
     """Normalise a profile and answers. Returns (profile, answers, errors); with
     ``complete`` every visible required question must be answered."""
     errors: list[str] = []
+    compiled_pack = compiled(pack)
     clean_profile: dict[str, Any] = {}
+    canonical_profile = compiled_pack.canonical_profile
     for key, value in (profile or {}).items():
+        if value.__class__ is str and (key, value) in canonical_profile:
+            clean_profile[key] = value
+            continue
         pq = pack.profile_question(key)
         if pq is None:
             if key == "economy":  # set by the platform, not asked
@@ -203,10 +237,18 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
         except AnswerError as exc:
             errors.append(str(exc))
     clean: dict[str, Any] = {}
-    invalid: set[str] = set(key for key in (profile or {}) if key not in clean_profile)
-    canonical = compiled(pack).canonical
+    invalid: set[str] = set()
+    canonical = compiled_pack.canonical_answers
     for qid, value in (answers or {}).items():
-        check = canonical.get(qid)
+        kind = value.__class__
+        try:
+            if (kind is list and (qid, tuple(value)) in canonical) or (
+                    (kind is str or kind is int) and (qid, value) in canonical):
+                clean[qid] = value
+                continue
+        except TypeError:  # unhashable items: not canonical, the slow path says why
+            pass
+        check = compiled_pack.canonical_checks.get(qid)
         if check is not None and check(value):
             clean[qid] = value
             continue
@@ -220,11 +262,12 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
             errors.append(str(exc))
             invalid.add(qid)
     if complete:
+        invalid.update(key for key in (profile or {}) if key not in clean_profile)
         profile_ctx = Context(clean_profile, {})
         for pq in pack.profile:
-            if pq.required and pq.id not in clean_profile and pq.id not in invalid and compiled(pack).profile_show_if[pq.id](profile_ctx):
+            if pq.required and pq.id not in clean_profile and pq.id not in invalid and compiled_pack.profile_show_if[pq.id](profile_ctx):
                 errors.append(f"profile '{pq.id}': an answer is required ({pq.text})")
-        visible, _ = visible_questions(pack, clean_profile, clean)
+        visible, _ = compiled_pack.walk(clean_profile, clean)
         for question in visible:
             if question.required and question.id not in clean and question.id not in invalid:
                 errors.append(f"question '{question.id}': an answer is required ({question.text})")

@@ -6,75 +6,150 @@ single-choice answers. "Not applicable" and skipped questions leave both the num
 denominator. A dimension with only one kind of question scores ``100 x`` that part; one with
 no counted answer is "not answered" and leaves the overall score, which is the equal-weight
 mean of the answered core (non-optional) dimensions.
+
+The per-answer work runs in a function generated once per pack (see :mod:`codegen`): one
+straight pass over the questions with skip rules inline and each dimension's sums in local
+variables. ``tests/digiready/reference_scoring.py`` computes the same thing the plain way and
+a property test holds the two together.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from digiready.diagnostic.codegen import Source, condition_source
 from digiready.diagnostic.conditions import Context
-from digiready.diagnostic.questionnaire import compiled
+from digiready.diagnostic.questionnaire import compiled, question_info
 from digiready.packs.model import NA, SCALE_MAX, Pack
 
 DII_BANDS = ((0, 3, "very_low"), (4, 6, "low"), (7, 9, "high"), (10, 12, "very_high"))
 
 
-def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
-    """Per-dimension and overall scores, levels and the DII count of normalised answers."""
-    # per dimension: ticked items, countable items, depth sum, depth answers, n/a, answered
-    acc = {d.id: [0, 0, 0.0, 0, 0, 0] for d in pack.dimensions}
-    effective: dict[str, Any] = {}
-    ctx = Context(profile, effective)
-    get = answers.get
-    # One pass in pack order: a skip rule sees only answers to visible earlier questions.
-    for qid, show_if, dimension, kind, countable, n_countable, depth in compiled(pack).score_plan:
-        if show_if is not None and not show_if(ctx):
-            continue
-        answer = get(qid)
-        if answer is None:
-            continue
-        effective[qid] = answer
-        bucket = acc[dimension]
-        bucket[5] += 1
-        if answer == NA:
-            bucket[4] += 1
-        elif kind == 0:
-            bucket[0] += len(countable.intersection(answer))
-            bucket[1] += n_countable
+class _CompiledScoring:
+    """Per-pack: the generated scoring pass, the DII test and the level of every score."""
+
+    def __init__(self, pack: Pack) -> None:
+        # Scores are rounded to one decimal, so a table by tenths (0.0-100.0) gives each
+        # score's level with one lookup; pack.level_for stays the rule for anything else.
+        self.level_by_tenths = [pack.level_for(tenths / 10) for tenths in range(1001)]
+        self.level_for = pack.level_for
+        # breadth_table[items][ticked] = (share, share in % rounded to one decimal)
+        most = max((sum(len(question_info(q).countable) for q in pack.questions if q.dimension == d.id)
+                    for d in pack.dimensions), default=0)
+        self.breadth_table = [[(t / n, round(100 * (t / n), 1)) if n else None for t in range(n + 1)]
+                              for n in range(most + 1)]
+        self.pass_ = self._compile_pass(pack)
+        src = Source()
+        src.add("out = []")
+        for item in pack.dii_items:
+            src.add(f"if {condition_source(item.when, src)}: out.append({src.const(item.id)})")
+        src.add("return out")
+        self.dii = src.function("dii_items", "P, E, S, L", f"<pack {pack.id} dii>")
+        self.dii_of = len(pack.dii_items)
+        self.core_dimensions = compiled(pack).core_dimensions
+
+    def _compile_pass(self, pack: Pack):
+        """Generated ``score_pass(P, A, finish) -> (E, dimensions, S, L)``.
+
+        Per dimension ``i`` the locals are ``t{i}`` ticked items, ``c{i}`` countable items,
+        ``s{i}`` depth sum, ``n{i}`` depth answers, ``x{i}`` not applicable, ``a{i}`` answered.
+        Sums are added in pack order, as the plain computation does, so floats agree exactly.
+        """
+        src = Source()
+        position = {d.id: i for i, d in enumerate(pack.dimensions)}
+        for i in range(len(pack.dimensions)):
+            src.add(f"t{i} = c{i} = n{i} = x{i} = a{i} = 0; s{i} = 0.0")
+        src.add("E = {}")
+        src.add("S = L = {}  # skip rules come before any score")
+        for question in pack.questions:
+            i, qid, info = position[question.dimension], src.const(question.id), question_info(question)
+            test = "v is not None"
+            if question.show_if:
+                test += f" and {condition_source(question.show_if, src)}"
+            src.add("v = A.get(" + qid + ")")
+            src.add(f"if {test}:")
+            src.add(f"E[{qid}] = v; a{i} += 1", 2)
+            src.add(f"if v == {NA!r}: x{i} += 1", 2)
+            if question.type == "checklist":
+                src.add(f"else: t{i} += len({src.const(info.countable)}.intersection(v)); "
+                        f"c{i} += {len(info.countable)}", 2)
+            elif question.type == "scale":
+                src.add(f"else: s{i} += v / {SCALE_MAX}; n{i} += 1", 2)
+            else:  # yes/no, single choice: depth from the option's value
+                src.add(f"else: s{i} += {src.const(info.depth)}[v]; n{i} += 1", 2)
+        dims = []
+        for i, dim in enumerate(pack.dimensions):
+            static = (dim.id, dim.title, dim.optional)
+            src.add(f"d{i} = finish({src.const(static)}, t{i}, c{i}, s{i}, n{i}, x{i}, a{i})")
+            dims.append(f"d{i}")
+        src.add("S = {" + ", ".join(f"{src.const(d.id)}: d{i}['score']" for i, d in enumerate(pack.dimensions)) + "}")
+        src.add("L = {" + ", ".join(f"{src.const(d.id)}: d{i}['level']" for i, d in enumerate(pack.dimensions)) + "}")
+        src.add(f"return E, [{', '.join(dims)}], S, L")
+        return src.function("score_pass", "P, A, finish", f"<pack {pack.id} scoring>")
+
+    def level(self, value: float):
+        """The level of a score rounded to one decimal (``pack.level_for``, by table)."""
+        tenths = round(value * 10)
+        if 0 <= tenths <= 1000 and tenths / 10 == value:
+            return self.level_by_tenths[tenths]
+        return self.level_for(value)
+
+    def finish(self, static, ticked, items, depth_sum, depth_n, na, answered_n) -> dict[str, Any]:
+        """One dimension's entry of the result document from its sums.
+
+        ``round(x, 1)`` goes through a decimal conversion and is the slowest step here, so
+        the rounding is done as ``round(10 x) / 10`` whenever ``10 x`` is clearly not near a
+        half (then both give the same float: the double nearest to that many tenths), and
+        the breadth share, a ratio of two small whole numbers, comes from a table.
+        """
+        if items:
+            breadth, breadth_shown = self.breadth_table[items][ticked]
         else:
-            bucket[2] += answer / SCALE_MAX if kind == 1 else depth[answer]
-            bucket[3] += 1
-    dimensions = []
-    scores: dict[str, float | None] = {}
-    levels: dict[str, str | None] = {}
-    for dim in pack.dimensions:
-        ticked, items, depth_sum, depth_n, na, answered_n = acc[dim.id]
-        breadth = ticked / items if items else None
-        depth = depth_sum / depth_n if depth_n else None
-        if breadth is not None and depth is not None:
-            value: float | None = 50 * breadth + 50 * depth
+            breadth = breadth_shown = None
+        if depth_n:
+            depth = depth_sum / depth_n
+            tenths_x = 1000 * depth
+            tenths = round(tenths_x)
+            depth_shown = tenths / 10 if -0.4999 < tenths_x - tenths < 0.4999 else round(100 * depth, 1)
+            if breadth is not None:
+                value = 50 * breadth + 50 * depth
+                tenths_x = value * 10
+                tenths = round(tenths_x)
+                value = tenths / 10 if -0.4999 < tenths_x - tenths < 0.4999 else round(value, 1)
+            else:
+                value = depth_shown
         elif breadth is not None:
-            value = 100 * breadth
-        elif depth is not None:
-            value = 100 * depth
+            value, depth_shown = breadth_shown, None
         else:
-            value = None
-        value = None if value is None else round(value, 1)
-        level = pack.level_for(value) if value is not None else None
-        scores[dim.id] = value
-        levels[dim.id] = level.id if level else None
-        dimensions.append({
-            "id": dim.id, "title": dim.title, "optional": dim.optional, "score": value,
-            "breadth": None if breadth is None else round(100 * breadth, 1),
-            "depth": None if depth is None else round(100 * depth, 1),
+            level = value = depth_shown = None
+        if value is not None:
+            tenths = round(value * 10)
+            level = self.level_by_tenths[tenths] if 0 <= tenths <= 1000 else self.level_for(value)
+        return {
+            "id": static[0], "title": static[1], "optional": static[2], "score": value,
+            "breadth": breadth_shown, "depth": depth_shown,
             "level": level.id if level else None, "level_title": level.title if level else None,
             "answered": answered_n,
             "not_applicable": na,
-        })
-    answered = [scores[d] for d in compiled(pack).core_dimensions if scores[d] is not None]
+        }
+
+
+def _compiled_scoring(pack: Pack) -> _CompiledScoring:
+    cached = pack._index.get("scoring")
+    if cached is None:
+        cached = pack._index["scoring"] = _CompiledScoring(pack)
+    return cached
+
+
+def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """Per-dimension and overall scores, levels and the DII count of normalised answers."""
+    compiled_scoring = _compiled_scoring(pack)
+    effective, dimensions, scores, levels = compiled_scoring.pass_(profile, answers, compiled_scoring.finish)
+    answered = [scores[d] for d in compiled_scoring.core_dimensions if scores[d] is not None]
     overall = round(sum(answered) / len(answered), 1) if answered else None
-    overall_level = pack.level_for(overall) if overall is not None else None
-    ctx.scores, ctx.levels = scores, levels
-    dii_items = [item_id for item_id, predicate in compiled(pack).dii if predicate(ctx)]
+    overall_level = None
+    if overall is not None:
+        overall_level = compiled_scoring.level(overall)
+    dii_items = compiled_scoring.dii(profile, effective, scores, levels)
     return {
         "dimensions": dimensions,
         "overall": {
@@ -85,9 +160,9 @@ def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[
             "next_steps": overall_level.next_steps if overall_level else None,
             "dimensions_answered": len(answered),
         },
-        "dii": {"count": len(dii_items), "of": len(pack.dii_items), "band": dii_band(len(dii_items)),
+        "dii": {"count": len(dii_items), "of": compiled_scoring.dii_of, "band": dii_band(len(dii_items)),
                 "items": dii_items},
-        "_context": ctx,
+        "_context": Context(profile, effective, scores, levels),
     }
 
 
