@@ -66,7 +66,7 @@ def _run_concurrently(fn, n: int) -> list:
 def _register(base: str, email: str, barrier: threading.Barrier) -> tuple[requests.Session, int]:
     s = requests.Session()
     token = csrf_from(s.get(base + "/register", timeout=30).text)
-    barrier.wait(30)
+    barrier.wait(120)  # generous: a loaded CI machine is slow to get 50 clients ready
     r = s.post(base + "/register", data={**REG, "email": email, "csrf_token": token},
                allow_redirects=False, timeout=60)
     return s, r.status_code
@@ -76,7 +76,7 @@ def _confirm(base: str, s: requests.Session, link: str, barrier: threading.Barri
     r = s.get(base + link, timeout=30)
     assert r.status_code == 200, r.status_code
     token = csrf_from(r.text)
-    barrier.wait(30)
+    barrier.wait(120)  # generous: a loaded CI machine is slow to get 50 clients ready
     return s.post(base + "/me/confirm", data={"csrf_token": token}, allow_redirects=False,
                   timeout=60).status_code
 
