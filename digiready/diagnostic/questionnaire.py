@@ -179,7 +179,7 @@ def normalize_answer(question: Question, value: Any) -> Any:
             raise AnswerError(qid, f"question '{qid}': {first!r} cannot be combined with other options")
         return [o for o in info.option_ids if o in chosen]
     if question.type == "scale":
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and value.isascii() and value.isdigit():  # "3" from a form; not "¹"
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SCALE_MAX:
             raise AnswerError(qid, f"question '{qid}': {value!r} is not a whole number from 0 to {SCALE_MAX}"

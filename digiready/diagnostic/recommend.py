@@ -37,32 +37,45 @@ def _rule_items(pack: Pack, rule: Rule) -> list[tuple[str, str, dict[str, Any]]]
 
 
 class _CompiledRules:
-    """Rules resolved once per pack. Rules of the common form ``{dimension: D, level_in: [...]}``
-    are indexed by (dimension, level) instead of being evaluated one by one (a pack has one
-    such rule per dimension and band); the other rules' conditions are written into one
-    generated function (see :mod:`codegen`). This runs on every submission."""
+    """Rules resolved once per pack into one generated function (see :mod:`codegen`),
+    ``fired_rules(P, E, S, L)``, that returns ``(-weight, pack order, item templates)`` of
+    every rule that fires. Each dimension's gap is worked out once; rules of the common form
+    ``{dimension: D, level_in: [...]}`` (one per dimension and band) are picked by the
+    dimension's level instead of being tested one by one. This runs on every submission."""
 
     def __init__(self, pack: Pack) -> None:
-        # per rule, in pack order: (item templates, priority, economy weight, dimension)
-        self.entries: list[tuple[list[tuple[tuple[str, str], dict[str, Any]]], float, float, str | None]] = []
-        self.by_level: dict[tuple[str, str], list[int]] = {}
         src = Source()
         src.add("out = []")
+        gaps: dict[str, str] = {}
+        for rule in pack.rules:
+            if rule.dimension and rule.dimension not in gaps:
+                gaps[rule.dimension] = gap = f"g{len(gaps)}"
+                src.add(f"v = S.get({src.const(rule.dimension)}); "
+                        f"{gap} = (100 - v) / 100 if v is not None else 0.5")
+        by_level: dict[str, dict[str, list[str]]] = {}
         for order, rule in enumerate(pack.rules):
-            templates = [((kind, item_id), {"rank": 0, "kind": kind, "id": item_id, "reason": rule.reason,
-                                             "rule": rule.id, "dimension": rule.dimension, "weight": 0.0,
-                                             **fields})
-                         for kind, item_id, fields in _rule_items(pack, rule)]
+            templates = tuple(
+                ((kind, item_id), {"rank": 0, "kind": kind, "id": item_id, "reason": rule.reason,
+                                   "rule": rule.id, "dimension": rule.dimension, "weight": 0.0, **fields})
+                for kind, item_id, fields in _rule_items(pack, rule))
             economy_weight = pack.priorities.get(rule.dimension or "", 1.0)
-            self.entries.append((templates, rule.priority, economy_weight, rule.dimension))
+            gap = gaps[rule.dimension] if rule.dimension else "0.5"
+            # the weight written as the documented product, factor by factor, so floats agree
+            weight = f"{src.const(rule.priority)} * (1 + {gap}) * {src.const(economy_weight)}"
+            fire = f"out.append((-({weight}), {order}, {src.const(templates)}))"
             if set(rule.when) == {"dimension", "level_in"}:
-                for level in rule.when["level_in"]:
-                    self.by_level.setdefault((rule.when["dimension"], level), []).append(order)
+                for level in dict.fromkeys(rule.when["level_in"]):  # once per level
+                    by_level.setdefault(rule.when["dimension"], {}).setdefault(level, []).append(fire)
             else:
-                src.add(f"if {condition_source(rule.when, src)}: out.append({order})")
+                src.add(f"if {condition_source(rule.when, src)}: {fire}")
+        for dimension, levels in by_level.items():
+            src.add(f"level = L.get({src.const(dimension)})")
+            keyword = "if"
+            for level, fires in levels.items():
+                src.add(f"{keyword} level == {src.const(level)}: {'; '.join(fires)}")
+                keyword = "elif"
         src.add("return out")
-        self.general = src.function("fired_rules", "P, E, S, L", f"<pack {pack.id} rules>")
-        self.dimensions = sorted({dim for dim, _level in self.by_level})
+        self.fired_rules = src.function("fired_rules", "P, E, S, L", f"<pack {pack.id} rules>")
 
 
 def _compiled_rules(pack: Pack) -> _CompiledRules:
@@ -73,39 +86,24 @@ def _compiled_rules(pack: Pack) -> _CompiledRules:
 
 
 def recommend(pack: Pack, ctx: Context) -> list[dict[str, Any]]:
-    rules = _compiled_rules(pack)
-    scores, levels = ctx.scores, ctx.levels
-    candidates = rules.general(ctx.profile, ctx.answers, scores, levels)
-    by_level = rules.by_level
-    for dimension in rules.dimensions:
-        matched = by_level.get((dimension, levels.get(dimension)))
-        if matched:
-            candidates.extend(matched)
-    entries = rules.entries
-    fired = []
-    for order in candidates:
-        templates, priority, economy_weight, dimension = entries[order]
-        dim_score = scores.get(dimension) if dimension else None
-        gap = (100 - dim_score) / 100 if dim_score is not None else 0.5
-        weight = priority * (1 + gap) * economy_weight
-        fired.append((-weight, order, templates, weight))
+    fired = _compiled_rules(pack).fired_rules(ctx.profile, ctx.answers, ctx.scores, ctx.levels)
     fired.sort()  # by weight, ties in pack order (orders are unique, so templates never compare)
     result: list[dict[str, Any]] = []
+    append = result.append
     seen: set[tuple[str, str]] = set()
-    rank = 0
-    for _neg, _order, templates, weight in fired:
+    add = seen.add
+    for neg_weight, _order, templates in fired:
         rounded = None
         for key, template in templates:
             if key in seen:
                 continue
-            seen.add(key)
+            add(key)
             if rounded is None:
-                rounded = _round3(weight)
-            rank += 1
+                rounded = _round3(-neg_weight)
             item = template.copy()  # shallow: the nested tools list is shared and read-only
-            item["rank"] = rank
+            item["rank"] = len(result) + 1
             item["weight"] = rounded
-            result.append(item)
+            append(item)
     return result
 
 

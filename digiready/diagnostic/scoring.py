@@ -25,7 +25,7 @@ DII_BANDS = ((0, 3, "very_low"), (4, 6, "low"), (7, 9, "high"), (10, 12, "very_h
 
 
 class _CompiledScoring:
-    """Per-pack: the generated scoring pass, the DII test and the level of every score."""
+    """Per-pack: the generated scoring pass and the level of every score."""
 
     def __init__(self, pack: Pack) -> None:
         # Scores are rounded to one decimal, so a table by tenths (0.0-100.0) gives each
@@ -37,37 +37,45 @@ class _CompiledScoring:
                     for d in pack.dimensions), default=0)
         self.breadth_table = [[(t / n, round(100 * (t / n), 1)) if n else None for t in range(n + 1)]
                               for n in range(most + 1)]
+        self.finish = _dimension_entry_maker(self.breadth_table, self.level_by_tenths, self.level_for)
         self.pass_ = self._compile_pass(pack)
-        src = Source()
-        src.add("out = []")
-        for item in pack.dii_items:
-            src.add(f"if {condition_source(item.when, src)}: out.append({src.const(item.id)})")
-        src.add("return out")
-        self.dii = src.function("dii_items", "P, E, S, L", f"<pack {pack.id} dii>")
         self.dii_of = len(pack.dii_items)
         self.core_dimensions = compiled(pack).core_dimensions
 
     def _compile_pass(self, pack: Pack):
-        """Generated ``score_pass(P, A, finish) -> (E, dimensions, S, L)``.
+        """Generated ``score_pass(P, A, finish) -> (E, dimensions, S, L, DII items)``.
 
         Per dimension ``i`` the locals are ``t{i}`` ticked items, ``c{i}`` countable items,
         ``s{i}`` depth sum, ``n{i}`` depth answers, ``x{i}`` not applicable, ``a{i}`` answered.
         Sums are added in pack order, as the plain computation does, so floats agree exactly.
+
+        ``E``, the answers that count, starts as the answers themselves and is copied only
+        when a skip rule hides an answered question (rare): skip rules name only earlier
+        questions (a pack check), so they never see an answer they should not. A pack that
+        breaks that rule gets ``E`` built answer by answer instead.
         """
         src = Source()
         position = {d.id: i for i, d in enumerate(pack.dimensions)}
+        seen: set[str] = set()
+        forward = False
+        for question in pack.questions:
+            forward = forward or not _questions_named(question.show_if) <= seen
+            seen.add(question.id)
         for i in range(len(pack.dimensions)):
             src.add(f"t{i} = c{i} = n{i} = x{i} = a{i} = 0; s{i} = 0.0")
-        src.add("E = {}")
+        src.add("E = {}" if forward else "E = A")
         src.add("S = L = {}  # skip rules come before any score")
         for question in pack.questions:
             i, qid, info = position[question.dimension], src.const(question.id), question_info(question)
-            test = "v is not None"
-            if question.show_if:
-                test += f" and {condition_source(question.show_if, src)}"
             src.add("v = A.get(" + qid + ")")
-            src.add(f"if {test}:")
-            src.add(f"E[{qid}] = v; a{i} += 1", 2)
+            if question.show_if:
+                src.add(f"if v is not None and not {condition_source(question.show_if, src)}:")
+                src.add("if E is A: E = dict(A)" if not forward else "pass", 2)
+                src.add(f"del E[{qid}]" if not forward else "pass", 2)
+                src.add("elif v is not None:")
+            else:
+                src.add("if v is not None:")
+            src.add(f"a{i} += 1" + (f"; E[{qid}] = v" if forward else ""), 2)
             src.add(f"if v == {NA!r}: x{i} += 1", 2)
             if question.type == "checklist":
                 src.add(f"else: t{i} += len({src.const(info.countable)}.intersection(v)); "
@@ -83,7 +91,10 @@ class _CompiledScoring:
             dims.append(f"d{i}")
         src.add("S = {" + ", ".join(f"{src.const(d.id)}: d{i}['score']" for i, d in enumerate(pack.dimensions)) + "}")
         src.add("L = {" + ", ".join(f"{src.const(d.id)}: d{i}['level']" for i, d in enumerate(pack.dimensions)) + "}")
-        src.add(f"return E, [{', '.join(dims)}], S, L")
+        src.add("dii = []")
+        for item in pack.dii_items:
+            src.add(f"if {condition_source(item.when, src)}: dii.append({src.const(item.id)})")
+        src.add(f"return E, [{', '.join(dims)}], S, L, dii")
         return src.function("score_pass", "P, A, finish", f"<pack {pack.id} scoring>")
 
     def level(self, value: float):
@@ -93,7 +104,20 @@ class _CompiledScoring:
             return self.level_by_tenths[tenths]
         return self.level_for(value)
 
-    def finish(self, static, ticked, items, depth_sum, depth_n, na, answered_n) -> dict[str, Any]:
+
+def _questions_named(cond: Any) -> set[str]:
+    if isinstance(cond, dict):
+        named = {cond["question"]} if "question" in cond else set()
+        for value in cond.values():
+            named |= _questions_named(value)
+        return named
+    if isinstance(cond, list):
+        return set().union(*(_questions_named(c) for c in cond))
+    return set()
+
+
+def _dimension_entry_maker(breadth_table, level_by_tenths, level_for):
+    def finish(static, ticked, items, depth_sum, depth_n, na, answered_n) -> dict[str, Any]:
         """One dimension's entry of the result document from its sums.
 
         ``round(x, 1)`` goes through a decimal conversion and is the slowest step here, so
@@ -102,7 +126,7 @@ class _CompiledScoring:
         the breadth share, a ratio of two small whole numbers, comes from a table.
         """
         if items:
-            breadth, breadth_shown = self.breadth_table[items][ticked]
+            breadth, breadth_shown = breadth_table[items][ticked]
         else:
             breadth = breadth_shown = None
         if depth_n:
@@ -120,17 +144,18 @@ class _CompiledScoring:
         elif breadth is not None:
             value, depth_shown = breadth_shown, None
         else:
-            level = value = depth_shown = None
-        if value is not None:
-            tenths = round(value * 10)
-            level = self.level_by_tenths[tenths] if 0 <= tenths <= 1000 else self.level_for(value)
+            return {"id": static[0], "title": static[1], "optional": static[2], "score": None,
+                    "breadth": None, "depth": None, "level": None, "level_title": None,
+                    "answered": answered_n, "not_applicable": na}
+        tenths = round(value * 10)
+        level = level_by_tenths[tenths] if 0 <= tenths <= 1000 else level_for(value)
         return {
             "id": static[0], "title": static[1], "optional": static[2], "score": value,
-            "breadth": breadth_shown, "depth": depth_shown,
-            "level": level.id if level else None, "level_title": level.title if level else None,
-            "answered": answered_n,
-            "not_applicable": na,
+            "breadth": breadth_shown, "depth": depth_shown, "level": level.id, "level_title": level.title,
+            "answered": answered_n, "not_applicable": na,
         }
+
+    return finish
 
 
 def _compiled_scoring(pack: Pack) -> _CompiledScoring:
@@ -143,13 +168,12 @@ def _compiled_scoring(pack: Pack) -> _CompiledScoring:
 def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """Per-dimension and overall scores, levels and the DII count of normalised answers."""
     compiled_scoring = _compiled_scoring(pack)
-    effective, dimensions, scores, levels = compiled_scoring.pass_(profile, answers, compiled_scoring.finish)
+    effective, dimensions, scores, levels, dii_items = compiled_scoring.pass_(profile, answers, compiled_scoring.finish)
     answered = [scores[d] for d in compiled_scoring.core_dimensions if scores[d] is not None]
     overall = round(sum(answered) / len(answered), 1) if answered else None
     overall_level = None
     if overall is not None:
         overall_level = compiled_scoring.level(overall)
-    dii_items = compiled_scoring.dii(profile, effective, scores, levels)
     return {
         "dimensions": dimensions,
         "overall": {
