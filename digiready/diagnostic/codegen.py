@@ -41,6 +41,15 @@ class Source:
             self._names[id(value)] = name
         return name
 
+    def bind(self, name: str, value: Any) -> str:
+        """A constant under a chosen (code-side) name, for readable generated source."""
+        self.constants[name] = value
+        return name
+
+    def add_block(self, text: str, indent: int = 1) -> None:
+        for line in text.splitlines():
+            self.add(line, indent)
+
     def add(self, line: str, indent: int = 1) -> None:
         self.lines.append("    " * indent + line)
 

@@ -12,7 +12,7 @@ from typing import Any
 from digiready.diagnostic.codegen import Source, condition_source
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     profile: dict[str, Any]
     answers: dict[str, Any]  # normalised answers of visible questions only

@@ -7,6 +7,7 @@ listed under their best rule only; the first item is the single best next step.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from digiready.diagnostic.codegen import Source, condition_source
@@ -36,33 +37,58 @@ def _rule_items(pack: Pack, rule: Rule) -> list[tuple[str, str, dict[str, Any]]]
     return items
 
 
+def _weight(priority: float, score: float | None, economy_weight: float) -> tuple[float, float]:
+    """(-weight, weight rounded to 3 decimals) of a rule whose dimension scores ``score``."""
+    gap = (100 - score) / 100 if score is not None else 0.5
+    weight = priority * (1 + gap) * economy_weight
+    return -weight, round(weight, 3)
+
+
 class _CompiledRules:
     """Rules resolved once per pack into one generated function (see :mod:`codegen`),
-    ``fired_rules(P, E, S, L)``, that returns ``(-weight, pack order, item templates)`` of
-    every rule that fires. Each dimension's gap is worked out once; rules of the common form
-    ``{dimension: D, level_in: [...]}`` (one per dimension and band) are picked by the
-    dimension's level instead of being tested one by one. This runs on every submission."""
+    ``fired_rules(P, E, S, L)``, that returns ``(-weight, pack order, item templates,
+    rounded weight)`` of every rule that fires. Rules of the common form ``{dimension: D,
+    level_in: [...]}`` (one per dimension and band) are picked by the dimension's level
+    instead of being tested one by one. This runs on every submission.
+
+    A rule's weight depends only on its dimension's score, and a shown score is one of the
+    1,001 tenths from 0 to 100, so each (priority, economy weight) pair gets a table of the
+    weight by score; any other score (a hand-made context) is weighed on the spot.
+    """
 
     def __init__(self, pack: Pack) -> None:
         src = Source()
+        src.bind("WEIGH", _weight)
         src.add("out = []")
-        gaps: dict[str, str] = {}
+        scores: dict[str, str] = {}
         for rule in pack.rules:
-            if rule.dimension and rule.dimension not in gaps:
-                gaps[rule.dimension] = gap = f"g{len(gaps)}"
-                src.add(f"v = S.get({src.const(rule.dimension)}); "
-                        f"{gap} = (100 - v) / 100 if v is not None else 0.5")
+            if rule.dimension and rule.dimension not in scores:
+                scores[rule.dimension] = f"v{len(scores)}"
+                src.add(f"{scores[rule.dimension]} = S.get({src.const(rule.dimension)})")
+        tables: dict[tuple[float, float], dict[float | None, tuple[float, float]]] = {}
         by_level: dict[str, dict[str, list[str]]] = {}
+        items = [_rule_items(pack, rule) for rule in pack.rules]
+        listed = Counter((kind, item_id) for rule_items in items for kind, item_id, _fields in rule_items)
         for order, rule in enumerate(pack.rules):
+            # (key, template): the key is None for an item no other rule lists (nothing to
+            # check it against), else (kind, id) to list the item only under its best rule
             templates = tuple(
-                ((kind, item_id), {"rank": 0, "kind": kind, "id": item_id, "reason": rule.reason,
-                                   "rule": rule.id, "dimension": rule.dimension, "weight": 0.0, **fields})
-                for kind, item_id, fields in _rule_items(pack, rule))
+                ((kind, item_id) if listed[kind, item_id] > 1 else None,
+                 {"rank": 0, "kind": kind, "id": item_id, "reason": rule.reason, "rule": rule.id,
+                  "dimension": rule.dimension, "weight": 0.0, **fields})
+                for kind, item_id, fields in items[order])
             economy_weight = pack.priorities.get(rule.dimension or "", 1.0)
-            gap = gaps[rule.dimension] if rule.dimension else "0.5"
-            # the weight written as the documented product, factor by factor, so floats agree
-            weight = f"{src.const(rule.priority)} * (1 + {gap}) * {src.const(economy_weight)}"
-            fire = f"out.append((-({weight}), {order}, {src.const(templates)}))"
+            if rule.dimension:
+                key = (rule.priority, economy_weight)
+                if key not in tables:
+                    tables[key] = {score: _weight(rule.priority, score, economy_weight)
+                                   for score in [None, *(tenths / 10 for tenths in range(1001))]}
+                score = scores[rule.dimension]
+                weigh = (f"w = {src.const(tables[key])}.get({score}) or "
+                         f"WEIGH({src.const(rule.priority)}, {score}, {src.const(economy_weight)})")
+            else:
+                weigh = f"w = {src.const(_weight(rule.priority, None, economy_weight))}"
+            fire = f"{weigh}; out.append((w[0], {order}, {src.const(templates)}, w[1]))"
             if set(rule.when) == {"dimension", "level_in"}:
                 for level in dict.fromkeys(rule.when["level_in"]):  # once per level
                     by_level.setdefault(rule.when["dimension"], {}).setdefault(level, []).append(fire)
@@ -92,26 +118,14 @@ def recommend(pack: Pack, ctx: Context) -> list[dict[str, Any]]:
     append = result.append
     seen: set[tuple[str, str]] = set()
     add = seen.add
-    for neg_weight, _order, templates in fired:
-        rounded = None
+    for _neg_weight, _order, templates, weight in fired:
         for key, template in templates:
-            if key in seen:
-                continue
-            add(key)
-            if rounded is None:
-                rounded = _round3(-neg_weight)
+            if key is not None:
+                if key in seen:
+                    continue
+                add(key)
             item = template.copy()  # shallow: the nested tools list is shared and read-only
             item["rank"] = len(result) + 1
-            item["weight"] = rounded
+            item["weight"] = weight
             append(item)
     return result
-
-
-def _round3(weight: float) -> float:
-    """``round(weight, 3)``, without its decimal conversion when ``1000 x weight`` is
-    clearly not near a half (both then give the double nearest to that many thousandths)."""
-    thousandths_x = weight * 1000
-    thousandths = round(thousandths_x)
-    if -0.4999 < thousandths_x - thousandths < 0.4999:
-        return thousandths / 1000
-    return round(weight, 3)

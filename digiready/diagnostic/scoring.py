@@ -9,7 +9,7 @@ mean of the answered core (non-optional) dimensions.
 
 The per-answer work runs in a function generated once per pack (see :mod:`codegen`): one
 straight pass over the questions with skip rules inline and each dimension's sums in local
-variables. ``tests/digiready/reference_scoring.py`` computes the same thing the plain way and
+variables. ``tests/digiready/reference_engine.py`` computes the same thing the plain way and
 a property test holds the two together.
 """
 from __future__ import annotations
@@ -24,6 +24,45 @@ from digiready.packs.model import NA, SCALE_MAX, Pack
 DII_BANDS = ((0, 3, "very_low"), (4, 6, "low"), (7, 9, "high"), (10, 12, "very_high"))
 
 
+# One dimension's entry of the result document from its sums, as generated code (``{i}`` is
+# the dimension's number, ``{id}``/``{title}``/``{optional}`` expressions for its fixed fields).
+# ``round(x, 1)`` goes through a decimal conversion and is the slowest step here, so a number
+# is rounded as ``round(10 x) / 10`` whenever ``10 x`` is clearly not near a half: both then
+# give the same float, the double nearest to that many tenths. Near a half, round(x, 1) it is.
+# The breadth share, a ratio of two small whole numbers, comes from a table; ``tenths`` (the
+# shown score x 10) picks the level from a table too.
+_DIMENSION_ENTRY = """\
+if n{i}:
+    depth = s{i} / n{i}
+    y = 1000 * depth; tenths = round(y)
+    if -0.4999 < y - tenths < 0.4999: depth_shown = tenths / 10
+    else: depth_shown = round(100 * depth, 1); tenths = round(depth_shown * 10)
+    if c{i}:
+        breadth, breadth_shown, _ = BREADTH[c{i}][t{i}]
+        value = 50 * breadth + 50 * depth
+        y = value * 10; tenths = round(y)
+        if -0.4999 < y - tenths < 0.4999: value = tenths / 10
+        else: value = round(value, 1); tenths = round(value * 10)
+    else:
+        breadth_shown = None; value = depth_shown
+elif c{i}:
+    breadth, breadth_shown, tenths = BREADTH[c{i}][t{i}]
+    depth_shown = None; value = breadth_shown
+else:
+    value = None
+if value is None:
+    v{i} = level{i} = None
+    d{i} = {{'id': {id}, 'title': {title}, 'optional': {optional}, 'score': None, 'breadth': None,
+          'depth': None, 'level': None, 'level_title': None, 'answered': a{i}, 'not_applicable': x{i}}}
+else:
+    level{i}, level_title = LEVELS[tenths] if 0 <= tenths <= 1000 else LEVEL_OF(value)
+    v{i} = value
+    d{i} = {{'id': {id}, 'title': {title}, 'optional': {optional}, 'score': value,
+          'breadth': breadth_shown, 'depth': depth_shown, 'level': level{i},
+          'level_title': level_title, 'answered': a{i}, 'not_applicable': x{i}}}
+"""
+
+
 class _CompiledScoring:
     """Per-pack: the generated scoring pass and the level of every score."""
 
@@ -32,18 +71,30 @@ class _CompiledScoring:
         # score's level with one lookup; pack.level_for stays the rule for anything else.
         self.level_by_tenths = [pack.level_for(tenths / 10) for tenths in range(1001)]
         self.level_for = pack.level_for
-        # breadth_table[items][ticked] = (share, share in % rounded to one decimal)
+        # breadth_table[items][ticked] = (share, share in % rounded to one decimal, that x 10)
         most = max((sum(len(question_info(q).countable) for q in pack.questions if q.dimension == d.id)
                     for d in pack.dimensions), default=0)
-        self.breadth_table = [[(t / n, round(100 * (t / n), 1)) if n else None for t in range(n + 1)]
-                              for n in range(most + 1)]
-        self.finish = _dimension_entry_maker(self.breadth_table, self.level_by_tenths, self.level_for)
+        self.breadth_table = [[(t / n, round(100 * (t / n), 1), round(round(100 * (t / n), 1) * 10))
+                               if n else None for t in range(n + 1)] for n in range(most + 1)]
         self.pass_ = self._compile_pass(pack)
+        src = self._source()
+        src.add_block(_DIMENSION_ENTRY.format(i=0, id="ID", title="TITLE", optional="OPTIONAL"))
+        src.add("return d0")
+        # the same entry code on its own, for the tests of its rounding
+        self.dimension_entry = src.function("dimension_entry", "ID, TITLE, OPTIONAL, t0, c0, s0, n0, x0, a0",
+                                            f"<pack {pack.id} dimension entry>")
         self.dii_of = len(pack.dii_items)
         self.core_dimensions = compiled(pack).core_dimensions
 
+    def _source(self) -> Source:
+        src = Source()
+        src.bind("BREADTH", self.breadth_table)
+        src.bind("LEVELS", [(level.id, level.title) for level in self.level_by_tenths])
+        src.bind("LEVEL_OF", lambda value: (lambda level: (level.id, level.title))(self.level_for(value)))
+        return src
+
     def _compile_pass(self, pack: Pack):
-        """Generated ``score_pass(P, A, finish) -> (E, dimensions, S, L, DII items)``.
+        """Generated ``score_pass(P, A) -> (E, dimensions, S, L, core scores, DII items)``.
 
         Per dimension ``i`` the locals are ``t{i}`` ticked items, ``c{i}`` countable items,
         ``s{i}`` depth sum, ``n{i}`` depth answers, ``x{i}`` not applicable, ``a{i}`` answered.
@@ -54,7 +105,7 @@ class _CompiledScoring:
         questions (a pack check), so they never see an answer they should not. A pack that
         breaks that rule gets ``E`` built answer by answer instead.
         """
-        src = Source()
+        src = self._source()
         position = {d.id: i for i, d in enumerate(pack.dimensions)}
         seen: set[str] = set()
         forward = False
@@ -84,18 +135,19 @@ class _CompiledScoring:
                 src.add(f"else: s{i} += v / {SCALE_MAX}; n{i} += 1", 2)
             else:  # yes/no, single choice: depth from the option's value
                 src.add(f"else: s{i} += {src.const(info.depth)}[v]; n{i} += 1", 2)
-        dims = []
         for i, dim in enumerate(pack.dimensions):
-            static = (dim.id, dim.title, dim.optional)
-            src.add(f"d{i} = finish({src.const(static)}, t{i}, c{i}, s{i}, n{i}, x{i}, a{i})")
-            dims.append(f"d{i}")
-        src.add("S = {" + ", ".join(f"{src.const(d.id)}: d{i}['score']" for i, d in enumerate(pack.dimensions)) + "}")
-        src.add("L = {" + ", ".join(f"{src.const(d.id)}: d{i}['level']" for i, d in enumerate(pack.dimensions)) + "}")
+            src.add_block(_DIMENSION_ENTRY.format(i=i, id=src.const(dim.id), title=src.const(dim.title),
+                                                  optional=src.const(dim.optional)))
+        n = len(pack.dimensions)
+        src.add("S = {" + ", ".join(f"{src.const(d.id)}: v{i}" for i, d in enumerate(pack.dimensions)) + "}")
+        src.add("L = {" + ", ".join(f"{src.const(d.id)}: level{i}" for i, d in enumerate(pack.dimensions)) + "}")
+        core = [f"v{i}" for i, d in enumerate(pack.dimensions) if not d.optional]
+        src.add(f"core = [v for v in ({', '.join(core)}{',' if len(core) == 1 else ''}) if v is not None]")
         src.add("dii = []")
         for item in pack.dii_items:
             src.add(f"if {condition_source(item.when, src)}: dii.append({src.const(item.id)})")
-        src.add(f"return E, [{', '.join(dims)}], S, L, dii")
-        return src.function("score_pass", "P, A, finish", f"<pack {pack.id} scoring>")
+        src.add(f"return E, [{', '.join(f'd{i}' for i in range(n))}], S, L, core, dii")
+        return src.function("score_pass", "P, A", f"<pack {pack.id} scoring>")
 
     def level(self, value: float):
         """The level of a score rounded to one decimal (``pack.level_for``, by table)."""
@@ -116,48 +168,6 @@ def _questions_named(cond: Any) -> set[str]:
     return set()
 
 
-def _dimension_entry_maker(breadth_table, level_by_tenths, level_for):
-    def finish(static, ticked, items, depth_sum, depth_n, na, answered_n) -> dict[str, Any]:
-        """One dimension's entry of the result document from its sums.
-
-        ``round(x, 1)`` goes through a decimal conversion and is the slowest step here, so
-        the rounding is done as ``round(10 x) / 10`` whenever ``10 x`` is clearly not near a
-        half (then both give the same float: the double nearest to that many tenths), and
-        the breadth share, a ratio of two small whole numbers, comes from a table.
-        """
-        if items:
-            breadth, breadth_shown = breadth_table[items][ticked]
-        else:
-            breadth = breadth_shown = None
-        if depth_n:
-            depth = depth_sum / depth_n
-            tenths_x = 1000 * depth
-            tenths = round(tenths_x)
-            depth_shown = tenths / 10 if -0.4999 < tenths_x - tenths < 0.4999 else round(100 * depth, 1)
-            if breadth is not None:
-                value = 50 * breadth + 50 * depth
-                tenths_x = value * 10
-                tenths = round(tenths_x)
-                value = tenths / 10 if -0.4999 < tenths_x - tenths < 0.4999 else round(value, 1)
-            else:
-                value = depth_shown
-        elif breadth is not None:
-            value, depth_shown = breadth_shown, None
-        else:
-            return {"id": static[0], "title": static[1], "optional": static[2], "score": None,
-                    "breadth": None, "depth": None, "level": None, "level_title": None,
-                    "answered": answered_n, "not_applicable": na}
-        tenths = round(value * 10)
-        level = level_by_tenths[tenths] if 0 <= tenths <= 1000 else level_for(value)
-        return {
-            "id": static[0], "title": static[1], "optional": static[2], "score": value,
-            "breadth": breadth_shown, "depth": depth_shown, "level": level.id, "level_title": level.title,
-            "answered": answered_n, "not_applicable": na,
-        }
-
-    return finish
-
-
 def _compiled_scoring(pack: Pack) -> _CompiledScoring:
     cached = pack._index.get("scoring")
     if cached is None:
@@ -168,8 +178,7 @@ def _compiled_scoring(pack: Pack) -> _CompiledScoring:
 def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """Per-dimension and overall scores, levels and the DII count of normalised answers."""
     compiled_scoring = _compiled_scoring(pack)
-    effective, dimensions, scores, levels, dii_items = compiled_scoring.pass_(profile, answers, compiled_scoring.finish)
-    answered = [scores[d] for d in compiled_scoring.core_dimensions if scores[d] is not None]
+    effective, dimensions, scores, levels, answered, dii_items = compiled_scoring.pass_(profile, answers)
     overall = round(sum(answered) / len(answered), 1) if answered else None
     overall_level = None
     if overall is not None:

@@ -146,7 +146,7 @@ def test_dimension_rounding_agrees_with_round(ticked, items, depths):
     depth_sum = 0.0
     for value in depths:
         depth_sum += value
-    entry = scoring.finish(("d", "D", False), ticked, items, depth_sum, len(depths), 0, 1)
+    entry = scoring.dimension_entry("d", "D", False, ticked, items, depth_sum, len(depths), 0, 1)
     breadth = ticked / items if items else None
     depth = depth_sum / len(depths) if depths else None
     assert entry["breadth"] == (None if breadth is None else round(100 * breadth, 1))
@@ -163,7 +163,7 @@ def test_dimension_rounding_near_halves(items, ticked):
     breadth = ticked / items if items else None
     for k in range(2001):
         depth_sum = k / 2000
-        entry = scoring.finish(("d", "D", False), ticked, items, depth_sum, 1, 0, 1)
+        entry = scoring.dimension_entry("d", "D", False, ticked, items, depth_sum, 1, 0, 1)
         assert entry["depth"] == round(100 * depth_sum, 1), depth_sum
         if breadth is not None:
             assert entry["score"] == round(50 * breadth + 50 * depth_sum, 1), (breadth, depth_sum)
