@@ -52,7 +52,7 @@ def app_without_events():
     import lti_tool.events
     from lti_tool.app import create_app
 
-    lti_tool.events._record = lambda *args, **kwargs: None
+    lti_tool.events.launched = lambda *args, **kwargs: None
     return create_app()
 
 
@@ -92,11 +92,30 @@ def wait_up(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"server at {url} did not start")
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its living children: the
+    gunicorn master and its workers. Unlike throughput, this hardly moves when other work
+    shares the machine, so it shows what a launch costs the server."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 class Launcher:
     def __init__(self, name: str, base: str, login: str, launch: str, issuer: str, key: RSAKey,
-                 expect: str) -> None:
+                 expect: str, server_pid: int | None = None) -> None:
         self.name, self.base, self.issuer, self.key, self.expect = name, base, issuer, key, expect
         self.login_url, self.launch_url = base + login, base + launch
+        self.server_pid = server_pid
 
     def session(self) -> requests.Session:
         """A fresh browser per launch: no cookies carried over (pylti1p3 sets a state cookie
@@ -154,11 +173,16 @@ def run_level(launcher: Launcher, concurrency: int, seconds: float, users: list[
                 with lock:
                     errors.append(str(exc)[:200])
 
+    server_before = process_tree_cpu(launcher.server_pid) if launcher.server_pid else None
+    client_before = time.process_time()
     began = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         for _ in range(concurrency):
             pool.submit(worker)
     elapsed = time.perf_counter() - began
+    client_cpu = time.process_time() - client_before
+    server_cpu = (process_tree_cpu(launcher.server_pid) - server_before
+                  if server_before is not None else None)
     latencies.sort()
 
     def pct(p: float) -> float | None:
@@ -170,7 +194,13 @@ def run_level(launcher: Launcher, concurrency: int, seconds: float, users: list[
             "first_error": errors[0] if errors else None,
             "launches_per_second": round(len(latencies) / elapsed, 1),
             "p50_ms": pct(0.50), "p95_ms": pct(0.95),
-            "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None}
+            "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
+            # CPU per complete launch: the tool's gunicorn processes, and this load generator
+            # (requests + RS256 signing; one Python process, so at most one core).
+            "server_cpu_ms_per_launch": (round(1000 * server_cpu / len(latencies), 2)
+                                         if latencies and server_cpu is not None else None),
+            "client_cpu_ms_per_launch": (round(1000 * client_cpu / len(latencies), 2)
+                                         if latencies else None)}
 
 
 def page_weight(base: str, launcher: Launcher) -> dict:
@@ -237,19 +267,23 @@ def main() -> int:
         wait_up(ours_base + "/healthz")
         wait_up(minimal_base + "/page")
         tools = [
-            Launcher("digiready", ours_base, "/lti/login", "/lti/launch", issuer, key, "Step 1 of"),
-            Launcher("minimal_pylti1p3next", minimal_base, "/login", "/launch", issuer, key, "Welcome"),
+            Launcher("digiready", ours_base, "/lti/login", "/lti/launch", issuer, key, "Step 1 of",
+                     procs[0].pid),
+            Launcher("minimal_pylti1p3next", minimal_base, "/login", "/launch", issuer, key, "Welcome",
+                     procs[1].pid),
         ]
         if args.no_events:
             bare_base = f"http://127.0.0.1:{bare_port}"
             wait_up(bare_base + "/healthz")
             tools.append(Launcher("digiready_no_events", bare_base, "/lti/login", "/lti/launch",
-                                  issuer, key, "Step 1 of"))
+                                  issuer, key, "Step 1 of", procs[2].pid))
         users = [f"user-{uuid.uuid4().hex[:8]}" for _ in range(500)]
         for tool in tools:  # warm up: imports, pack cache, key caches, connection pools
             for n in range(10):
                 tool.launch(users[n])
-        results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                               # Other work on the machine: the 1-minute load at the start.
+                               "load_average_1min": round(os.getloadavg()[0], 2)},
                    "gunicorn": " ".join(GUNICORN), "seconds_per_level": args.seconds,
                    "database": (args.database_url.split("://")[0] if args.database_url
                                 else "SQLite (WAL)"), "levels": []}
@@ -270,12 +304,14 @@ def main() -> int:
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"complete launches (login + launch validation + first page), {args.seconds:g} s per level, "
           f"gunicorn {' '.join(GUNICORN[:6])}, {os.cpu_count()} CPUs, {results['database']}")
-    print(f"{'concurrency':>11}  {'tool':<22}{'launches/s':>11}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
+    print(f"{'concurrency':>11}  {'tool':<22}{'launches/s':>11}{'p50 ms':>9}{'p95 ms':>9}"
+          f"{'errors':>8}{'server CPU ms':>15}{'client CPU ms':>15}")
     for row in results["levels"]:
         for tool in [t.name for t in tools]:
             r = row[tool]
             print(f"{row['concurrency']:>11}  {tool:<22}{r['launches_per_second']:>11}"
-                  f"{r['p50_ms'] or '-':>9}{r['p95_ms'] or '-':>9}{r['errors']:>8}")
+                  f"{r['p50_ms'] or '-':>9}{r['p95_ms'] or '-':>9}{r['errors']:>8}"
+                  f"{r['server_cpu_ms_per_launch'] or '-':>15}{r['client_cpu_ms_per_launch'] or '-':>15}")
     weight = results["page_weight"]
     print(f"learner question page ({weight['page']}): {weight['total_gzip_bytes']} bytes gzip "
           f"including everything it loads ({weight['gzip_bytes']})")

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,12 +81,22 @@ def get_or_create_learner(
     return learner
 
 
+# Built once: every page of the LTI tool asks for the current attempt, and constructing the
+# statement and its cache key costs about as much as running it.
+_IN_PROGRESS = (
+    select(Attempt)
+    .where(Attempt.learner_id == bindparam("learner_id"), Attempt.status == "in_progress")
+    .order_by(Attempt.number.desc())
+    .limit(1)
+)
+_IN_PROGRESS_FOR_PACK = _IN_PROGRESS.where(Attempt.pack_id == bindparam("pack_id"))
+
+
 def current_attempt(session: Session, learner: Learner, pack: Pack | None = None) -> Attempt | None:
     """The learner's attempt still in progress (for this pack when given), if any."""
-    query = select(Attempt).where(Attempt.learner_id == learner.id, Attempt.status == "in_progress")
-    if pack is not None:
-        query = query.where(Attempt.pack_id == pack.id)
-    return session.scalars(query.order_by(Attempt.number.desc())).first()
+    if pack is None:
+        return session.scalars(_IN_PROGRESS, {"learner_id": learner.id}).first()
+    return session.scalars(_IN_PROGRESS_FOR_PACK, {"learner_id": learner.id, "pack_id": pack.id}).first()
 
 
 def start_attempt(

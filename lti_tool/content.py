@@ -5,12 +5,16 @@ than an error page: the diagnostic still works, only local content is missing.""
 from __future__ import annotations
 
 import logging
+import os
+from functools import lru_cache
+from pathlib import Path
 
 from flask import abort
 
 from digiready import config
 from digiready.packs import PackError, load_pack
 from digiready.packs.model import Pack
+from digiready.packs.paths import base_pack_dir
 
 log = logging.getLogger("lti_tool.content")
 
@@ -18,7 +22,16 @@ log = logging.getLogger("lti_tool.content")
 def pack_for(economy: str | None, language: str | None) -> Pack:
     # load_pack caches, and looks for edited files at most every DIGIREADY_PACK_RECHECK_SECONDS.
     lang = language.replace("_", "-").split("-")[0].lower() if language else None
-    return _load(config.get("LTI_PACK"), economy, lang)
+    configured = config.get("LTI_PACK")
+    return _load(_pack_dir(configured, config.get("CONTENT_DIR"), os.getcwd()), economy, lang)
+
+
+@lru_cache(maxsize=16)
+def _pack_dir(configured: str | None, _content_dir: str | None, _cwd: str) -> str:
+    """The pack's absolute directory, worked out once per setting: finding the content
+    folder costs a dozen syscalls, which every page would pay otherwise (the pack itself
+    is cached, and its files re-checked, by :func:`load_pack`)."""
+    return str(Path(configured).resolve() if configured else base_pack_dir().resolve())
 
 
 def _load(path: str | None, economy: str | None, lang: str | None) -> Pack:

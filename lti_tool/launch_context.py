@@ -11,9 +11,15 @@ from datetime import datetime, timezone
 
 from flask import abort, current_app, g, request
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, select
 
+from digiready.storage.models import Learner
 from lti_tool.claims import is_instructor
 from lti_tool.models import Launch
+
+# Built once: constructing the statement and its cache key would cost more than the query.
+_LAUNCH_AND_LEARNER = select(Launch, Learner).outerjoin(
+    Learner, Learner.id == Launch.learner_id).where(Launch.id == bindparam("launch_id"))
 
 
 def csrf_token(launch_id: str, purpose: str = "form") -> str:
@@ -31,7 +37,14 @@ def check_csrf(launch_id: str, purpose: str = "form") -> None:
 def load_launch(session, *, instructor: bool = False, form_csrf: bool = True) -> Launch:
     """The launch named by the request, or a 4xx page saying what to do."""
     launch_id = request.values.get("launch", "")
-    launch = session.get(Launch, launch_id[:64]) if launch_id else None
+    launch = None
+    if launch_id:
+        # The launch, its registration (joined by the mapping) and its learner in one query.
+        # ``g.learner`` holds the learner so that the session's identity map (weak
+        # references) still has it when the page asks ``session.get(Learner, ...)``.
+        row = session.execute(_LAUNCH_AND_LEARNER, {"launch_id": launch_id[:64]}).first()
+        if row is not None:
+            launch, g.learner = row
     if launch is None:
         abort(401, description=_("This page must be opened from your course (LTI launch). "
                                  "Go back to the course and open the activity again."))

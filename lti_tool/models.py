@@ -34,8 +34,10 @@ class Registration(Base):
     economy: Mapped[str | None] = mapped_column(String(8), nullable=True)
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
     title: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    # The platform's public keys as last fetched (refetched once on an unknown kid).
-    jwks: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The platform's public keys as last fetched (refetched once on an unknown kid). Loaded
+    # only when asked for: pages load the registration with every launch, and the key set
+    # is read by lti_tool.launch.platform_keys, once per worker.
+    jwks: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
     jwks_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -1,7 +1,17 @@
 """Engines and sessions. SQLite gets WAL and a busy timeout so that several gunicorn workers
-on one small server can share the file; PostgreSQL gets a pre-ping pool."""
+on one small server can share the file; PostgreSQL gets a pre-ping pool.
+
+SQLite runs with ``synchronous=NORMAL``, which is safe in WAL mode: a commit is atomic and
+survives a crash of the application (or of every worker), and the database is never
+corrupted; only an operating-system crash or power loss can lose the last transactions
+committed since the previous WAL checkpoint. In exchange a commit does not wait for an
+fsync (several milliseconds on a small server's disk, during which the single SQLite writer
+lock is held). Deployments that cannot lose a committed transaction on power loss use
+PostgreSQL (docs/deployment.md, scale-out)."""
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -11,6 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from digiready import config
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: writers of one process still queue on the thread lock
+    fcntl = None  # type: ignore[assignment]
+
 
 def database_url() -> str:
     url = config.get("DATABASE_URL")
@@ -19,6 +34,15 @@ def database_url() -> str:
             # Use psycopg 3 unless the URL names a driver.
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
+    var = config.get("VAR_DIR") or "var"
+    # Resolving and creating the directory costs a few syscalls: a session per request
+    # would pay them every time. Keyed by the setting (and the working directory when the
+    # setting is relative) so that a changed DIGIREADY_VAR_DIR is still honoured.
+    return _sqlite_url(var, "" if os.path.isabs(var) else os.getcwd())
+
+
+@lru_cache(maxsize=32)
+def _sqlite_url(_var_setting: str, _cwd: str) -> str:
     return f"sqlite:///{config.var_dir() / 'digiready.sqlite3'}"
 
 
@@ -27,6 +51,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Durable against application crashes in WAL mode; see the module docstring.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -76,3 +102,79 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+class _WriterSlot:
+    """One SQLite writer at a time from this host's processes that use it: a thread lock
+    (threads of one worker) and an ``flock`` on a file beside the database (the workers).
+
+    SQLite allows one writer anyway; what this changes is how the others wait. SQLite's busy
+    handler polls with sleeps of 1, 2, 5, 10... ms, so a writer that holds the lock for 3 ms
+    makes the next one wait 12 ms, and under load the waits pile up. Waiting here wakes the
+    next writer as soon as the slot is free."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.thread_lock = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int | None:
+        if self.path is None:
+            return None
+        if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self.thread_lock:
+            fd = self._file()
+            if fd is not None and fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # releases the GIL while it waits
+            try:
+                yield
+            finally:
+                if fd is not None and fcntl is not None:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_slots: dict[str, _WriterSlot] = {}
+_slots_lock = threading.Lock()
+
+
+def _writer_slot(engine: Engine) -> _WriterSlot:
+    key = str(engine.url)
+    with _slots_lock:
+        slot = _slots.get(key)
+        if slot is None:
+            database = engine.url.database
+            path = (database + "-writer.lock"
+                    if database and database != ":memory:" and not database.startswith("file:")
+                    else None)
+            slot = _slots[key] = _WriterSlot(path)
+        return slot
+
+
+@contextmanager
+def serialized_commit(session: Session) -> Iterator[None]:
+    """Run the writes inside, then commit (or roll back on error), as this host's only SQLite
+    writer at the time; on PostgreSQL just commit.
+
+    For a request's short write phase: do the reads first, then the writes in here, so the
+    SQLite write lock is held for as little time as possible and other writers queue on
+    :class:`_WriterSlot` instead of SQLite's sleeping busy handler. Nothing inside may open
+    another session that writes (it would wait for this one)."""
+    engine = session.get_bind()
+    if engine.dialect.name != "sqlite":
+        yield
+        session.commit()
+        return
+    with _writer_slot(engine).held():
+        try:
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -12,7 +12,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,20 +37,22 @@ def claim(session: Session, issuer: str, nonce: str, expires_at: datetime) -> bo
     if random.random() < 0.01:  # occasional clean-up keeps the table small
         session.execute(delete(Nonce).where(Nonce.expires_at < datetime.now(timezone.utc)
                                             - timedelta(minutes=5)))
-    table = Nonce.__table__
     values = {"issuer": issuer[:255], "nonce": nonce[:255], "expires_at": expires_at}
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
+    if session.get_bind().dialect.name in ("sqlite", "postgresql"):
         # One statement, no savepoint: the primary key decides, atomically, who was first.
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        statement = insert(table).values(**values).on_conflict_do_nothing()
-        return session.execute(statement.returning(table.c.nonce)).first() is not None
+        return session.execute(_CLAIM, values).first() is not None
     try:
         with session.begin_nested():
-            session.execute(table.insert().values(**values))
+            session.execute(Nonce.__table__.insert().values(**values))
     except IntegrityError:
         return False
     return True
+
+
+# Written out once (SQLite and PostgreSQL share the syntax): the dialects' ``insert()
+# .on_conflict_do_nothing()`` constructs carry no cache key, so SQLAlchemy would compile the
+# statement again at every launch. The typed parameter keeps its datetime conversion.
+_CLAIM = text(
+    "INSERT INTO lti_nonce (issuer, nonce, expires_at) VALUES (:issuer, :nonce, :expires_at) "
+    "ON CONFLICT DO NOTHING RETURNING nonce"
+).bindparams(bindparam("expires_at", type_=Nonce.__table__.c.expires_at.type))

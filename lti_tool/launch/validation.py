@@ -3,8 +3,10 @@
 :func:`validate_launch` is pure protocol: given the posted ``id_token`` and ``state`` and the
 pending login they answer, it returns the verified claims or raises :class:`LaunchError`
 naming the failed check. It stores nothing except, as its very last step, the nonce, so a
-rejected launch leaves no trace but a log line. The order follows the spec: what the token
-is, who signed it, whether it is for us and current, then the LTI message itself.
+rejected launch leaves no trace but a log line. (:func:`check_launch` and :func:`claim_nonce`
+are its two halves, for the launch view, which groups its writes at the end.) The order
+follows the spec: what the token is, who signed it, whether it is for us and current, then
+the LTI message itself.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import Any
 
 from joserfc import jws
 from joserfc.errors import JoseError
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from lti_tool import claims as C
@@ -37,13 +39,29 @@ class LaunchError(Exception):
         super().__init__(f"{check}: {message}")
 
 
+@dataclass(frozen=True)
+class Platform:
+    """What a launch needs of its registration, read in one light query (no ORM object,
+    no stored key set)."""
+
+    id: int
+    issuer: str
+    client_id: str
+    jwks_url: str
+    economy: str | None
+    language: str | None
+
+
 @dataclass
 class VerifiedLaunch:
     claims: dict[str, Any]
-    registration: Registration
+    registration: Platform
     deployment_id: str
     message_type: str
     target_link_uri: str
+    # The nonce to use up, and until when it must be remembered (see :func:`claim_nonce`).
+    nonce: str = ""
+    nonce_expires_at: datetime | None = None
 
 
 def _b64json(segment: str, what: str) -> dict:
@@ -67,13 +85,42 @@ def pending_login(secret: str, state: str | None) -> LoginState:
     return login
 
 
+# Built once (building and keying a statement costs more than running it on SQLite).
+_PLATFORM_AND_DEPLOYMENT = select(
+    Registration.id, Registration.issuer, Registration.client_id, Registration.jwks_url,
+    Registration.economy, Registration.language, Deployment.id,
+).outerjoin(Deployment, and_(Deployment.registration_id == Registration.id,
+                             Deployment.deployment_id == bindparam("deployment_id"))
+            ).where(Registration.id == bindparam("registration_id"))
+
+
+def _registration_and_deployment(session: Session, registration_id: int,
+                                 deployment_id: str | None) -> tuple[Platform | None, int | None]:
+    """The registration, and the id of its deployment ``deployment_id`` if registered."""
+    row = session.connection().execute(_PLATFORM_AND_DEPLOYMENT, {
+        "registration_id": registration_id, "deployment_id": deployment_id or ""}).first()
+    if row is None:
+        return None, None
+    return Platform(*row[:6]), (row[6] if deployment_id else None)
+
+
 def validate_launch(session: Session, id_token: str | None, state: str | None, *,
                     secret: str, now: float | None = None) -> VerifiedLaunch:
-    """The verified launch, or :class:`LaunchError`.
+    """The verified launch with its nonce used up, or :class:`LaunchError`.
 
     ``state`` must be one our login step issued (signed with ``secret``) and not expired.
     It is checked by its signature, not against a cookie: inside an LMS iframe the browser
     may drop third-party cookies; the id_token's nonce binds the launch to that login."""
+    verified = check_launch(session, id_token, state, secret=secret, now=now)
+    claim_nonce(session, verified)
+    return verified
+
+
+def check_launch(session: Session, id_token: str | None, state: str | None, *,
+                 secret: str, now: float | None = None) -> VerifiedLaunch:
+    """Every check but the nonce's single use, reading only: :func:`validate_launch` without
+    its final write, for a caller that groups the writes (then it calls :func:`claim_nonce`
+    before storing anything)."""
     now = time.time() if now is None else now
     leeway = settings.leeway()
     login = pending_login(secret, state)
@@ -92,13 +139,19 @@ def validate_launch(session: Session, id_token: str | None, state: str | None, *
     if not kid or not isinstance(kid, str):
         raise LaunchError("kid", "the id_token header has no kid")
 
-    # 2. Who signed it: the issuer we registered, with a key from its JWKS.
-    registration = session.get(Registration, login.registration_id)
+    # 2. Who signed it: the issuer we registered, with a key from its JWKS. The deployment
+    # the payload names is looked up in the same query (one round trip instead of two);
+    # it is only trusted after the signature verifies, in step 4.
+    claimed_deployment = unverified.get(C.DEPLOYMENT_ID)
+    if not isinstance(claimed_deployment, str):
+        claimed_deployment = None
+    registration, known_deployment = _registration_and_deployment(
+        session, login.registration_id, claimed_deployment)
     issuer = unverified.get("iss")
     if registration is None or issuer != registration.issuer:
         raise LaunchError("iss", f"issuer {issuer!r} is not the platform this login started with")
     try:
-        key = platform_keys.key_for(registration, kid)
+        key = platform_keys.key_for(session, registration.id, registration.jwks_url, kid)
     except platform_keys.KeyFetchError as exc:
         raise LaunchError("kid", str(exc), status=502) from exc
     if key is None:
@@ -144,9 +197,11 @@ def validate_launch(session: Session, id_token: str | None, state: str | None, *
     deployment_id = claims.get(C.DEPLOYMENT_ID)
     if not deployment_id or not isinstance(deployment_id, str):
         raise LaunchError("deployment_id", "the launch has no deployment_id")
-    known = session.scalar(select(Deployment.id).where(
-        Deployment.registration_id == registration.id, Deployment.deployment_id == deployment_id))
-    if known is None:
+    if deployment_id != claimed_deployment:  # cannot happen: the payload was verified as is
+        known_deployment = session.scalar(select(Deployment.id).where(
+            Deployment.registration_id == registration.id,
+            Deployment.deployment_id == deployment_id))
+    if known_deployment is None:
         raise LaunchError("deployment_id", f"deployment {deployment_id!r} is not registered for "
                                            f"this platform (digiready lti platform add)", 403)
     target = claims.get(C.TARGET_LINK_URI)
@@ -170,8 +225,15 @@ def validate_launch(session: Session, id_token: str | None, state: str | None, *
             raise LaunchError("deep_linking_settings",
                               "a deep linking request needs deep_link_return_url")
 
-    # 5. Last, so a rejected launch stores nothing: the nonce is used up.
+    # 5. Left to claim_nonce, first of the writes, so a rejected launch stores nothing.
     expires_at = datetime.fromtimestamp(exp + leeway, timezone.utc) + timedelta(seconds=1)
-    if not nonces.claim(session, registration.issuer, nonce, expires_at):
+    return VerifiedLaunch(claims, registration, deployment_id, message_type, target,
+                          nonce=nonce, nonce_expires_at=expires_at)
+
+
+def claim_nonce(session: Session, verified: VerifiedLaunch) -> None:
+    """The last check: use the nonce up, or :class:`LaunchError` when it was used before
+    (by any worker or host). Call it in the transaction that stores the launch."""
+    if not nonces.claim(session, verified.registration.issuer, verified.nonce,
+                        verified.nonce_expires_at):
         raise LaunchError("nonce", "this id_token was already used (replayed nonce)")
-    return VerifiedLaunch(claims, registration, deployment_id, message_type, target)

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from digiready.attempts import get_or_create_learner
 from digiready.storage import session_scope
+from digiready.storage.engine import serialized_commit
+from digiready.storage.models import Attempt, Learner
 from lti_tool import claims as C
 from lti_tool import events, settings, urls
 from lti_tool.keys import jwks_document
 from lti_tool.launch import login_state
-from lti_tool.launch.validation import LaunchError, VerifiedLaunch, validate_launch
+from lti_tool.launch.validation import LaunchError, VerifiedLaunch, check_launch, claim_nonce
 from lti_tool.models import Launch, Registration
 
 bp = Blueprint("launch", __name__)
@@ -31,6 +34,22 @@ def reject(check: str, message: str, status: int = 400):
     log.warning("launch rejected: %s: %s (from %s)", check, message, request.remote_addr)
     return render_template("error.html", status=status, title="Launch refused", check=check,
                            message=message), status
+
+
+# The launch path's statements, built once: constructing a statement and working out its
+# cache key costs more than running it on SQLite. Run on the session's connection (Core):
+# they read or write plain columns, no ORM object is needed.
+_login_columns = select(Registration.id, Registration.client_id, Registration.auth_login_url)
+_PLATFORM_BY_ISSUER = _login_columns.where(Registration.issuer == bindparam("issuer")).limit(2)
+_PLATFORM_BY_CLIENT = _login_columns.where(
+    Registration.issuer == bindparam("issuer"), Registration.client_id == bindparam("client_id")
+).limit(2)
+_FIND_LEARNER = select(Learner.id, Learner.opaque_id, Learner.economy, Learner.created_at).where(
+    Learner.platform == bindparam("platform"), Learner.external_id == bindparam("external_id"))
+_ATTEMPT_STATUSES = select(Attempt.status).distinct().where(
+    Attempt.learner_id == bindparam("learner_id"),
+    or_(Attempt.status == "in_progress", Attempt.status == "completed"))
+_INSERT_LAUNCH = insert(Launch.__table__)
 
 
 @bp.route("/lti/login", methods=["GET", "POST"])
@@ -52,10 +71,9 @@ def login():
                                          f"({base})")
     client_id = params.get("client_id")
     with session_scope() as s:
-        query = select(Registration).where(Registration.issuer == issuer)
-        if client_id:
-            query = query.where(Registration.client_id == client_id)
-        found = s.scalars(query.limit(2)).all()
+        found = s.connection().execute(
+            _PLATFORM_BY_CLIENT if client_id else _PLATFORM_BY_ISSUER,
+            {"issuer": issuer, "client_id": client_id}).all()
         if not found:
             return reject("iss", f"no platform is registered with issuer {issuer!r}"
                                  + (f" and client_id {client_id!r}" if client_id else "")
@@ -112,7 +130,38 @@ def learner_platform(issuer: str) -> str:
     return ("lti:" + issuer)[:255]
 
 
-def store_launch(s, verified: VerifiedLaunch) -> Launch:
+def _economy(verified: VerifiedLaunch) -> str | None:
+    custom = verified.claims.get(C.CUSTOM) if isinstance(verified.claims.get(C.CUSTOM), dict) else {}
+    return str(custom.get("digiready_economy") or verified.registration.economy or "")[:8] or None
+
+
+@dataclass(frozen=True)
+class KnownLearner:
+    """The columns of ``core_learner`` a launch uses, read without an ORM object."""
+
+    id: int
+    opaque_id: str
+    economy: str | None
+    created_at: datetime | None
+
+
+def find_learner(s, verified: VerifiedLaunch) -> KnownLearner | None:
+    """The launching user's learner if it exists already (reads only)."""
+    sub = verified.claims.get("sub")
+    if not sub:
+        return None
+    row = s.connection().execute(_FIND_LEARNER, {
+        "platform": learner_platform(verified.registration.issuer),
+        "external_id": str(sub)[:255]}).first()
+    return KnownLearner(*row) if row is not None else None
+
+
+def store_launch(s, verified: VerifiedLaunch,
+                 learner: KnownLearner | None = None) -> tuple[Launch, KnownLearner | None]:
+    """Store the launch and its learner (``learner``, when :func:`find_learner` found it, or
+    a new one): the launch's writes. The launch comes back as an object that is not in the
+    session (it was inserted directly: the ORM's unit of work costs more than the whole
+    insert), with the learner, for :func:`lti_tool.events.launched` once committed."""
     claims = verified.claims
     registration = verified.registration
     presentation = claims.get(C.LAUNCH_PRESENTATION)
@@ -120,12 +169,17 @@ def store_launch(s, verified: VerifiedLaunch) -> Launch:
     context = claims.get(C.CONTEXT) if isinstance(claims.get(C.CONTEXT), dict) else {}
     link = claims.get(C.RESOURCE_LINK) if isinstance(claims.get(C.RESOURCE_LINK), dict) else {}
     custom = claims.get(C.CUSTOM) if isinstance(claims.get(C.CUSTOM), dict) else {}
-    economy = str(custom.get("digiready_economy") or registration.economy or "")[:8] or None
-    learner = None
-    if claims.get("sub"):
-        learner = get_or_create_learner(s, learner_platform(registration.issuer),
+    economy = _economy(verified)
+    if not claims.get("sub"):
+        learner = None
+    elif learner is None:
+        created = get_or_create_learner(s, learner_platform(registration.issuer),
                                         str(claims["sub"])[:255], economy=economy)
-    launch = Launch(
+        learner = KnownLearner(created.id, created.opaque_id, created.economy, created.created_at)
+    elif economy and not learner.economy:
+        s.execute(update(Learner).where(Learner.id == learner.id).values(economy=economy))
+        learner = replace(learner, economy=economy)
+    values = dict(
         id=secrets.token_urlsafe(32), registration_id=registration.id,
         deployment_id=verified.deployment_id, message_type=verified.message_type,
         sub=str(claims["sub"])[:255] if claims.get("sub") else None,
@@ -139,13 +193,11 @@ def store_launch(s, verified: VerifiedLaunch) -> Launch:
                   [:16] or None),
         learner_id=learner.id if learner else None,
         services=_services(claims) | ({"economy": economy} if economy else {}),
+        created_at=datetime.now(timezone.utc),
         expires_at=datetime.now(timezone.utc) + timedelta(hours=settings.launch_ttl_hours()),
     )
-    launch.registration = registration
-    s.add(launch)
-    s.flush()
-    events.launched(s, launch, learner)
-    return launch
+    s.connection().execute(_INSERT_LAUNCH, values)
+    return Launch(**values), learner
 
 
 @bp.route("/lti/launch", methods=["GET", "POST"])
@@ -155,16 +207,29 @@ def launch():
                                 "from your course", 405)
     try:
         with session_scope() as s:
-            verified = validate_launch(s, request.form.get("id_token"), request.form.get("state"),
-                                       secret=current_app.config["SECRET_KEY"])
-            stored = store_launch(s, verified)
-            where = _first_page(s, stored)
-    except LaunchError as exc:  # session_scope rolled back: nothing stored
+            # Reads first: every check, the learner, where the launch will land.
+            verified = check_launch(s, request.form.get("id_token"), request.form.get("state"),
+                                    secret=current_app.config["SECRET_KEY"])
+            learner = find_learner(s, verified)
+            statuses = _attempt_statuses(s, learner) if learner is not None else frozenset()
+            # Then the writes, together and short: on SQLite they hold the database's one
+            # write lock. The nonce goes first; a replay stops here, with nothing stored.
+            with serialized_commit(s):
+                claim_nonce(s, verified)
+                stored, learner = store_launch(s, verified, learner)
+    except LaunchError as exc:  # rolled back: nothing stored
         return reject(exc.check, exc.message, exc.status)
-    return redirect(where, code=303)
+    events.launched(stored, learner)
+    return redirect(_first_page(stored, statuses), code=303)
 
 
-def _first_page(s, launch: Launch) -> str:
+def _attempt_statuses(s, learner: KnownLearner) -> frozenset[str]:
+    """Whether the learner has diagnostic attempts in progress and completed (one query)."""
+    return frozenset(s.connection().execute(_ATTEMPT_STATUSES,
+                                            {"learner_id": learner.id}).scalars())
+
+
+def _first_page(launch: Launch, attempt_statuses: frozenset[str]) -> str:
     """Where a launch lands: one redirect, straight to the page (no intermediate hop)."""
     target = launch.target
     if launch.message_type == C.DEEP_LINKING_REQUEST:
@@ -175,15 +240,9 @@ def _first_page(s, launch: Launch) -> str:
         return url_for("learner.survey", module_id=target[7:], launch=launch.id)
     if C.is_instructor(launch.roles):
         return url_for("instructor.dashboard", launch=launch.id)
-    if launch.learner_id is not None:
-        from digiready.attempts import latest_completed
-        from digiready.storage.models import Attempt, Learner
-
-        learner = s.get(Learner, launch.learner_id)
-        busy = s.scalar(select(Attempt.id).where(Attempt.learner_id == learner.id,
-                                                 Attempt.status == "in_progress").limit(1))
-        if busy is None and latest_completed(s, learner) is not None:
-            return url_for("learner.results", launch=launch.id)
+    # A learner with a finished diagnostic and none in progress sees the results.
+    if launch.learner_id is not None and attempt_statuses == {"completed"}:
+        return url_for("learner.results", launch=launch.id)
     return url_for("learner.diagnostic", launch=launch.id)
 
 

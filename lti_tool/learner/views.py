@@ -28,10 +28,12 @@ from lti_tool import events
 from lti_tool.content import launch_pack
 from lti_tool.launch_context import csrf_token, load_launch
 from lti_tool.learner import forms
+from lti_tool.learner.rendering import field_html
 from lti_tool.models import ModuleProgress
 from lti_tool.services.ags import queue_score
 
 bp = Blueprint("learner", __name__, url_prefix="/learn")
+bp.add_app_template_global(field_html, "field_html")
 
 
 def _learner(s, launch) -> Learner:
