@@ -33,7 +33,7 @@ def _viewed(path: str) -> None:
     """A signed-in registrant's page view, for the visits indicators (pseudonymous)."""
     reg = current_registrant()
     if reg is not None:
-        record_quietly("viewed", platform="portal", user=f"registration:{reg.id}", object_id=path,
+        record_quietly("viewed", platform="portal", user=reg.analytics_user, object_id=path,
                        economy=reg.economy, source="portal")
 
 

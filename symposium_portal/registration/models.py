@@ -89,6 +89,13 @@ class PortalRegistration(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @property
+    def analytics_user(self) -> str:
+        """The portal user that analytics map to an opaque actor (``digiready.events``).
+        The reference, not the id: it exists before the row is inserted, so the registration's
+        own event can be written before the seat is taken (see ``service.register``)."""
+        return f"registration:{self.reference}"
+
+    @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_STATUSES
 

@@ -17,6 +17,7 @@ from flask import abort
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
+from digiready.events.safe import record_quietly
 from symposium_portal import audit, mails, settings
 from symposium_portal.db import lock_event, utcnow
 from symposium_portal.programme.models import Event
@@ -176,7 +177,8 @@ POSITION = "\u2063POSITION\u2063"  # placeholder for the waiting-list position
 
 
 def register(session: Session, event_id: int, data: dict) -> Registration:
-    """Create a registration holding a seat, or on the waiting list when the event is full.
+    """Create a registration holding a seat, or on the waiting list when the event is full,
+    and record its analytics event in the same transaction.
 
     A second active registration with the same address (any case) is stopped by the unique
     index: the caller catches the IntegrityError, which also covers two requests racing.
@@ -220,6 +222,13 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
         if _expire_holds_locked(session, event, now):
             promote(session, event)
             session.flush()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # Before the seat UPDATE takes the event-row lock, so that the lock is held for the
+        # two seat statements and the commit only. (SQLite's first write takes the whole
+        # database lock anyway, and a read before it could fail with SQLITE_BUSY: there the
+        # event is written after the registration row.)
+        _record_registered(session, reg)
     free = session.execute(_TAKE_SEAT, {"eid": event.id}).first() is not None
     position = None
     if not free:
@@ -243,8 +252,18 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
         reg.id = session.execute(
             insert(table).values(values).returning(table.c.id)).scalar_one()
         mails.queue_registration_mail(session, reg, kind, subject, body, reg.id)
+        _record_registered(session, reg)
     reg.position = position  # type: ignore[attr-defined]
     return reg
+
+
+def _record_registered(session: Session, reg: Registration) -> None:
+    """The analytics event, in the registration's transaction (a savepoint): stored exactly
+    when the registration commits, and a failure to record it never fails the registration.
+    Pseudonymous: the user maps to an opaque actor."""
+    record_quietly("registered", platform="portal", user=reg.analytics_user,
+                   object_id=f"symposium/{reg.event_id}", economy=reg.economy,
+                   source="portal", data={"role": "attendee"}, db=session)
 
 
 def confirm_email(session: Session, event: Event, reg: Registration) -> None:

@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from digiready.events import forget_actor
-from digiready.events.safe import record_quietly
 from symposium_portal import audit, mails, settings, timez
 from symposium_portal.auth import (
     current_registrant,
@@ -75,12 +74,6 @@ def register():
         data["consent_privacy"] = True
         try:
             reg = service.register(dbs, service.current_event_id(dbs), data)
-            # Analytics (pseudonymous: the registration id maps to an opaque actor) in the
-            # registration's own transaction, in a savepoint: stored exactly when the
-            # registration is, and a failure to record it never fails the registration.
-            record_quietly("registered", platform="portal", user=f"registration:{reg.id}",
-                           object_id=f"symposium/{reg.event_id}", economy=reg.economy,
-                           source="portal", data={"role": "attendee"}, db=dbs)
             dbs.commit()
         except service.RegistrationClosed:
             dbs.rollback()
@@ -257,7 +250,7 @@ def delete():
     reg = current_registrant()
     form = ActionForm()
     if form.validate_on_submit():
-        forget_actor("portal", f"registration:{reg.id}", db=dbs)  # events stay, unlinkable
+        forget_actor("portal", reg.analytics_user, db=dbs)  # events stay, unlinkable
         service.delete_registration(dbs, service.current_event(dbs), reg)
         dbs.commit()
         sign_out()

@@ -47,3 +47,42 @@ def test_unique_email_index_ignores_case_and_withdrawn(database_url):
         conn.execute(insert, {"ref": "B", "email": "same@example.org", "status": "held"})
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(insert, {"ref": "C", "email": "SAME@EXAMPLE.ORG", "status": "waitlisted"})
+
+
+def test_analytics_users_move_from_id_to_reference_and_back(database_url):
+    """portal_0002 renames existing analytics users so a registrant keeps their opaque actor."""
+    from alembic import command
+
+    cfg = migrate.alembic_config(database_url)
+    command.downgrade(cfg, "portal_0001")
+    engine = get_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO portal_event (id, slug, title, description, timezone, capacity,"
+            " requires_approval, registration_open, evaluation_open, lock_seq, seats_taken,"
+            " waitlisted_count, created_at) VALUES (1, 'x', 'X', '', 'UTC', 5, false, true,"
+            " false, 0, 0, 0, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO portal_registration (id, event_id, reference, email, full_name,"
+            " organisation, economy, sector, role, timezone, language, interests, bio,"
+            " consent_privacy, consent_directory, consent_contact, consents_updated_at, status,"
+            " hidden_by_moderator, link_nonce, created_at, updated_at) VALUES (7, 1, 'SYM-ABC234',"
+            " 'a@example.org', 'N', 'O', 'PE', 'msme', '', 'UTC', 'en', '[]', '', true, false,"
+            " false, CURRENT_TIMESTAMP, 'held', false, 'n', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        for opaque, external in (("actor-7", "registration:7"), ("actor-lti", "registration:7")):
+            platform = "portal" if opaque == "actor-7" else "lti:x"
+            conn.execute(text(
+                "INSERT INTO core_learner (opaque_id, platform, external_id, synthetic, created_at)"
+                " VALUES (:o, :p, :e, false, CURRENT_TIMESTAMP)"),
+                {"o": opaque, "p": platform, "e": external})
+
+    def mapping() -> dict:
+        with engine.connect() as conn:
+            return dict(conn.execute(text("SELECT opaque_id, external_id FROM core_learner")).all())
+
+    migrate.upgrade(database_url)
+    # Only the portal's mapping moves; another platform's user with the same text stays.
+    assert mapping() == {"actor-7": "registration:SYM-ABC234", "actor-lti": "registration:7"}
+    command.downgrade(cfg, "portal_0001")
+    assert mapping() == {"actor-7": "registration:7", "actor-lti": "registration:7"}
+    migrate.upgrade(database_url)
