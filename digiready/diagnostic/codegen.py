@@ -71,10 +71,10 @@ def condition_source(cond: dict[str, Any] | None, src: Source) -> str:
     if not cond:
         return "True"
     if "all" in cond:
-        parts = [condition_source(c, src) for c in cond["all"]]
+        parts = _joined_parts(cond["all"], " and ", src)
         return "(" + " and ".join(parts) + ")" if parts else "True"
     if "any" in cond:
-        parts = [condition_source(c, src) for c in cond["any"]]
+        parts = _joined_parts(cond["any"], " or ", src)
         return "(" + " or ".join(parts) + ")" if parts else "False"
     if "not" in cond:
         return f"(not {condition_source(cond['not'], src)})"
@@ -102,3 +102,37 @@ def condition_source(cond: dict[str, Any] | None, src: Source) -> str:
         # "na" may be named explicitly, so compare the raw answer.
         return f"(E.get({qid}) in {src.const(frozenset(cond['in']))})"
     return f"(E.get({qid}) == {src.const(cond['equals'])})"
+
+
+def _option_test(cond: Any) -> tuple[str, str, Any] | None:
+    """(question, "in"/"not in", option) of a plain includes/excludes condition."""
+    if isinstance(cond, dict) and len(cond) == 2 and "question" in cond:
+        if "includes" in cond:
+            return cond["question"], "in", cond["includes"]
+        if "excludes" in cond:
+            return cond["question"], "not in", cond["excludes"]
+    return None
+
+
+def _joined_parts(conds: list[Any], joiner: str, src: Source) -> list[str]:
+    """The parts of an all/any. Neighbouring includes/excludes tests of one question share
+    one look-up of the answer: "ticked a or ticked b" is "answered, and (a in it or b in it)",
+    since each test alone is false for a skipped or "not applicable" question."""
+    parts: list[str] = []
+    k = 0
+    while k < len(conds):
+        test = _option_test(conds[k])
+        run = [test] if test else []
+        while test and k + len(run) < len(conds):
+            following = _option_test(conds[k + len(run)])
+            if following is None or following[0] != test[0]:
+                break
+            run.append(following)
+        if len(run) > 1:
+            options = joiner.join(f"{src.const(option)} {op} _v" for _qid, op, option in run)
+            parts.append(f"((_v := E.get({src.const(test[0])})) is not None and _v != {NA!r} and ({options}))")
+            k += len(run)
+        else:
+            parts.append(condition_source(conds[k], src))
+            k += 1
+    return parts

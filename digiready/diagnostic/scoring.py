@@ -18,7 +18,7 @@ from typing import Any
 
 from digiready.diagnostic.codegen import Source, condition_source
 from digiready.diagnostic.conditions import Context
-from digiready.diagnostic.questionnaire import compiled, question_info
+from digiready.diagnostic.questionnaire import question_info
 from digiready.packs.model import NA, SCALE_MAX, Pack
 
 DII_BANDS = ((0, 3, "very_low"), (4, 6, "low"), (7, 9, "high"), (10, 12, "very_high"))
@@ -84,14 +84,17 @@ class _CompiledScoring:
         self.dimension_entry = src.function("dimension_entry", "ID, TITLE, OPTIONAL, t0, c0, s0, n0, x0, a0",
                                             f"<pack {pack.id} dimension entry>")
         self.dii_of = len(pack.dii_items)
-        self.core_dimensions = compiled(pack).core_dimensions
 
     def _source(self) -> Source:
         src = Source()
         src.bind("BREADTH", self.breadth_table)
         src.bind("LEVELS", [(level.id, level.title) for level in self.level_by_tenths])
-        src.bind("LEVEL_OF", lambda value: (lambda level: (level.id, level.title))(self.level_for(value)))
+        src.bind("LEVEL_OF", self._level_pair)
         return src
+
+    def _level_pair(self, value: float) -> tuple[str, str]:
+        level = self.level_for(value)
+        return level.id, level.title
 
     def _compile_pass(self, pack: Pack):
         """Generated ``score_pass(P, A) -> (E, dimensions, S, L, core scores, DII items)``.

@@ -185,3 +185,42 @@ def test_every_canonical_answer_takes_the_fast_path(pack):
             values = [v for v in question.allowed_values()]
         for value in values + (["na"] if question.allow_na else []):
             assert (question.id, value) in accepted, (question.id, value)
+
+
+OPTIONS = ["a", "b", "c"]
+leaf_conditions = st.one_of(
+    st.builds(lambda o: {"question": "ticks", "includes": o}, st.sampled_from(OPTIONS)),
+    st.builds(lambda o: {"question": "ticks", "excludes": o}, st.sampled_from(OPTIONS)),
+    st.builds(lambda n: {"question": "level", "min": n}, st.integers(0, 5)),
+    st.builds(lambda n: {"question": "level", "max": n}, st.integers(0, 5)),
+    st.builds(lambda v: {"question": "yesno", "equals": v}, st.sampled_from(["yes", "no", "na"])),
+    st.builds(lambda v: {"question": "yesno", "in": v}, st.lists(st.sampled_from(["yes", "partly", "na"]))),
+    st.builds(lambda v: {"profile": "size", "equals": v}, st.sampled_from(["sole", "micro"])),
+    st.builds(lambda v: {"profile": "size", "in": v}, st.lists(st.sampled_from(["sole", "micro"]))),
+    st.builds(lambda n: {"dimension": "d", "score_below": n}, st.integers(0, 100)),
+    st.builds(lambda v: {"dimension": "d", "level_in": v}, st.lists(st.sampled_from(["low", "high"]))),
+)
+conditions = st.recursive(leaf_conditions, lambda inner: st.one_of(
+    st.builds(lambda c: {"all": c}, st.lists(inner, max_size=4)),
+    st.builds(lambda c: {"any": c}, st.lists(inner, max_size=4)),
+    st.builds(lambda c: {"not": c}, inner)), max_leaves=8)
+contexts = st.tuples(
+    st.fixed_dictionaries({}, optional={"size": st.sampled_from(["sole", "micro"])}),
+    st.fixed_dictionaries({}, optional={
+        "ticks": st.one_of(st.lists(st.sampled_from(OPTIONS), unique=True), st.just("na")),
+        "level": st.one_of(st.integers(0, 5), st.just("na")),
+        "yesno": st.sampled_from(["yes", "partly", "no", "na"])}),
+    st.fixed_dictionaries({}, optional={"d": st.one_of(st.none(), st.floats(0, 100))}),
+    st.fixed_dictionaries({}, optional={"d": st.sampled_from(["low", "high"])}))
+
+
+@settings(max_examples=600, deadline=None)
+@given(conditions, contexts)
+def test_compiled_conditions_agree_with_the_plain_reading(cond, context):
+    """Skip rules, DII items and rule triggers: the generated expression (including the
+    shared look-up of one question's answer) means what the condition says."""
+    from digiready.diagnostic.conditions import Context, compile_condition
+
+    profile, answers, scores, levels = context
+    expected = reference.holds(cond, profile, answers, scores, levels)
+    assert compile_condition(cond)(Context(profile, answers, scores, levels)) is expected
