@@ -236,31 +236,33 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
             clean_profile[key] = normalize_profile_answer(pq, value)
         except AnswerError as exc:
             errors.append(str(exc))
-    clean: dict[str, Any] = {}
     invalid: set[str] = set()
     canonical = compiled_pack.canonical_answers
-    for qid, value in (answers or {}).items():
-        kind = value.__class__
-        try:
-            if (kind is list and (qid, tuple(value)) in canonical) or (
-                    (kind is str or kind is int) and (qid, value) in canonical):
+    clean = _copy_if_canonical(canonical, answers or {})
+    if clean is None:  # something to normalise or to report: answer by answer
+        clean = {}
+        for qid, value in answers.items():
+            kind = value.__class__
+            try:
+                if (kind is list and (qid, tuple(value)) in canonical) or (
+                        (kind is str or kind is int) and (qid, value) in canonical):
+                    clean[qid] = value
+                    continue
+            except TypeError:  # unhashable items: not canonical, the slow path says why
+                pass
+            check = compiled_pack.canonical_checks.get(qid)
+            if check is not None and check(value):
                 clean[qid] = value
                 continue
-        except TypeError:  # unhashable items: not canonical, the slow path says why
-            pass
-        check = compiled_pack.canonical_checks.get(qid)
-        if check is not None and check(value):
-            clean[qid] = value
-            continue
-        question = pack.question(qid)
-        if question is None:
-            errors.append(f"question '{qid}': unknown question")
-            continue
-        try:
-            clean[qid] = normalize_answer(question, value)
-        except AnswerError as exc:
-            errors.append(str(exc))
-            invalid.add(qid)
+            question = pack.question(qid)
+            if question is None:
+                errors.append(f"question '{qid}': unknown question")
+                continue
+            try:
+                clean[qid] = normalize_answer(question, value)
+            except AnswerError as exc:
+                errors.append(str(exc))
+                invalid.add(qid)
     if complete:
         invalid.update(key for key in (profile or {}) if key not in clean_profile)
         profile_ctx = Context(clean_profile, {})
@@ -272,6 +274,22 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
             if question.required and question.id not in clean and question.id not in invalid:
                 errors.append(f"question '{question.id}': an answer is required ({question.text})")
     return clean_profile, clean, errors
+
+
+def _copy_if_canonical(canonical: frozenset[tuple[str, Any]], answers: dict[str, Any]) -> dict[str, Any] | None:
+    """A copy of ``answers`` when every answer is already in canonical form (the usual case:
+    adapters send what their forms built), else None."""
+    try:
+        for qid, value in answers.items():
+            kind = value.__class__
+            if kind is list:
+                if (qid, tuple(value)) not in canonical:
+                    return None
+            elif (kind is not str and kind is not int) or (qid, value) not in canonical:
+                return None
+    except TypeError:  # unhashable items: not canonical
+        return None
+    return dict(answers)
 
 
 def progress(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:

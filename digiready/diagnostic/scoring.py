@@ -53,13 +53,13 @@ else:
 if value is None:
     v{i} = level{i} = None
     d{i} = {{'id': {id}, 'title': {title}, 'optional': {optional}, 'score': None, 'breadth': None,
-          'depth': None, 'level': None, 'level_title': None, 'answered': a{i}, 'not_applicable': x{i}}}
+          'depth': None, 'level': None, 'level_title': None, 'answered': k{i} + n{i} + x{i}, 'not_applicable': x{i}}}
 else:
     level{i}, level_title = LEVELS[tenths] if 0 <= tenths <= 1000 else LEVEL_OF(value)
     v{i} = value
     d{i} = {{'id': {id}, 'title': {title}, 'optional': {optional}, 'score': value,
           'breadth': breadth_shown, 'depth': depth_shown, 'level': level{i},
-          'level_title': level_title, 'answered': a{i}, 'not_applicable': x{i}}}
+          'level_title': level_title, 'answered': k{i} + n{i} + x{i}, 'not_applicable': x{i}}}
 """
 
 
@@ -81,7 +81,7 @@ class _CompiledScoring:
         src.add_block(_DIMENSION_ENTRY.format(i=0, id="ID", title="TITLE", optional="OPTIONAL"))
         src.add("return d0")
         # the same entry code on its own, for the tests of its rounding
-        self.dimension_entry = src.function("dimension_entry", "ID, TITLE, OPTIONAL, t0, c0, s0, n0, x0, a0",
+        self.dimension_entry = src.function("dimension_entry", "ID, TITLE, OPTIONAL, t0, c0, s0, n0, x0, k0",
                                             f"<pack {pack.id} dimension entry>")
         self.dii_of = len(pack.dii_items)
 
@@ -100,7 +100,8 @@ class _CompiledScoring:
         """Generated ``score_pass(P, A) -> (E, dimensions, S, L, core scores, DII items)``.
 
         Per dimension ``i`` the locals are ``t{i}`` ticked items, ``c{i}`` countable items,
-        ``s{i}`` depth sum, ``n{i}`` depth answers, ``x{i}`` not applicable, ``a{i}`` answered.
+        ``s{i}`` depth sum, ``n{i}`` depth answers, ``x{i}`` not applicable, ``k{i}`` checklists
+        answered (so ``k + n + x`` questions answered).
         Sums are added in pack order, as the plain computation does, so floats agree exactly.
 
         ``E``, the answers that count, starts as the answers themselves and is copied only
@@ -116,7 +117,7 @@ class _CompiledScoring:
             forward = forward or not _questions_named(question.show_if) <= seen
             seen.add(question.id)
         for i in range(len(pack.dimensions)):
-            src.add(f"t{i} = c{i} = n{i} = x{i} = a{i} = 0; s{i} = 0.0")
+            src.add(f"t{i} = c{i} = n{i} = x{i} = k{i} = 0; s{i} = 0.0")
         src.add("E = {}" if forward else "E = A")
         src.add("S = L = {}  # skip rules come before any score")
         for question in pack.questions:
@@ -129,11 +130,12 @@ class _CompiledScoring:
                 src.add("elif v is not None:")
             else:
                 src.add("if v is not None:")
-            src.add(f"a{i} += 1" + (f"; E[{qid}] = v" if forward else ""), 2)
+            if forward:
+                src.add(f"E[{qid}] = v", 2)
             src.add(f"if v == {NA!r}: x{i} += 1", 2)
             if question.type == "checklist":
                 src.add(f"else: t{i} += len({src.const(info.countable)}.intersection(v)); "
-                        f"c{i} += {len(info.countable)}", 2)
+                        f"c{i} += {len(info.countable)}; k{i} += 1", 2)
             elif question.type == "scale":
                 src.add(f"else: s{i} += v / {SCALE_MAX}; n{i} += 1", 2)
             else:  # yes/no, single choice: depth from the option's value
