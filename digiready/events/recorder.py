@@ -531,26 +531,30 @@ def _replace(event: Recorded, **changes: Any) -> Recorded:
 
 
 def actor_for(platform: str, external_id: str, *, economy: str | None = None,
-              synthetic: bool = False, db=None) -> str:
+              synthetic: bool = False, db=None, likely_new: bool = False) -> str:
     """The opaque id of a platform user, creating the mapping on first use.
 
     The mapping (``core_learner``: platform + external id -> opaque id) stays in the app
     database; only the opaque id ever leaves it. Without a database (XBlock-only installs,
     where ``external_id`` is already Open edX's anonymous id) the id is a UUIDv5 of the pair.
+    ``likely_new``: the caller has just created the user (a new registration), so the
+    mapping is inserted first and only read back if it already existed; one statement
+    instead of two. The result is the same either way.
     """
     if not platform or not external_id:
         raise EventError("actor_for needs a platform and an external id")
     if not _have_db():
         return str(uuid.uuid5(ACTOR_NAMESPACE, f"{platform}|{external_id}"))
     if db is not None:
-        return _actor_for(db, platform, str(external_id), economy, synthetic)
+        return _actor_for(db, platform, str(external_id), economy, synthetic, likely_new)
     from digiready.storage import session_scope
 
     with session_scope() as own:
-        return _actor_for(own, platform, str(external_id), economy, synthetic)
+        return _actor_for(own, platform, str(external_id), economy, synthetic, likely_new)
 
 
-def _actor_for(db, platform: str, external_id: str, economy: str | None, synthetic: bool) -> str:
+def _actor_for(db, platform: str, external_id: str, economy: str | None, synthetic: bool,
+               likely_new: bool = False) -> str:
     from sqlalchemy import select
 
     from digiready.storage.models import Learner
@@ -558,9 +562,10 @@ def _actor_for(db, platform: str, external_id: str, economy: str | None, synthet
     table = Learner.__table__
     query = select(table.c.opaque_id).where(
         table.c.platform == platform[:255], table.c.external_id == external_id[:255])
-    found = db.execute(query).scalar()
-    if found:
-        return found
+    if not likely_new:
+        found = db.execute(query).scalar()
+        if found:
+            return found
     # A concurrent request may win the race for the same user: then nothing is returned and
     # the winner's id is read back.
     created = _many(db, "learner", _learner_insert, [{

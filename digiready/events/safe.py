@@ -18,18 +18,18 @@ log = logging.getLogger("digiready.events")
 
 def record_quietly(kind: str, *, platform: str, user: str | int, object_id: str,
                    economy: str | None = None, source: str = "core", db=None,
-                   **kwargs: Any) -> bool:
+                   new_user: bool = False, **kwargs: Any) -> bool:
     """Map ``(platform, user)`` to its opaque actor and record ``kind``; False on failure."""
     try:
         from digiready.events.recorder import actor_for, record
 
         if db is None:
-            actor = actor_for(platform, str(user), economy=economy)
+            actor = actor_for(platform, str(user), economy=economy, likely_new=new_user)
             record(kind, actor=actor, object_id=object_id, economy=economy, source=source,
                    **kwargs)
             return True
         with db.begin_nested():
-            actor = actor_for(platform, str(user), economy=economy, db=db)
+            actor = actor_for(platform, str(user), economy=economy, db=db, likely_new=new_user)
             record(kind, actor=actor, object_id=object_id, economy=economy, source=source,
                    db=db, **kwargs)
         return True

@@ -172,3 +172,15 @@ def test_statements_are_compiled_once_per_dialect(database_url):
     names = sorted(key[1] for key in recorder._COMPILED)
     assert names == sorted(set(names)), names  # one compiled statement per name
     assert {"event", "daily", "monthly", "total", "learner"} <= set(names)
+
+
+def test_likely_new_gives_the_same_actor_as_a_lookup(database_url):
+    """The insert-first path (a user just created) and the lookup-first path agree, whichever
+    runs first: an existing mapping is read back, never duplicated or replaced."""
+    first = events.actor_for("portal", "registration:SYM-AAAAAA", likely_new=True)
+    assert events.actor_for("portal", "registration:SYM-AAAAAA") == first
+    assert events.actor_for("portal", "registration:SYM-AAAAAA", likely_new=True) == first
+    looked_up = events.actor_for("portal", "registration:SYM-BBBBBB")
+    assert events.actor_for("portal", "registration:SYM-BBBBBB", likely_new=True) == looked_up
+    with session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Learner)) == 2
