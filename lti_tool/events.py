@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 log = logging.getLogger("lti_tool.events")
@@ -65,7 +66,10 @@ def launched(launch, learner) -> None:
     if learner.created_at is not None:
         specs.append(dict(kind="registered", object_id="course/digiready",
                           timestamp=learner.created_at, data={"role": "learner"}))
-    specs.append(dict(kind="launched", object_id=f"lti/{launch.target}", session_id=launch.id))
+    # Stamped now, not when the batch is written: the statement id includes the time, and
+    # two launches of one learner in a batch are two events.
+    specs.append(dict(kind="launched", object_id=f"lti/{launch.target}", session_id=launch.id,
+                      timestamp=launch.created_at or datetime.now(timezone.utc)))
     from digiready.storage import database_url
 
     item = (database_url(), [dict(spec, actor=learner.opaque_id, economy=learner.economy,

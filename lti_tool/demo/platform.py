@@ -184,6 +184,8 @@ class PeerPlatform:
     claim_overrides: dict = field(default_factory=dict)
     drop_claims: list[str] = field(default_factory=list)
     keys: list[PlatformKey] = field(default_factory=list)
+    # The Cache-Control header of the key set (platforms differ: Moodle sends none).
+    jwks_cache_control: str | None = None
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -374,7 +376,10 @@ class PeerPlatform:
 
         @app.get("/jwks")
         def jwks():
-            return jsonify(platform.jwks())
+            response = jsonify(platform.jwks())
+            if platform.jwks_cache_control:
+                response.headers["Cache-Control"] = platform.jwks_cache_control
+            return response
 
         @app.post("/token")
         def token():

@@ -24,6 +24,8 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from digiready.storage import session_scope
+from digiready.storage.engine import serialized_commit
 from lti_tool import settings
 from lti_tool.models import Registration
 
@@ -91,12 +93,14 @@ def fetch(url: str) -> tuple[dict, float]:
     return document, max_age(response.headers.get("Cache-Control"))
 
 
-def _refresh(session: Session, registration_id: int, jwks_url: str) -> dict:
+def _refresh(registration_id: int, jwks_url: str) -> dict:
     document, keep_for = fetch(jwks_url)
-    # Kept in the database for the next worker that starts (written with the launch's
-    # transaction; a rejected launch rolls it back, which only costs that worker a fetch).
-    session.execute(update(Registration).where(Registration.id == registration_id).values(
-        jwks=document, jwks_fetched_at=datetime.now(timezone.utc)))
+    # Kept in the database for the next worker that starts, in a short transaction of its
+    # own: the launch's transaction writes only at its end, in one serialized step (a write
+    # here would hold SQLite's write lock while the launch waits for that step).
+    with session_scope() as own, serialized_commit(own):
+        own.execute(update(Registration).where(Registration.id == registration_id).values(
+            jwks=document, jwks_fetched_at=datetime.now(timezone.utc)))
     keys = _index(document)
     now = time.monotonic()
     with _lock:
@@ -124,18 +128,19 @@ def _from_database(session: Session, registration_id: int, jwks_url: str) -> _Ca
 def key_for(session: Session, registration_id: int, jwks_url: str, kid: str):
     """The platform key with this kid, or None after one refetch (the caller rejects).
 
-    ``session`` reads the stored copy on a cold cache and stores what a refetch brings."""
+    ``session`` reads the stored copy on a cold cache (a refetch is stored in a transaction
+    of its own)."""
     with _lock:
         cached = _cache.get(registration_id)
     if cached is None or cached.jwks_url != jwks_url:
         cached = _from_database(session, registration_id, jwks_url)
         if cached is None:
-            return _refresh(session, registration_id, jwks_url).get(kid)
+            return _refresh(registration_id, jwks_url).get(kid)
     now = time.monotonic()
     may_refetch = now - cached.fetched >= settings.jwks_min_refetch()
     if now >= cached.expires and may_refetch:
         try:
-            return _refresh(session, registration_id, jwks_url).get(kid)
+            return _refresh(registration_id, jwks_url).get(kid)
         except KeyFetchError as exc:
             log.warning("%s; keeping the keys fetched before for now", exc)
             with _lock:  # try again after the minimum interval, not at every launch
@@ -145,7 +150,7 @@ def key_for(session: Session, registration_id: int, jwks_url: str, kid: str):
         return cached.keys[kid]
     if not may_refetch:
         return None
-    return _refresh(session, registration_id, jwks_url).get(kid)
+    return _refresh(registration_id, jwks_url).get(kid)
 
 
 def forget(registration_id: int | None = None) -> None:
