@@ -136,3 +136,26 @@ def _joined_parts(conds: list[Any], joiner: str, src: Source) -> list[str]:
             parts.append(condition_source(conds[k], src))
             k += 1
     return parts
+
+
+def questions_named(cond: Any) -> set[str]:
+    if isinstance(cond, dict):
+        named = {cond["question"]} if "question" in cond else set()
+        for value in cond.values():
+            named |= questions_named(value)
+        return named
+    if isinstance(cond, list):
+        return set().union(*(questions_named(c) for c in cond))
+    return set()
+
+
+def skip_rules_look_back(pack: Any) -> bool:
+    """Whether every skip rule names only earlier questions (a pack check). Then a generated
+    pass may test skip rules against the answers themselves, less those of hidden questions
+    (taken out as it goes), instead of building the dict of counted answers one by one."""
+    earlier: set[str] = set()
+    for question in pack.questions:
+        if not questions_named(question.show_if) <= earlier:
+            return False
+        earlier.add(question.id)
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from digiready.diagnostic.codegen import Source, condition_source
+from digiready.diagnostic.codegen import Source, condition_source, skip_rules_look_back
 from digiready.diagnostic.conditions import Context, compile_condition
 from digiready.packs.model import NA, SCALE_MAX, YESNO_VALUES, Pack, ProfileQuestion, Question
 
@@ -35,6 +35,8 @@ class CompiledPack:
     canonical_profile: frozenset[tuple[str, str]]
     # generated: (profile, answers) -> (visible questions, answers that count)
     walk: Any
+    # generated: (profile, normalised answers) -> required questions shown but unanswered
+    missing_required: Any
 
 
 # A checklist with up to this many options lists all its canonical answers (2**n subsets);
@@ -100,6 +102,31 @@ def _compile_walk(pack: Pack):
     return src.function("walk", "P, A", f"<pack {pack.id} walk>")
 
 
+def _compile_missing(pack: Pack):
+    """Generated: the required questions shown but not answered, in order (for a complete
+    submission); None when a skip rule names a later question (then the walk is used)."""
+    if not skip_rules_look_back(pack):
+        return None
+    src = Source()
+    src.add("E = A  # copied only if a skip rule hides an answered question")
+    src.add("S = L = {}")
+    src.add("M = []")
+    for question in pack.questions:
+        qid = src.const(question.id)
+        missing = f"if {qid} not in A: M.append({src.const(question)})"
+        if not question.show_if:
+            if question.required:
+                src.add(missing)
+            continue
+        src.add(f"if {condition_source(question.show_if, src)}:")
+        src.add(missing if question.required else "pass", 2)
+        src.add(f"elif A.get({qid}) is not None:")
+        src.add("if E is A: E = dict(A)", 2)
+        src.add(f"del E[{qid}]", 2)
+    src.add("return M")
+    return src.function("missing_required", "P, A", f"<pack {pack.id} missing>")
+
+
 def compiled(pack: Pack) -> CompiledPack:
     cached = pack._index.get("compiled")
     if cached is None:
@@ -116,6 +143,7 @@ def compiled(pack: Pack) -> CompiledPack:
             canonical_profile=frozenset((p.id, o.id) for p in pack.profile if p.type != "text"
                                         for o in p.options),
             walk=_compile_walk(pack),
+            missing_required=_compile_missing(pack),
         )
         pack._index["compiled"] = cached
     return cached
@@ -269,9 +297,13 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
         for pq in pack.profile:
             if pq.required and pq.id not in clean_profile and pq.id not in invalid and compiled_pack.profile_show_if[pq.id](profile_ctx):
                 errors.append(f"profile '{pq.id}': an answer is required ({pq.text})")
-        visible, _ = compiled_pack.walk(clean_profile, clean)
-        for question in visible:
-            if question.required and question.id not in clean and question.id not in invalid:
+        if compiled_pack.missing_required is not None:
+            missing = compiled_pack.missing_required(clean_profile, clean)
+        else:
+            visible, _ = compiled_pack.walk(clean_profile, clean)
+            missing = [q for q in visible if q.required and q.id not in clean]
+        for question in missing:
+            if question.id not in invalid:
                 errors.append(f"question '{question.id}': an answer is required ({question.text})")
     return clean_profile, clean, errors
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from digiready.diagnostic.codegen import Source, condition_source
+from digiready.diagnostic.codegen import Source, condition_source, skip_rules_look_back
 from digiready.diagnostic.conditions import Context
 from digiready.diagnostic.questionnaire import question_info
 from digiready.packs.model import NA, SCALE_MAX, Pack
@@ -111,11 +111,7 @@ class _CompiledScoring:
         """
         src = self._source()
         position = {d.id: i for i, d in enumerate(pack.dimensions)}
-        seen: set[str] = set()
-        forward = False
-        for question in pack.questions:
-            forward = forward or not _questions_named(question.show_if) <= seen
-            seen.add(question.id)
+        forward = not skip_rules_look_back(pack)
         for i in range(len(pack.dimensions)):
             src.add(f"t{i} = c{i} = n{i} = x{i} = k{i} = 0; s{i} = 0.0")
         src.add("E = {}" if forward else "E = A")
@@ -160,17 +156,6 @@ class _CompiledScoring:
         if 0 <= tenths <= 1000 and tenths / 10 == value:
             return self.level_by_tenths[tenths]
         return self.level_for(value)
-
-
-def _questions_named(cond: Any) -> set[str]:
-    if isinstance(cond, dict):
-        named = {cond["question"]} if "question" in cond else set()
-        for value in cond.values():
-            named |= _questions_named(value)
-        return named
-    if isinstance(cond, list):
-        return set().union(*(_questions_named(c) for c in cond))
-    return set()
 
 
 def _compiled_scoring(pack: Pack) -> _CompiledScoring:

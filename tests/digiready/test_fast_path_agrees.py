@@ -25,7 +25,35 @@ PACKS = {
     "fixture+xx": lambda: load_pack(FIXTURES / "pack", economy="xx"),
     "base": lambda: load_pack(BASE),
     "base+pe": lambda: load_pack(BASE, economy="pe"),
+    "chained": None,  # the fixture pack plus a skip rule on a question that has one itself
+    "forward": None,  # a skip rule that names a later question
 }
+
+CHAINED_QUESTIONS = """
+  - id: online_tools
+    dimension: payments
+    type: checklist
+    text: Which tools take your online orders?
+    show_if: {question: online_share, in: [mid, high]}
+    options:
+      - {id: shop, label: Online shop}
+      - {id: chat, label: Chat app}
+  - id: tools_paid
+    dimension: payments
+    type: yesno
+    text: Do you pay for them?
+    show_if: {all: [{question: online_tools, includes: shop}, {not: {profile: size, equals: sole}}]}
+"""
+
+
+def chained_pack(folder: Path):
+    """An answer to a hidden question must not open the questions that depend on it."""
+    import shutil
+
+    shutil.copytree(FIXTURES / "pack", folder / "base")
+    questions = folder / "base" / "questions.yaml"
+    questions.write_text(questions.read_text() + CHAINED_QUESTIONS)
+    return load_pack(folder / "base")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 JUNK = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=False), st.integers(-2, 9),
                  st.text(max_size=3), st.just([["nested"]]))
@@ -84,8 +112,23 @@ def as_json(value) -> str:
     return json.dumps(value, sort_keys=False)
 
 
+def forward_pack():
+    """A skip rule on a later question (pack checks refuse it; the engine must still agree):
+    the first question is shown only to those who take orders online, asked later."""
+    import dataclasses
+
+    fixture = load_pack(FIXTURES / "pack")
+    first, *rest = fixture.questions
+    first = dataclasses.replace(first, show_if={"question": "sells_online", "in": ["yes"]})
+    return dataclasses.replace(fixture, questions=(first, *rest), _index={})
+
+
 @pytest.fixture(scope="module", params=list(PACKS))
-def pack(request):
+def pack(request, tmp_path_factory):
+    if request.param == "chained":
+        return chained_pack(tmp_path_factory.mktemp("chained"))
+    if request.param == "forward":
+        return forward_pack()
     return PACKS[request.param]()
 
 
