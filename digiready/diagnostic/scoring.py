@@ -84,6 +84,7 @@ class _CompiledScoring:
         self.dimension_entry = src.function("dimension_entry", "ID, TITLE, OPTIONAL, t0, c0, s0, n0, x0, k0",
                                             f"<pack {pack.id} dimension entry>")
         self.dii_of = len(pack.dii_items)
+        self.dii_bands = [dii_band(count) for count in range(self.dii_of + 1)]
 
     def _source(self) -> Source:
         src = Source()
@@ -169,21 +170,23 @@ def score(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[
     """Per-dimension and overall scores, levels and the DII count of normalised answers."""
     compiled_scoring = _compiled_scoring(pack)
     effective, dimensions, scores, levels, answered, dii_items = compiled_scoring.pass_(profile, answers)
-    overall = round(sum(answered) / len(answered), 1) if answered else None
-    overall_level = None
-    if overall is not None:
-        overall_level = compiled_scoring.level(overall)
+    if answered:
+        mean = sum(answered) / len(answered)
+        tenths_x = mean * 10  # round(mean, 1) as the dimension entries do it (see there)
+        tenths = round(tenths_x)
+        overall = tenths / 10 if -0.4999 < tenths_x - tenths < 0.4999 else round(mean, 1)
+        level = compiled_scoring.level(overall)
+        overall_entry = {"score": overall, "level": level.id, "level_title": level.title,
+                         "level_description": level.description, "next_steps": level.next_steps,
+                         "dimensions_answered": len(answered)}
+    else:
+        overall_entry = {"score": None, "level": None, "level_title": None, "level_description": None,
+                         "next_steps": None, "dimensions_answered": 0}
+    count = len(dii_items)
     return {
         "dimensions": dimensions,
-        "overall": {
-            "score": overall,
-            "level": overall_level.id if overall_level else None,
-            "level_title": overall_level.title if overall_level else None,
-            "level_description": overall_level.description if overall_level else None,
-            "next_steps": overall_level.next_steps if overall_level else None,
-            "dimensions_answered": len(answered),
-        },
-        "dii": {"count": len(dii_items), "of": compiled_scoring.dii_of, "band": dii_band(len(dii_items)),
+        "overall": overall_entry,
+        "dii": {"count": count, "of": compiled_scoring.dii_of, "band": compiled_scoring.dii_bands[count],
                 "items": dii_items},
         "_context": Context(profile, effective, scores, levels),
     }
