@@ -115,3 +115,15 @@ class socket_port:
 
     def __exit__(self, *exc) -> None:
         self.sock.close()
+
+def revisions_beyond_core(url: str) -> list[str]:
+    """Every revision of the code's other branches, sorted: what a core-only database lacks
+    (read from the scripts, so that a new migration does not break these tests)."""
+    from alembic.script import ScriptDirectory
+
+    from digiready.storage import migrate
+
+    script = ScriptDirectory.from_config(migrate.alembic_config(url))
+    return sorted(rev.revision for rev in script.walk_revisions()
+                  if not rev.revision.startswith("core_"))
+

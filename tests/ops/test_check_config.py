@@ -7,6 +7,7 @@ import json
 import pytest
 
 from digiready.cli.main import main
+from tests.ops.conftest import revisions_beyond_core
 
 GOOD_SECRET = "k3Yq8v1Zr0m5-long-enough-secret-value-for-tests"
 
@@ -153,8 +154,10 @@ def test_database_not_migrated_to_head(env, capsys, tmp_path):
     env.setenv("DIGIREADY_DATABASE_URL", url)
     status, out = run(capsys)
     assert status == 1
-    assert ("error: database is not migrated to head (missing events_0001, lti_0001, "
-            "portal_0001): run `digiready db upgrade`") in out
+    missing = ", ".join(revisions_beyond_core(url))
+    assert "portal_0001" in missing and "events_0001" in missing
+    assert (f"error: database is not migrated to head (missing {missing}): "
+            "run `digiready db upgrade`") in out
 
 
 def test_database_without_any_schema(env, capsys, postgres_url):
@@ -232,3 +235,4 @@ def test_bad_values(env, capsys, name, value, expected):
     status, out = run(capsys)
     assert status == 1
     assert f"error: {expected}" in out
+
