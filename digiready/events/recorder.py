@@ -194,9 +194,18 @@ def _row(event: Recorded) -> dict[str, Any]:
     }
 
 
+def _connection(db):
+    """The Connection behind ``db`` (a Session or already a Connection). Taken once per call:
+    ``Session.connection()`` walks the session's transaction state each time it is asked."""
+    from sqlalchemy.orm import Session
+
+    return db.connection() if isinstance(db, Session) else db
+
+
 def _insert(db, table):
-    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: replays are no-ops."""
-    if db.get_bind().dialect.name == "postgresql":
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: replays are no-ops.
+    ``db`` here and in the helpers below is a Connection (see :func:`_connection`)."""
+    if db.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
@@ -212,7 +221,7 @@ _COMPILED: dict[tuple, Any] = {}
 
 
 def _compiled(db, name: str, make, keys: tuple[str, ...], many: bool):
-    dialect = db.get_bind().dialect
+    dialect = db.dialect
     key = (dialect.name, name, keys, many)
     compiled = _COMPILED.get(key)
     if compiled is None:
@@ -233,15 +242,15 @@ def _many(db, name: str, make, rows: list[dict[str, Any]], returning: bool = Fal
     if not rows:
         return []
     keys = tuple(rows[0])
-    if db.get_bind().dialect.name != "postgresql" or len(rows) == 1:
+    if db.dialect.name != "postgresql" or len(rows) == 1:
         compiled = _compiled(db, name, make, keys, len(rows) > 1)
-        result = db.connection().execute(compiled, rows[0] if len(rows) == 1 else rows)
+        result = db.execute(compiled, rows[0] if len(rows) == 1 else rows)
         return [tuple(r) for r in result] if returning else []
     from psycopg.types.json import Json
 
     sql = _compiled(db, name, make, keys, False).string
     params = [{k: (Json(v) if isinstance(v, (dict, list)) else v) for k, v in row.items()} for row in rows]
-    raw = db.connection().connection.driver_connection
+    raw = db.connection.driver_connection
     out: list[tuple] = []
     with raw.cursor() as cur:
         cur.executemany(sql, params, returning=returning)
@@ -279,6 +288,7 @@ def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]],
            soft_profiles: dict[str, dict[str, Any]] | None = None) -> set[str]:
     """Insert events (skipping known statement ids), their dimension scores, outbox rows and
     actor profiles. Returns the statement ids actually inserted."""
+    db = _connection(db)
     if not events:
         return set()
     inserted: dict[str, int] = {}
@@ -445,6 +455,7 @@ def _upsert_profiles(db, profiles: dict[str, dict[str, Any]], *, soft: bool = Fa
     only create missing profiles (the economy an event carried), never overwrite."""
     from digiready.events.models import ActorProfile
 
+    db = _connection(db)
     now = datetime.now(timezone.utc)
     table = ActorProfile.__table__
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -559,6 +570,7 @@ def _actor_for(db, platform: str, external_id: str, economy: str | None, synthet
 
     from digiready.storage.models import Learner
 
+    db = _connection(db)
     table = Learner.__table__
     query = select(table.c.opaque_id).where(
         table.c.platform == platform[:255], table.c.external_id == external_id[:255])
