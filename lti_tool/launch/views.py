@@ -161,7 +161,7 @@ def store_launch(s, verified: VerifiedLaunch,
     """Store the launch and its learner (``learner``, when :func:`find_learner` found it, or
     a new one): the launch's writes. The launch comes back as an object that is not in the
     session (it was inserted directly: the ORM's unit of work costs more than the whole
-    insert), with the learner, for :func:`lti_tool.events.launched` once committed."""
+    insert), with the learner, for :func:`lti_tool.events.launched`."""
     claims = verified.claims
     registration = verified.registration
     presentation = claims.get(C.LAUNCH_PRESENTATION)
@@ -217,9 +217,9 @@ def launch():
             with serialized_commit(s):
                 claim_nonce(s, verified)
                 stored, learner = store_launch(s, verified, learner)
+                events.launched(s, stored, learner)
     except LaunchError as exc:  # rolled back: nothing stored
         return reject(exc.check, exc.message, exc.status)
-    events.launched(stored, learner)
     return redirect(_first_page(stored, statuses), code=303)
 
 
