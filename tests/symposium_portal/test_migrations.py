@@ -13,6 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from digiready.storage import Base, migrate
 from digiready.storage.engine import get_engine
 
+EVENT_ROW = text(
+    "INSERT INTO portal_event (id, slug, title, description, timezone, capacity,"
+    " requires_approval, registration_open, evaluation_open, lock_seq, seats_taken,"
+    " waitlisted_count, created_at) VALUES (1, 'x', 'X', '', 'UTC', 5, false, true,"
+    " false, 0, 0, 0, CURRENT_TIMESTAMP)")
+
 
 def test_no_drift_between_models_and_migrations(database_url):
     migrate.import_all_models()
@@ -38,11 +44,7 @@ def test_unique_email_index_ignores_case_and_withdrawn(database_url):
         " '', 'UTC', 'en', '[]', '', true, false, false, CURRENT_TIMESTAMP, :status, false,"
         " 'n', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO portal_event (id, slug, title, description, timezone, capacity,"
-            " requires_approval, registration_open, evaluation_open, lock_seq, seats_taken,"
-            " waitlisted_count, created_at) VALUES (1, 'x', 'X', '', 'UTC', 5, false, true,"
-            " false, 0, 0, 0, CURRENT_TIMESTAMP)"))
+        conn.execute(EVENT_ROW)
         conn.execute(insert, {"ref": "A", "email": "Same@Example.org", "status": "withdrawn"})
         conn.execute(insert, {"ref": "B", "email": "same@example.org", "status": "held"})
     with pytest.raises(IntegrityError), engine.begin() as conn:
@@ -57,11 +59,7 @@ def test_analytics_users_move_from_id_to_reference_and_back(database_url):
     command.downgrade(cfg, "portal_0001")
     engine = get_engine(database_url)
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO portal_event (id, slug, title, description, timezone, capacity,"
-            " requires_approval, registration_open, evaluation_open, lock_seq, seats_taken,"
-            " waitlisted_count, created_at) VALUES (1, 'x', 'X', '', 'UTC', 5, false, true,"
-            " false, 0, 0, 0, CURRENT_TIMESTAMP)"))
+        conn.execute(EVENT_ROW)
         conn.execute(text(
             "INSERT INTO portal_registration (id, event_id, reference, email, full_name,"
             " organisation, economy, sector, role, timezone, language, interests, bio,"
