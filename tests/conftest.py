@@ -70,13 +70,20 @@ def _drop_pg_database(url: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh, empty PostgreSQL database, dropped after the test."""
+def fresh_pg_database():
+    """A fresh, empty PostgreSQL database for the length of a fixture (a generator to yield
+    from), dropped afterwards; skipped, or failed under DIGIREADY_REQUIRE_SERVICES, without
+    a server."""
     require_service("PostgreSQL", PG_HOST, PG_PORT)
     url = _create_pg_database()
     yield url
     _drop_pg_database(url)
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database, dropped after the test."""
+    yield from fresh_pg_database()
 
 
 @pytest.fixture

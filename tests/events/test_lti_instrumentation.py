@@ -3,15 +3,12 @@ the launch; the module page loads the player script under the tool's CSP and its
 the tool's endpoint (CSRF header, learner from the launch) and the events tables."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from digiready.events.models import Event
 from digiready.storage import session_scope
-from tests.lti_tool.conftest import FIXTURE_PACK, _environment
+from tests.lti_tool.conftest import _environment, use_pack_with_video
 
 
 @pytest.fixture
@@ -37,13 +34,7 @@ def test_launches_record_registration_once_and_every_launch(lti):
 def test_module_page_player_events_reach_the_events_tables(lti, tmp_path, monkeypatch):
     from playwright.sync_api import sync_playwright
 
-    pack = tmp_path / "pack"
-    shutil.copytree(FIXTURE_PACK, pack)
-    module_file = pack / "modules" / "pay_basics" / "module.yaml"
-    module = yaml.safe_load(module_file.read_text())
-    module["video"]["html5_url"] = "https://cdn.example.org/pay_basics.mp4"
-    module_file.write_text(yaml.safe_dump(module))
-    monkeypatch.setenv("DIGIREADY_LTI_PACK", str(pack))
+    use_pack_with_video(tmp_path, monkeypatch)
     link = lti.platform.add_link("Module", {"digiready_target": "module:pay_basics"})
     page = lti.launch(link=link.id)
     assert "/analytics/static/player.js" in page.text

@@ -121,3 +121,18 @@ def sqlite_env(tmp_path, monkeypatch, migrated_sqlite):
     shutil.copy(migrated_sqlite, target)
     monkeypatch.setenv("DIGIREADY_DATABASE_URL", f"sqlite:///{target}")
     yield from _environment(monkeypatch)
+
+
+def use_pack_with_video(tmp_path, monkeypatch) -> None:
+    """The fixture pack, copied, with an HTML5 video on module pay_basics, as the tool's pack."""
+    import shutil
+
+    import yaml
+
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURE_PACK, pack)
+    module_file = pack / "modules" / "pay_basics" / "module.yaml"
+    module = yaml.safe_load(module_file.read_text())
+    module["video"]["html5_url"] = "https://cdn.example.org/pay_basics.mp4"
+    module_file.write_text(yaml.safe_dump(module))
+    monkeypatch.setenv("DIGIREADY_LTI_PACK", str(pack))

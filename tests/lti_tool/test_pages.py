@@ -3,15 +3,12 @@ save as you go, CSRF on every form, launch state in the page (no cookie), framin
 the registered platform, modules with video, captions and transcript, role checks."""
 from __future__ import annotations
 
-import shutil
-
 import requests
-import yaml
 from sqlalchemy import select
 
 from digiready.storage import session_scope
 from digiready.storage.models import Attempt
-from tests.lti_tool.conftest import FIXTURE_PACK
+from tests.lti_tool.conftest import FIXTURE_PACK, use_pack_with_video
 from tests.lti_tool.htmlform import first_form, forms
 
 
@@ -97,13 +94,7 @@ def test_learner_cannot_open_instructor_pages(sqlite_env):
 
 
 def test_module_page_with_video_captions_and_transcript(sqlite_env, tmp_path, monkeypatch):
-    pack = tmp_path / "pack"
-    shutil.copytree(FIXTURE_PACK, pack)
-    module_file = pack / "modules" / "pay_basics" / "module.yaml"
-    module = yaml.safe_load(module_file.read_text())
-    module["video"]["html5_url"] = "https://cdn.example.org/pay_basics.mp4"
-    module_file.write_text(yaml.safe_dump(module))
-    monkeypatch.setenv("DIGIREADY_LTI_PACK", str(pack))
+    use_pack_with_video(tmp_path, monkeypatch)
     link = sqlite_env.platform.add_link("Module", {"digiready_target": "module:pay_basics"})
     b = sqlite_env.browser()
     page = sqlite_env.launch(link=link.id, browser=b)

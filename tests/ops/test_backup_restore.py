@@ -8,7 +8,6 @@ import sqlite3
 import pytest
 
 from digiready.cli.main import main
-from tests.conftest import _create_pg_database, _drop_pg_database
 
 
 def populate(url: str) -> None:
@@ -32,12 +31,10 @@ def only_backup(directory):
 
 @pytest.fixture
 def second_pg_database():
-    from tests.conftest import PG_HOST, PG_PORT, require_service
+    """A second fresh database beside ``postgres_url``: restore into another database."""
+    from tests.conftest import fresh_pg_database
 
-    require_service("PostgreSQL", PG_HOST, PG_PORT)
-    url = _create_pg_database()
-    yield url
-    _drop_pg_database(url)
+    yield from fresh_pg_database()
 
 
 def test_sqlite_backup_and_restore(tmp_path, capsys):
