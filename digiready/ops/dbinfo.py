@@ -14,7 +14,13 @@ def normalise(url: str) -> str:
 
 
 def kind(url: str) -> str:
-    backend = make_url(normalise(url)).get_backend_name()
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(normalise(url)).get_backend_name()
+    except ArgumentError:
+        raise ValueError(f"{url!r} is not a database URL (e.g. sqlite:///var/digiready.sqlite3 "
+                         "or postgresql://user@host/dbname)") from None
     if backend not in ("sqlite", "postgresql"):
         raise ValueError(f"DigiReady runs on SQLite or PostgreSQL, not {backend}")
     return backend

@@ -78,6 +78,8 @@ def migrate(source: str, target: str, *, batch_size: int = 1000,
     from digiready.storage import migrate as alembic_migrate
 
     source, target = dbinfo.normalise(source), dbinfo.normalise(target)
+    for url in (source, target):
+        dbinfo.kind(url)  # a clear error for a mistyped URL before anything is opened
     check_ready(source, target)
     alembic_migrate.upgrade(target)  # the source is at head: the same revisions
     tables = tables_in_order()

@@ -141,3 +141,9 @@ def test_normalised_values_agree_across_databases():
     assert n(0.1 + 0.2) == n(Decimal("0.3000000000000000444")) != n(0.31)
     assert n(True) is True and n(1) == 1 and n(2.0) == 2
     assert n({"b": [1.5, None], "a": "x"}) == {"a": "x", "b": ["1.5", None]}
+
+
+def test_a_mistyped_url_is_named_before_anything_is_opened(capsys):
+    assert main(["migrate-data", "--from", "sqlite-old.db", "--to", "postgresql://x@h/db"]) == 1
+    err = capsys.readouterr().err
+    assert "'sqlite-old.db' is not a database URL" in err and "Traceback" not in err
