@@ -23,10 +23,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from digiready.diagnostic import compare, diagnose, peer_group, validate
+from digiready.learners import find_or_create_learner
 from digiready.packs.model import Pack
 from digiready.storage.models import Attempt, Learner
 
@@ -54,30 +54,19 @@ def _now() -> datetime:
 def get_or_create_learner(
     session: Session,
     platform: str,
-    external_id: str | None,
+    external_id: str,
     *,
     economy: str | None = None,
     synthetic: bool = False,
 ) -> Learner:
-    """The learner known as ``external_id`` on ``platform`` (an LTI issuer, ``demo``...).
-
-    Two workers may see the same new learner at once (a double click on the LMS link); the
-    unique (platform, external_id) constraint lets one insert win and the other re-read, so
-    a learner never ends up with two rows. ``economy`` is updated when it was unknown."""
-    query = select(Learner).where(Learner.platform == platform, Learner.external_id == external_id)
-    learner = session.scalars(query).first()
-    if learner is None:
-        try:
-            with session.begin_nested():
-                learner = Learner(
-                    platform=platform, external_id=external_id, economy=economy, synthetic=synthetic
-                )
-                session.add(learner)
-                session.flush()
-        except IntegrityError:
-            learner = session.scalars(query).one()
-    if economy and not learner.economy:
-        learner.economy = economy
+    """The learner known as ``external_id`` on ``platform`` (an LTI issuer, ``demo``...), as
+    an ORM object, for callers that navigate its attempts. The mapping itself (creation,
+    concurrent first requests, the economy) is :func:`digiready.learners.find_or_create_learner`."""
+    ref = find_or_create_learner(session, platform, external_id, economy=economy,
+                                 synthetic=synthetic)
+    learner = session.get(Learner, ref.id)
+    if learner.economy != ref.economy:  # filled in just now by a Core statement
+        session.refresh(learner, ["economy"])
     return learner
 
 

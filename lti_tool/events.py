@@ -1,11 +1,11 @@
 """The tool's learning events: one function per action, each called from exactly one place.
 
-They go through the core API (:func:`digiready.events.record`), which stores them and turns
-them into xAPI statements. Every event is written in a savepoint of the request's
-transaction: stored exactly when the request's own writes commit, while an analytics failure
-is logged and never breaks (or rolls back) a learner's page or launch. Video player events come from the module page's
-``<video>`` element (``data-module-id``, ``data-duration``) through the events area's player
-script.
+They go through the core API (:func:`digiready.events.safe.record_many_quietly`), which
+stores them and turns them into xAPI statements. Every event is written in a savepoint of the
+request's transaction: stored exactly when the request's own writes commit, while an
+analytics failure is logged and never breaks (or rolls back) a learner's page or launch.
+Video player events come from the module page's ``<video>`` element (``data-module-id``,
+``data-duration``) through the events area's player script.
 """
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ log = logging.getLogger("lti_tool.events")
 
 def _events_api():
     try:
-        from digiready import events
+        from digiready.events import safe
     except ImportError:  # the events area is not installed: log only
         return None
-    return events
+    return safe
 
 
 def _record(db, kind: str, learner, object_id: str, **kwargs: Any) -> None:
@@ -37,31 +37,24 @@ def _record_all(db, learner, specs: list[dict[str, Any]]) -> None:
         for spec in specs:
             log.info("event %s %s %s", spec["kind"], spec["object_id"], spec)
         return
-    try:
-        with db.begin_nested():
-            if len(specs) == 1:
-                spec = dict(specs[0])
-                events.record(spec.pop("kind"), actor=learner.opaque_id, economy=learner.economy,
-                              source="lti", db=db, **spec)
-            else:
-                events.record_many([dict(spec, actor=learner.opaque_id, economy=learner.economy,
-                                         source="lti") for spec in specs], db=db)
-    except Exception:  # noqa: BLE001 - analytics must never break the learner's flow
-        log.exception("events %s could not be recorded", [s["kind"] for s in specs])
+    events.record_many_quietly([dict(spec, actor=learner.opaque_id, economy=learner.economy,
+                                     source="lti") for spec in specs], db=db)
 
 
 def launched(db, launch, learner) -> None:
     """The launch's events ("registered" at a learner's first launch, "launched"), written in
     the launch's own write transaction (a savepoint): committed with the launch or not at all,
     so an instance killed right after answering loses none, and a replayed launch adds none.
-    Their statements are compiled once per process (see ``digiready.events.recorder``), which
-    keeps them to a few quick INSERTs."""
+    ``learner`` is a :class:`digiready.learners.LearnerRef`; its ``created`` says this launch
+    made it (the same transaction that stores the learner stores "registered"). Their
+    statements are compiled once per process (see ``digiready.events.recorder``), which keeps
+    them to a few quick INSERTs."""
     if learner is None:
         return
     specs = []
-    # "registered" is stamped with the learner's creation time: the same statement id at
-    # every launch, so it is stored once, at the learner's first launch.
-    if learner.created_at is not None:
+    if learner.created:
+        # Stamped with the learner's creation time: the same statement id however often it
+        # is recorded.
         specs.append(dict(kind="registered", object_id="course/digiready",
                           timestamp=learner.created_at, data={"role": "learner"}))
     specs.append(dict(kind="launched", object_id=f"lti/{launch.target}", session_id=launch.id,

@@ -566,33 +566,10 @@ def actor_for(platform: str, external_id: str, *, economy: str | None = None,
 
 def _actor_for(db, platform: str, external_id: str, economy: str | None, synthetic: bool,
                likely_new: bool = False) -> str:
-    from sqlalchemy import select
+    from digiready.learners import find_or_create_learner
 
-    from digiready.storage.models import Learner
-
-    db = _connection(db)
-    table = Learner.__table__
-    query = select(table.c.opaque_id).where(
-        table.c.platform == platform[:255], table.c.external_id == external_id[:255])
-    if not likely_new:
-        found = db.execute(query).scalar()
-        if found:
-            return found
-    # A concurrent request may win the race for the same user: then nothing is returned and
-    # the winner's id is read back.
-    created = _many(db, "learner", _learner_insert, [{
-        "opaque_id": str(uuid.uuid4()), "platform": platform[:255],
-        "external_id": external_id[:255], "economy": (economy or None) and economy.lower()[:8],
-        "synthetic": synthetic, "created_at": datetime.now(timezone.utc)}], returning=True)
-    return created[0][0] if created else db.execute(query).scalar_one()
-
-
-def _learner_insert(db):
-    from digiready.storage.models import Learner
-
-    table = Learner.__table__
-    return (_insert(db, table).on_conflict_do_nothing(index_elements=["platform", "external_id"])
-            .returning(table.c.opaque_id))
+    return find_or_create_learner(db, platform, external_id, economy=economy,
+                                  synthetic=synthetic, likely_new=likely_new).opaque_id
 
 
 def forget_actor(platform: str, external_id: str, *, db=None) -> bool:

@@ -28,11 +28,37 @@ def record_quietly(kind: str, *, platform: str, user: str | int, object_id: str,
             record(kind, actor=actor, object_id=object_id, economy=economy, source=source,
                    **kwargs)
             return True
-        with db.begin_nested():
-            actor = actor_for(platform, str(user), economy=economy, db=db, likely_new=new_user)
+        conn = _connection(db)
+        with conn.begin_nested():
+            actor = actor_for(platform, str(user), economy=economy, db=conn, likely_new=new_user)
             record(kind, actor=actor, object_id=object_id, economy=economy, source=source,
-                   db=db, **kwargs)
+                   db=conn, **kwargs)
         return True
     except Exception:  # noqa: BLE001 - analytics must never break the page
         log.exception("event %s on %s not recorded", kind, object_id)
         return False
+
+
+def record_many_quietly(events: list[dict[str, Any]], *, db) -> bool:
+    """Record events of an already mapped actor (each mapping holds the keyword arguments of
+    :func:`digiready.events.record`) in a SAVEPOINT of the caller's transaction, as
+    :func:`record_quietly` does; False on failure."""
+    try:
+        from digiready.events.recorder import record_many
+
+        conn = _connection(db)
+        with conn.begin_nested():
+            record_many(events, db=conn)
+        return True
+    except Exception:  # noqa: BLE001 - analytics must never break the page
+        log.exception("events %s not recorded", [e.get("kind") for e in events])
+        return False
+
+
+def _connection(db):
+    """The Connection of the caller's session. The SAVEPOINT is taken on it, not through the
+    Session: the events are plain Core statements, and the Session's nested transaction (a
+    flush, its own bookkeeping) costs more than the INSERTs on a launch."""
+    from sqlalchemy.orm import Session
+
+    return db.connection() if isinstance(db, Session) else db

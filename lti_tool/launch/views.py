@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select
 
-from digiready.attempts import get_or_create_learner
+from digiready.learners import LearnerRef, create_learner, fill_economy, find_learner
 from digiready.storage import session_scope
 from digiready.storage.engine import serialized_commit
-from digiready.storage.models import Attempt, Learner
+from digiready.storage.models import Attempt
 from lti_tool import claims as C
 from lti_tool import events, settings, urls
 from lti_tool.keys import jwks_document
@@ -44,8 +43,6 @@ _PLATFORM_BY_ISSUER = _login_columns.where(Registration.issuer == bindparam("iss
 _PLATFORM_BY_CLIENT = _login_columns.where(
     Registration.issuer == bindparam("issuer"), Registration.client_id == bindparam("client_id")
 ).limit(2)
-_FIND_LEARNER = select(Learner.id, Learner.opaque_id, Learner.economy, Learner.created_at).where(
-    Learner.platform == bindparam("platform"), Learner.external_id == bindparam("external_id"))
 _ATTEMPT_STATUSES = select(Attempt.status).distinct().where(
     Attempt.learner_id == bindparam("learner_id"),
     or_(Attempt.status == "in_progress", Attempt.status == "completed"))
@@ -135,31 +132,18 @@ def _economy(verified: VerifiedLaunch) -> str | None:
     return str(custom.get("digiready_economy") or verified.registration.economy or "")[:8] or None
 
 
-@dataclass(frozen=True)
-class KnownLearner:
-    """The columns of ``core_learner`` a launch uses, read without an ORM object."""
-
-    id: int
-    opaque_id: str
-    economy: str | None
-    created_at: datetime | None
-
-
-def find_learner(s, verified: VerifiedLaunch) -> KnownLearner | None:
+def launching_learner(s, verified: VerifiedLaunch) -> LearnerRef | None:
     """The launching user's learner if it exists already (reads only)."""
     sub = verified.claims.get("sub")
     if not sub:
         return None
-    row = s.connection().execute(_FIND_LEARNER, {
-        "platform": learner_platform(verified.registration.issuer),
-        "external_id": str(sub)[:255]}).first()
-    return KnownLearner(*row) if row is not None else None
+    return find_learner(s, learner_platform(verified.registration.issuer), str(sub))
 
 
 def store_launch(s, verified: VerifiedLaunch,
-                 learner: KnownLearner | None = None) -> tuple[Launch, KnownLearner | None]:
-    """Store the launch and its learner (``learner``, when :func:`find_learner` found it, or
-    a new one): the launch's writes. The launch comes back as an object that is not in the
+                 learner: LearnerRef | None = None) -> tuple[Launch, LearnerRef | None]:
+    """Store the launch and its learner (``learner``, when :func:`launching_learner` found
+    it, or a new one): the launch's writes. The launch comes back as an object that is not in the
     session (it was inserted directly: the ORM's unit of work costs more than the whole
     insert), with the learner, for :func:`lti_tool.events.launched`."""
     claims = verified.claims
@@ -172,13 +156,11 @@ def store_launch(s, verified: VerifiedLaunch,
     economy = _economy(verified)
     if not claims.get("sub"):
         learner = None
-    elif learner is None:
-        created = get_or_create_learner(s, learner_platform(registration.issuer),
-                                        str(claims["sub"])[:255], economy=economy)
-        learner = KnownLearner(created.id, created.opaque_id, created.economy, created.created_at)
-    elif economy and not learner.economy:
-        s.execute(update(Learner).where(Learner.id == learner.id).values(economy=economy))
-        learner = replace(learner, economy=economy)
+    elif learner is None:  # looked for just before: insert first
+        learner = create_learner(s, learner_platform(registration.issuer), str(claims["sub"]),
+                                 economy=economy)
+    else:
+        learner = fill_economy(s, learner, economy)
     values = dict(
         id=secrets.token_urlsafe(32), registration_id=registration.id,
         deployment_id=verified.deployment_id, message_type=verified.message_type,
@@ -210,7 +192,7 @@ def launch():
             # Reads first: every check, the learner, where the launch will land.
             verified = check_launch(s, request.form.get("id_token"), request.form.get("state"),
                                     secret=current_app.config["SECRET_KEY"])
-            learner = find_learner(s, verified)
+            learner = launching_learner(s, verified)
             statuses = _attempt_statuses(s, learner) if learner is not None else frozenset()
             # Then the writes, together and short: on SQLite they hold the database's one
             # write lock. The nonce goes first; a replay stops here, with nothing stored.
@@ -223,7 +205,7 @@ def launch():
     return redirect(_first_page(stored, statuses), code=303)
 
 
-def _attempt_statuses(s, learner: KnownLearner) -> frozenset[str]:
+def _attempt_statuses(s, learner: LearnerRef) -> frozenset[str]:
     """Whether the learner has diagnostic attempts in progress and completed (one query)."""
     return frozenset(s.connection().execute(_ATTEMPT_STATUSES,
                                             {"learner_id": learner.id}).scalars())

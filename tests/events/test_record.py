@@ -171,7 +171,7 @@ def test_statements_are_compiled_once_per_dialect(database_url):
                       source="portal")
     names = sorted(key[1] for key in recorder._COMPILED)
     assert names == sorted(set(names)), names  # one compiled statement per name
-    assert {"event", "daily", "monthly", "total", "learner"} <= set(names)
+    assert {"event", "daily", "monthly", "total"} <= set(names)
 
 
 def test_likely_new_gives_the_same_actor_as_a_lookup(database_url):

@@ -1,0 +1,126 @@
+"""Learners: the one mapping from a platform's user to DigiReady's learner row.
+
+``core_learner`` links (platform, external id) — an LTI issuer and ``sub``, the portal and a
+registration, an Open edX course and anonymous id — to the learner's row id (what attempts
+point to) and opaque id (the only identity analytics and xAPI statements ever carry). The LTI
+launch, the events API (:func:`digiready.events.actor_for`) and the attempts repository all
+go through these functions, so the rules (who wins when two requests create the same learner,
+when the economy is filled in) are decided once.
+
+Everything here runs on a SQLAlchemy ``Session`` or ``Connection`` with plain Core statements
+built once: a learner is looked up or created on every launch, where the ORM's unit of work
+(savepoint, flush, identity map) would cost more than the statements themselves. The caller
+commits.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.orm import Session
+
+from digiready.storage.models import Learner
+
+__all__ = ["LearnerRef", "create_learner", "fill_economy", "find_learner",
+           "find_or_create_learner"]
+
+
+@dataclass(frozen=True)
+class LearnerRef:
+    """The columns of a ``core_learner`` row that callers use, without an ORM object.
+    ``created``: the row was inserted by this call (the learner's first appearance)."""
+
+    id: int
+    opaque_id: str
+    economy: str | None
+    created_at: datetime | None
+    created: bool = False
+
+
+_table = Learner.__table__
+_FIND = select(_table.c.id, _table.c.opaque_id, _table.c.economy, _table.c.created_at).where(
+    _table.c.platform == bindparam("platform"), _table.c.external_id == bindparam("external_id"))
+# Written out once (SQLite and PostgreSQL share the syntax): the dialects' ``insert()
+# .on_conflict_do_nothing()`` constructs carry no cache key and would be compiled again at
+# every call. The typed parameter and columns keep SQLAlchemy's datetime conversion.
+_CREATE = text(
+    "INSERT INTO core_learner (opaque_id, platform, external_id, economy, synthetic, created_at) "
+    "VALUES (:opaque_id, :platform, :external_id, :economy, :synthetic, :created_at) "
+    "ON CONFLICT (platform, external_id) DO NOTHING "
+    "RETURNING id, opaque_id, economy, created_at"
+).bindparams(
+    bindparam("synthetic", type_=_table.c.synthetic.type),
+    bindparam("created_at", type_=_table.c.created_at.type),
+).columns(_table.c.id, _table.c.opaque_id, _table.c.economy, _table.c.created_at)
+_SET_ECONOMY = update(_table).where(_table.c.id == bindparam("learner_id")).values(
+    economy=bindparam("economy"))
+
+
+def _ref(row, created: bool = False) -> LearnerRef:
+    id_, opaque_id, economy, created_at = row
+    if created_at is not None and created_at.tzinfo is None:  # SQLite keeps no time zone
+        created_at = created_at.replace(tzinfo=timezone.utc)
+    return LearnerRef(id_, opaque_id, economy, created_at, created)
+
+
+def _connection(db):
+    # Taken once per call: ``Session.connection()`` walks the transaction state each time.
+    return db.connection() if isinstance(db, Session) else db
+
+
+def _key(platform: str, external_id: str) -> dict[str, str]:
+    return {"platform": platform[:255], "external_id": str(external_id)[:255]}
+
+
+def _economy(economy: str | None) -> str | None:
+    return economy.lower()[:8] if economy else None
+
+
+def find_learner(db, platform: str, external_id: str) -> LearnerRef | None:
+    """The learner known as ``external_id`` on ``platform``, if any (reads only)."""
+    row = _connection(db).execute(_FIND, _key(platform, external_id)).first()
+    return _ref(row) if row is not None else None
+
+
+def create_learner(db, platform: str, external_id: str, *, economy: str | None = None,
+                   synthetic: bool = False) -> LearnerRef:
+    """Insert the learner, or return the existing row when there is one.
+
+    Insert first: for a caller that has just looked and found nothing (a first launch, a new
+    registration) that is one statement. Two requests may create the same learner at once (a
+    double click on the LMS link); the unique (platform, external_id) constraint lets one
+    insert win, and the other, which gets no row back, reads the winner's — a learner never
+    has two rows, and only the winner's result says ``created``."""
+    conn = _connection(db)
+    key = _key(platform, external_id)
+    row = conn.execute(_CREATE, {
+        **key, "opaque_id": str(uuid.uuid4()), "economy": _economy(economy),
+        "synthetic": bool(synthetic), "created_at": datetime.now(timezone.utc)}).first()
+    if row is not None:
+        return _ref(row, created=True)
+    return fill_economy(conn, _ref(conn.execute(_FIND, key).one()), economy)
+
+
+def fill_economy(db, learner: LearnerRef, economy: str | None) -> LearnerRef:
+    """Record the learner's economy when it was unknown (a first economy is never replaced:
+    the reports count each learner in one economy)."""
+    economy = _economy(economy)
+    if not economy or learner.economy:
+        return learner
+    _connection(db).execute(_SET_ECONOMY, {"learner_id": learner.id, "economy": economy})
+    return replace(learner, economy=economy)
+
+
+def find_or_create_learner(db, platform: str, external_id: str, *, economy: str | None = None,
+                           synthetic: bool = False, likely_new: bool = False) -> LearnerRef:
+    """The learner known as ``external_id`` on ``platform``, created on first use; its
+    economy is filled in when it was unknown. ``likely_new``: the caller knows the user is
+    new (it has just created them), so the insert is tried first — the result is the same,
+    with one statement instead of two."""
+    if not likely_new:
+        found = find_learner(db, platform, external_id)
+        if found is not None:
+            return fill_economy(db, found, economy)
+    return create_learner(db, platform, external_id, economy=economy, synthetic=synthetic)

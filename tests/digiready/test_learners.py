@@ -1,0 +1,97 @@
+"""The learner mapping (digiready.learners) on SQLite and PostgreSQL: one row per platform
+user whoever asks first, ``created`` only for the request that made it, the economy filled
+in once and never replaced, and the LTI launch, the events API and the attempts repository
+all agreeing on it."""
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from digiready import events
+from digiready.attempts import get_or_create_learner
+from digiready.learners import create_learner, fill_economy, find_learner, find_or_create_learner
+from digiready.storage import session_scope
+from digiready.storage.models import Learner
+
+
+def _rows() -> int:
+    with session_scope() as s:
+        return s.scalar(select(func.count()).select_from(Learner))
+
+
+def test_created_once_then_found(database_url):
+    with session_scope() as s:
+        assert find_learner(s, "lti:https://lms.example", "u1") is None
+        first = find_or_create_learner(s, "lti:https://lms.example", "u1", economy="PE")
+        again = find_or_create_learner(s, "lti:https://lms.example", "u1")
+        assert first.created and not again.created
+        assert (again.id, again.opaque_id, again.economy) == (first.id, first.opaque_id, "pe")
+        assert again.created_at is not None and again.created_at.tzinfo is not None
+    with session_scope() as s:
+        assert find_learner(s, "lti:https://lms.example", "u1").id == first.id
+    assert _rows() == 1
+
+
+def test_insert_first_on_an_existing_learner_reads_it_back(database_url):
+    """``create_learner`` (what a first launch calls after finding nothing) meets a row that
+    another request stored meanwhile: it returns that row, not a second one, and fills the
+    economy the other request did not know."""
+    with session_scope() as s:
+        other = create_learner(s, "portal", "registration:SYM-1")
+    with session_scope() as s:
+        mine = create_learner(s, "portal", "registration:SYM-1", economy="vn")
+    assert not mine.created and mine.id == other.id and mine.opaque_id == other.opaque_id
+    assert mine.economy == "vn" and _rows() == 1
+    with session_scope() as s:
+        assert find_learner(s, "portal", "registration:SYM-1").economy == "vn"
+
+
+def test_economy_is_filled_once_and_never_replaced(database_url):
+    with session_scope() as s:
+        learner = create_learner(s, "demo", "d1")
+        assert learner.economy is None
+        learner = fill_economy(s, learner, "ID")
+        assert fill_economy(s, learner, "pe").economy == "id"
+    with session_scope() as s:
+        assert find_learner(s, "demo", "d1").economy == "id"
+
+
+def test_events_api_and_attempts_share_the_mapping(database_url):
+    actor = events.actor_for("lti:https://lms.example", "u9", economy="ph")
+    with session_scope() as s:
+        orm = get_or_create_learner(s, "lti:https://lms.example", "u9")
+        assert orm.opaque_id == actor and orm.economy == "ph"
+    assert _rows() == 1
+
+
+def test_two_first_requests_race_to_one_learner(postgres_url, monkeypatch):
+    """Two workers see the same new user at once (a double click on the LMS link). The
+    second insert waits on the first's uncommitted row, then gets nothing back and reads the
+    winner's: one row, one ``created``."""
+    from digiready.storage import migrate
+
+    monkeypatch.setenv("DIGIREADY_DATABASE_URL", postgres_url)
+    migrate.upgrade(postgres_url)
+    inserted, results = threading.Event(), {}
+
+    def winner():
+        with session_scope() as s:
+            results["winner"] = create_learner(s, "lti:https://lms.example", "double-click")
+            inserted.set()
+            threading.Event().wait(0.5)  # still uncommitted while the other one inserts
+
+    def loser():
+        inserted.wait(10)
+        with session_scope() as s:
+            results["loser"] = create_learner(s, "lti:https://lms.example", "double-click",
+                                              economy="pe")
+
+    threads = [threading.Thread(target=winner), threading.Thread(target=loser)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert results["winner"].created and not results["loser"].created
+    assert results["winner"].id == results["loser"].id and results["loser"].economy == "pe"
+    assert _rows() == 1
