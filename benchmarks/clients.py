@@ -9,6 +9,7 @@ client carries on as a person would: press again, or start over.
 """
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import subprocess
@@ -109,6 +110,10 @@ class PlatformPeer:
         self.server.server_close()
 
 
+# A launch answered with its diagnostic page names the page's URL (lti_tool.launch.landing).
+LANDED = re.compile(r'<html [^>]*data-url="([^"]+)"')
+
+
 class LtiLearner:
     """One learner: launch from the LMS through nginx, then answer every step."""
 
@@ -133,10 +138,14 @@ class LtiLearner:
         except (requests.RequestException, AssertionError) as exc:
             self.ledger.error("launch", type(exc).__name__)
             return None
-        if answer.status_code not in (302, 303):
+        landed = LANDED.search(answer.text) if answer.status_code == 200 else None
+        if landed:  # the diagnostic page itself, carrying its own URL
+            location = requests.compat.urljoin(answer.url, html.unescape(landed.group(1)))
+        elif answer.status_code in (302, 303):
+            location = requests.compat.urljoin(answer.url, answer.headers["Location"])
+        else:
             self.ledger.error("launch", answer.status_code)
             return None
-        location = requests.compat.urljoin(answer.url, answer.headers["Location"])
         launch_id = parse_qs(urlsplit(location).query)["launch"][0]
         with self.ledger.lock:
             self.ledger.launches[launch_id] = user

@@ -12,13 +12,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, g, render_template, request
-from flask_babel import Babel, get_locale
+from flask.sessions import SessionInterface
+from flask_babel import Babel, get_locale, get_translations
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from digiready import config
 from digiready.ops import wsgi as ops_wsgi
 from lti_tool import settings  # noqa: F401  (declares DIGIREADY_LTI_*)
+from lti_tool.launch_context import LANDING_SCRIPT, LANDING_SCRIPT_HASH
 
 HERE = Path(__file__).parent
 # UI languages of the pages (content languages come from the pack).
@@ -82,11 +85,40 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' https:; style-src 'self'; "
+       f"script-src 'self' {LANDING_SCRIPT_HASH}; form-action 'self' https: http:; "
+       "base-uri 'none'; object-src 'none'; frame-ancestors ")
+
+
+class NoCookieSession(SessionInterface):
+    """The tool sets no cookie: a page's launch travels in the page (see
+    :mod:`lti_tool.launch_context`), which keeps working when the LMS iframe's browser blocks
+    third-party cookies. Flask's signed-cookie session would only cost every request a
+    serializer and a cookie lookup."""
+
+    def open_session(self, app, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response):
+        return None
+
+
+def request_translations():
+    """This request's catalogue, looked up once per request: Flask-Babel's template
+    callables look it up again for every string (a dozen context lookups each), which was a
+    tenth of a page's rendering time."""
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     import lti_tool.models  # noqa: F401  (register the tables)
 
     app = Flask(__name__, template_folder="templates", static_folder="static",
                 static_url_path="/lti-static")
+    app.session_interface = NoCookieSession()
     secret = config.get("SECRET_KEY") or ""
     if config.get("ENV") == "production" and secret == config.SETTINGS["SECRET_KEY"].default:
         raise RuntimeError("DIGIREADY_SECRET_KEY must be set in production")
@@ -103,6 +135,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.wsgi_app = ops_wsgi.install(app.wsgi_app)  # type: ignore[method-assign]
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True)
+    app.jinja_env.globals["landing_script"] = Markup(LANDING_SCRIPT)
 
     from lti_tool.deep_linking.views import bp as deep_linking_bp
     from lti_tool.indicators.views import bp as analytics_bp  # indicators page, player script
@@ -123,10 +162,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.after_request
     def security_headers(response):
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; media-src 'self' https:; "
-            "style-src 'self'; script-src 'self'; form-action 'self' https: http:; "
-            "base-uri 'none'; object-src 'none'; frame-ancestors " + frame_ancestors())
+        response.headers["Content-Security-Policy"] = CSP + frame_ancestors()
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers.setdefault("Cache-Control", "no-store")

@@ -5,6 +5,7 @@ who cannot read the page cannot know either value.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from datetime import datetime, timezone
@@ -20,6 +21,15 @@ from lti_tool.models import Launch
 # Built once: constructing the statement and its cache key would cost more than the query.
 _LAUNCH_AND_LEARNER = select(Launch, Learner).outerjoin(
     Learner, Learner.id == Launch.learner_id).where(Launch.id == bindparam("launch_id"))
+
+
+# A page answered in the launch's own response (see :mod:`lti_tool.launch.landing`) gives
+# the browser its real URL, so that a reload opens the page instead of re-posting the spent
+# id_token. One constant inline script, allowed by its hash in the CSP (``script-src``), so
+# no extra request; the URL comes from the page (``<html data-url>``).
+LANDING_SCRIPT = 'history.replaceState(null,"",document.documentElement.dataset.url)'
+LANDING_SCRIPT_HASH = (
+    f"'sha256-{base64.b64encode(hashlib.sha256(LANDING_SCRIPT.encode()).digest()).decode()}'")
 
 
 def csrf_token(launch_id: str, purpose: str = "form") -> str:
@@ -54,9 +64,16 @@ def load_launch(session, *, instructor: bool = False, form_csrf: bool = True) ->
                                  "the activity again; your answers are saved."))
     if instructor and not is_instructor(launch.roles):
         abort(403, description=_("Only instructors can open this page."))
-    g.launch = launch
-    g.frame_origins = [launch.registration.issuer, launch.registration.auth_login_url]
-    g.ui_language = launch.language
+    bind_launch(launch, launch.registration)
     if request.method == "POST" and form_csrf:
         check_csrf(launch.id)
     return launch
+
+
+def bind_launch(launch: Launch, registration) -> None:
+    """Make ``launch`` the request's: only its platform may frame the page (CSP
+    ``frame-ancestors``), and the page speaks the launch's language. ``registration``: the
+    launch's registration (an ORM object, or the launch check's :class:`Platform`)."""
+    g.launch = launch
+    g.frame_origins = [registration.issuer, registration.auth_login_url]
+    g.ui_language = launch.language

@@ -50,6 +50,7 @@ class Platform:
     jwks_url: str
     economy: str | None
     language: str | None
+    auth_login_url: str
 
 
 @dataclass
@@ -88,7 +89,7 @@ def pending_login(secret: str, state: str | None) -> LoginState:
 # Built once (building and keying a statement costs more than running it on SQLite).
 _PLATFORM_AND_DEPLOYMENT = select(
     Registration.id, Registration.issuer, Registration.client_id, Registration.jwks_url,
-    Registration.economy, Registration.language, Deployment.id,
+    Registration.economy, Registration.language, Registration.auth_login_url, Deployment.id,
 ).outerjoin(Deployment, and_(Deployment.registration_id == Registration.id,
                              Deployment.deployment_id == bindparam("deployment_id"))
             ).where(Registration.id == bindparam("registration_id"))
@@ -101,7 +102,7 @@ def _registration_and_deployment(session: Session, registration_id: int,
         "registration_id": registration_id, "deployment_id": deployment_id or ""}).first()
     if row is None:
         return None, None
-    return Platform(*row[:6]), (row[6] if deployment_id else None)
+    return Platform(*row[:7]), (row[7] if deployment_id else None)
 
 
 def validate_launch(session: Session, id_token: str | None, state: str | None, *,

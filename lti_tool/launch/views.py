@@ -1,8 +1,8 @@
 """OIDC login initiation, the launch endpoint and our JWKS.
 
 The login step signs into the state the nonce and the target it sent the browser off with;
-the launch step checks the id_token against exactly that, then stores the launch and sends
-the browser straight to its page with the launch id in the URL.
+the launch step checks the id_token against exactly that, stores the launch and answers with
+its first page (see :mod:`lti_tool.launch.landing`), which carries the launch id.
 """
 from __future__ import annotations
 
@@ -11,19 +11,21 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import bindparam, insert, or_, select
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from sqlalchemy import insert
 
 from digiready.learners import LearnerRef, create_learner, fill_economy, find_learner
 from digiready.storage import session_scope
 from digiready.storage.engine import serialized_commit
-from digiready.storage.models import Attempt
 from lti_tool import claims as C
 from lti_tool import events, settings, urls
 from lti_tool.keys import jwks_document
 from lti_tool.launch import login_state
+from lti_tool.launch.landing import plan as plan_landing
+from lti_tool.launch.landing import respond
+from lti_tool.launch.login_lookup import login_platforms
 from lti_tool.launch.validation import LaunchError, VerifiedLaunch, check_launch, claim_nonce
-from lti_tool.models import Launch, Registration
+from lti_tool.models import Launch
 
 bp = Blueprint("launch", __name__)
 log = logging.getLogger("lti_tool.launch")
@@ -35,17 +37,8 @@ def reject(check: str, message: str, status: int = 400):
                            message=message), status
 
 
-# The launch path's statements, built once: constructing a statement and working out its
-# cache key costs more than running it on SQLite. Run on the session's connection (Core):
-# they read or write plain columns, no ORM object is needed.
-_login_columns = select(Registration.id, Registration.client_id, Registration.auth_login_url)
-_PLATFORM_BY_ISSUER = _login_columns.where(Registration.issuer == bindparam("issuer")).limit(2)
-_PLATFORM_BY_CLIENT = _login_columns.where(
-    Registration.issuer == bindparam("issuer"), Registration.client_id == bindparam("client_id")
-).limit(2)
-_ATTEMPT_STATUSES = select(Attempt.status).distinct().where(
-    Attempt.learner_id == bindparam("learner_id"),
-    or_(Attempt.status == "in_progress", Attempt.status == "completed"))
+# Built once: constructing a statement and working out its cache key costs more than
+# running it on SQLite. Run on the session's connection (Core): no ORM object is needed.
 _INSERT_LAUNCH = insert(Launch.__table__)
 
 
@@ -67,28 +60,25 @@ def login():
         return reject("target_link_uri", f"target_link_uri {target!r} is not a URL of this tool "
                                          f"({base})")
     client_id = params.get("client_id")
-    with session_scope() as s:
-        found = s.connection().execute(
-            _PLATFORM_BY_CLIENT if client_id else _PLATFORM_BY_ISSUER,
-            {"issuer": issuer, "client_id": client_id}).all()
-        if not found:
-            return reject("iss", f"no platform is registered with issuer {issuer!r}"
-                                 + (f" and client_id {client_id!r}" if client_id else "")
-                                 + " (digiready lti platform add)", 404)
-        if len(found) > 1:
-            return reject("client_id", "several registrations share this issuer; the platform "
-                                       "must send client_id")
-        registration = found[0]
-        state, nonce = login_state.issue(current_app.config["SECRET_KEY"], registration.id,
-                                         target[:1024], settings.login_ttl())
-        query_args = {
-            "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
-            "prompt": "none", "client_id": registration.client_id, "redirect_uri": target,
-            "login_hint": login_hint, "state": state, "nonce": nonce,
-        }
-        if params.get("lti_message_hint"):
-            query_args["lti_message_hint"] = params["lti_message_hint"]
-        auth = registration.auth_login_url
+    found = login_platforms(issuer, client_id)
+    if not found:
+        return reject("iss", f"no platform is registered with issuer {issuer!r}"
+                             + (f" and client_id {client_id!r}" if client_id else "")
+                             + " (digiready lti platform add)", 404)
+    if len(found) > 1:
+        return reject("client_id", "several registrations share this issuer; the platform "
+                                   "must send client_id")
+    registration = found[0]
+    state, nonce = login_state.issue(current_app.config["SECRET_KEY"], registration.id,
+                                     target[:1024], settings.login_ttl())
+    query_args = {
+        "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
+        "prompt": "none", "client_id": registration.client_id, "redirect_uri": target,
+        "login_hint": login_hint, "state": state, "nonce": nonce,
+    }
+    if params.get("lti_message_hint"):
+        query_args["lti_message_hint"] = params["lti_message_hint"]
+    auth = registration.auth_login_url
     separator = "&" if "?" in auth else "?"
     return redirect(auth + separator + urlencode(query_args), code=302)
 
@@ -140,12 +130,10 @@ def launching_learner(s, verified: VerifiedLaunch) -> LearnerRef | None:
     return find_learner(s, learner_platform(verified.registration.issuer), str(sub))
 
 
-def store_launch(s, verified: VerifiedLaunch,
-                 learner: LearnerRef | None = None) -> tuple[Launch, LearnerRef | None]:
-    """Store the launch and its learner (``learner``, when :func:`launching_learner` found
-    it, or a new one): the launch's writes. The launch comes back as an object that is not in the
-    session (it was inserted directly: the ORM's unit of work costs more than the whole
-    insert), with the learner, for :func:`lti_tool.events.launched`."""
+def new_launch(verified: VerifiedLaunch) -> Launch:
+    """The launch to store, from its checked claims: an object not in the session (it is
+    inserted directly by :func:`store_launch`: the ORM's unit of work costs more than the
+    whole insert). Its learner is set when it is stored."""
     claims = verified.claims
     registration = verified.registration
     presentation = claims.get(C.LAUNCH_PRESENTATION)
@@ -154,14 +142,8 @@ def store_launch(s, verified: VerifiedLaunch,
     link = claims.get(C.RESOURCE_LINK) if isinstance(claims.get(C.RESOURCE_LINK), dict) else {}
     custom = claims.get(C.CUSTOM) if isinstance(claims.get(C.CUSTOM), dict) else {}
     economy = _economy(verified)
-    if not claims.get("sub"):
-        learner = None
-    elif learner is None:  # looked for just before: insert first
-        learner = create_learner(s, learner_platform(registration.issuer), str(claims["sub"]),
-                                 economy=economy)
-    else:
-        learner = fill_economy(s, learner, economy)
-    values = dict(
+    now = datetime.now(timezone.utc)
+    return Launch(
         id=secrets.token_urlsafe(32), registration_id=registration.id,
         deployment_id=verified.deployment_id, message_type=verified.message_type,
         sub=str(claims["sub"])[:255] if claims.get("sub") else None,
@@ -173,13 +155,33 @@ def store_launch(s, verified: VerifiedLaunch,
         target=_target(claims),
         language=(str(custom.get("digiready_language") or registration.language or locale or "")
                   [:16] or None),
-        learner_id=learner.id if learner else None,
+        learner_id=None,
         services=_services(claims) | ({"economy": economy} if economy else {}),
-        created_at=datetime.now(timezone.utc),
-        expires_at=datetime.now(timezone.utc) + timedelta(hours=settings.launch_ttl_hours()),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.launch_ttl_hours()),
     )
-    s.connection().execute(_INSERT_LAUNCH, values)
-    return Launch(**values), learner
+
+
+_LAUNCH_COLUMNS = tuple(c.key for c in Launch.__table__.columns)
+
+
+def store_launch(s, verified: VerifiedLaunch, launch: Launch,
+                 learner: LearnerRef | None = None) -> LearnerRef | None:
+    """The launch's writes: its learner (``learner``, when :func:`launching_learner` found
+    it, or a new one), then the launch. Returns the learner, for
+    :func:`lti_tool.events.launched`."""
+    sub = verified.claims.get("sub")
+    economy = launch.services.get("economy")
+    if not sub:
+        learner = None
+    elif learner is None:  # looked for just before: insert first
+        learner = create_learner(s, learner_platform(verified.registration.issuer), str(sub),
+                                 economy=economy)
+    else:
+        learner = fill_economy(s, learner, economy)
+    launch.learner_id = learner.id if learner else None
+    s.connection().execute(_INSERT_LAUNCH, {c: getattr(launch, c) for c in _LAUNCH_COLUMNS})
+    return learner
 
 
 @bp.route("/lti/launch", methods=["GET", "POST"])
@@ -193,39 +195,17 @@ def launch():
             verified = check_launch(s, request.form.get("id_token"), request.form.get("state"),
                                     secret=current_app.config["SECRET_KEY"])
             learner = launching_learner(s, verified)
-            statuses = _attempt_statuses(s, learner) if learner is not None else frozenset()
+            stored = new_launch(verified)
+            landing = plan_landing(s, stored, learner)
             # Then the writes, together and short: on SQLite they hold the database's one
             # write lock. The nonce goes first; a replay stops here, with nothing stored.
             with serialized_commit(s):
                 claim_nonce(s, verified)
-                stored, learner = store_launch(s, verified, learner)
+                learner = store_launch(s, verified, stored, learner)
                 events.launched(s, stored, learner)
     except LaunchError as exc:  # rolled back: nothing stored
         return reject(exc.check, exc.message, exc.status)
-    return redirect(_first_page(stored, statuses), code=303)
-
-
-def _attempt_statuses(s, learner: LearnerRef) -> frozenset[str]:
-    """Whether the learner has diagnostic attempts in progress and completed (one query)."""
-    return frozenset(s.connection().execute(_ATTEMPT_STATUSES,
-                                            {"learner_id": learner.id}).scalars())
-
-
-def _first_page(launch: Launch, attempt_statuses: frozenset[str]) -> str:
-    """Where a launch lands: one redirect, straight to the page (no intermediate hop)."""
-    target = launch.target
-    if launch.message_type == C.DEEP_LINKING_REQUEST:
-        return url_for("deep_linking.picker", launch=launch.id)
-    if target.startswith("module:"):
-        return url_for("learner.module", module_id=target[7:], launch=launch.id)
-    if target.startswith("survey:"):
-        return url_for("learner.survey", module_id=target[7:], launch=launch.id)
-    if C.is_instructor(launch.roles):
-        return url_for("instructor.dashboard", launch=launch.id)
-    # A learner with a finished diagnostic and none in progress sees the results.
-    if launch.learner_id is not None and attempt_statuses == {"completed"}:
-        return url_for("learner.results", launch=launch.id)
-    return url_for("learner.diagnostic", launch=launch.id)
+    return respond(landing, stored, verified.registration)
 
 
 @bp.get("/.well-known/jwks.json")

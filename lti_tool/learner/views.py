@@ -135,17 +135,44 @@ def diagnostic():
                 if number + 1 < len(prog["steps"]):
                     return redirect(url_for(".diagnostic", launch=launch.id, step=number + 1), 303)
                 return _finish(s, launch, learner, pack, attempt)
-        fields = _step_fields(pack, attempt, step)
-        for f in fields:
-            f.error = errors.get(f.name[2:])
-        title = step["title"] or _("About your business")
         if request.method == "GET" and "step" in request.args:
             # Landing straight from the launch is already counted by the launch event.
-            events.page_viewed(s, launch, learner, f"/diagnostic/{step['id']}", title)
-        return _page("learner/step.html", launch, pack, fields=fields, step=step, number=number,
-                     steps=steps, progress=prog, title=title, notice=notice,
-                     errors=[e for e in errors.values()],
-                     last=number == len(steps) - 1), (422 if errors else 200)
+            events.page_viewed(s, launch, learner, f"/diagnostic/{step['id']}", _title(step))
+        return step_page(launch, pack, attempt, prog, number, step=step, errors=errors,
+                         notice=notice)
+
+
+def _title(step: dict) -> str:
+    return step["title"] or _("About your business")
+
+
+def step_page(launch, pack, attempt, prog: dict, number: int, *, step: dict | None = None,
+              errors: dict | None = None, notice: str | None = None,
+              page_url: str | None = None):
+    """Step ``number`` of the diagnostic (``step``, when the caller has it), as the learner
+    sees it: (HTML, status). ``page_url``: the page's own URL, when it is answered at another
+    one (a launch)."""
+    errors = errors or {}
+    steps = prog["steps"]
+    step = step or steps[number]
+    fields = _step_fields(pack, attempt, step)
+    for f in fields:
+        f.error = errors.get(f.name[2:])
+    return _page("learner/step.html", launch, pack, fields=fields, step=step, number=number,
+                 steps=steps, progress=prog, title=_title(step), notice=notice,
+                 errors=[e for e in errors.values()], last=number == len(steps) - 1,
+                 page_url=page_url), (422 if errors else 200)
+
+
+def landing_page(launch, attempt: Attempt | None):
+    """The diagnostic step a launch lands on (the learner's next unanswered one), answered in
+    the launch's own response; see :mod:`lti_tool.launch.landing`. ``attempt``: the learner's
+    attempt in progress, read by the launch, or None to start blank."""
+    pack = launch_pack(launch)
+    attempt = attempt or Attempt(profile={}, answers={})  # not added to a session: not saved
+    prog = _steps(pack, attempt)
+    return step_page(launch, pack, attempt, prog, prog["current_step"],
+                     page_url=url_for("learner.diagnostic", launch=launch.id))
 
 
 def _finish(s, launch, learner, pack, attempt):

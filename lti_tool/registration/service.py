@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.launch import platform_keys
+from lti_tool.launch import login_lookup, platform_keys
 from lti_tool.models import Deployment, Registration
 
 
@@ -78,6 +78,7 @@ def add(session: Session, data: PlatformInput) -> tuple[Registration, bool]:
             known.add(deployment_id)
     session.flush()
     platform_keys.forget(row.id)
+    login_lookup.forget()
     return row, created
 
 
@@ -103,4 +104,5 @@ def remove(session: Session, issuer: str, client_id: str | None = None,
     for row in rows:
         platform_keys.forget(row.id)
         session.delete(row)
+    login_lookup.forget()
     return len(rows)

@@ -2,9 +2,12 @@
 loopback ports, on the database of the ``database_url`` fixture (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import html
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import requests
@@ -63,7 +66,20 @@ class LtiEnv:
         page = b.get(self.platform_url + "/launch", params=query, timeout=10)
         assert page.status_code == 200, page.text[:500]
         form = first_form(page.text, page.url)
-        return b.post(form.action, data=form.hidden, timeout=10)
+        return as_shown(b.post(form.action, data=form.hidden, timeout=10))
+
+
+LANDED = re.compile(r'<html [^>]*data-url="([^"]+)"')
+
+
+def as_shown(page: requests.Response) -> requests.Response:
+    """The page with the URL a browser's address bar shows: a diagnostic answered in the
+    launch's own response puts its URL there (``history.replaceState``; the browser tests
+    check that it does, under the page's CSP)."""
+    found = LANDED.search(page.text)
+    if found:
+        page.url = urljoin(page.url, html.unescape(found.group(1)))
+    return page
 
 
 def _environment(monkeypatch):
@@ -71,12 +87,13 @@ def _environment(monkeypatch):
     from lti_tool.app import create_app, forget_origins
     from lti_tool.demo.platform import PeerPlatform
     from lti_tool.keys import clear_cache
-    from lti_tool.launch import platform_keys
+    from lti_tool.launch import login_lookup, platform_keys
     from lti_tool.registration import service
     from lti_tool.services.tokens import forget_tokens
 
     monkeypatch.setenv("DIGIREADY_LTI_PACK", str(FIXTURE_PACK))
-    for forget in (clear_cache, platform_keys.forget, forget_tokens, forget_origins):
+    for forget in (clear_cache, platform_keys.forget, forget_tokens, forget_origins,
+                   login_lookup.forget):
         forget()
     tool_server, platform_server = Server(), Server()
     platform = PeerPlatform(base_url=platform_server.url, tool_base_url=tool_server.url)

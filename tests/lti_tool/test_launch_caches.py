@@ -43,20 +43,20 @@ def test_withdrawn_platform_key_is_refused_once_max_age_has_passed(sqlite_env, m
     env = sqlite_env
     env.platform.jwks_cache_control = "max-age=1"
     old = env.platform.signing_key
-    assert _launch_with(env, old).status_code == 303  # key fetched and cached
+    assert _launch_with(env, old).status_code == 200  # key fetched and cached
     env.platform.rotate_key()  # the old key is withdrawn from the platform's JWKS
-    assert _launch_with(env, old).status_code == 303  # still within the max-age
+    assert _launch_with(env, old).status_code == 200  # still within the max-age
     time.sleep(1.2)
     refused = _launch_with(env, old)
     assert refused.status_code == 400 and "<code>kid</code>" in refused.text
-    assert _launch_with(env, env.platform.signing_key).status_code == 303
+    assert _launch_with(env, env.platform.signing_key).status_code == 200
 
 
 def test_platform_outage_at_expiry_keeps_the_cached_keys(sqlite_env, monkeypatch, caplog):
     monkeypatch.setenv("DIGIREADY_LTI_JWKS_MIN_REFETCH_SECONDS", "0")
     env = sqlite_env
     env.platform.jwks_cache_control = "max-age=1"
-    assert _launch_with(env, env.platform.signing_key).status_code == 303
+    assert _launch_with(env, env.platform.signing_key).status_code == 200
     fetches = []
 
     def down():
@@ -65,7 +65,7 @@ def test_platform_outage_at_expiry_keeps_the_cached_keys(sqlite_env, monkeypatch
 
     env.platform.jwks = down
     time.sleep(1.2)
-    assert _launch_with(env, env.platform.signing_key).status_code == 303
+    assert _launch_with(env, env.platform.signing_key).status_code == 200
     assert fetches and "keeping the keys fetched before" in caplog.text
 
 
@@ -107,7 +107,7 @@ def test_nonce_replayed_to_another_tool_process_is_refused(lti_env):
     issued = login(env)
     claims = env.platform.launch_claims(env.platform.users["learner-1"], None, issued["nonce"])
     token = env.platform.sign(claims)
-    assert post_launch(env, token, issued["state"]).status_code == 303
+    assert post_launch(env, token, issued["state"]).status_code == 200
     port = _free_port()
     other = _second_tool_process(port)
     try:
@@ -135,7 +135,7 @@ def test_launch_events_are_committed_with_the_launch(sqlite_env):
     issued = login(env)
     claims = env.platform.launch_claims(env.platform.users["learner-1"], None, issued["nonce"])
     token = env.platform.sign(claims)
-    assert post_launch(env, token, issued["state"]).status_code == 303
+    assert post_launch(env, token, issued["state"]).status_code == 200
     assert _count_events("launched") == 1 and _count_events("registered") == 1
     assert post_launch(env, token, issued["state"]).status_code >= 400
     assert _count_events("launched") == 1
@@ -156,7 +156,7 @@ def test_concurrent_launches_on_sqlite_all_land_with_their_events(sqlite_env):
 
     with ThreadPoolExecutor(12) as pool:
         codes = list(pool.map(one, range(24)))
-    assert codes == [303] * 24
+    assert codes == [200] * 24
     assert _count_events("launched") == 24 and _count_events("registered") == 8
 
 
