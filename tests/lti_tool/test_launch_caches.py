@@ -1,8 +1,9 @@
 """What the launch path keeps between requests, and what it must still refuse: platform keys
 cached per worker (a withdrawn key stops working once the platform's Cache-Control max-age
-has passed; an outage at expiry keeps the keys), a nonce replayed to another tool process,
-launch events written by the worker's writer thread, and the serialized SQLite write phase
-under concurrent launches."""
+has passed; an outage at expiry keeps the keys), the login step's registration lookup (a
+removed platform's launch is refused at once), a nonce replayed to another tool process,
+launch events committed with the launch, and the serialized SQLite write phase under
+concurrent launches."""
 from __future__ import annotations
 
 import os
@@ -173,3 +174,27 @@ def test_serialized_commit_rolls_back_on_error_and_frees_the_slot(sqlite_env):
         s.execute(text("INSERT INTO t_slot VALUES (2)"))
     with session_scope() as s:
         assert s.execute(text("SELECT x FROM t_slot")).scalars().all() == [2]
+
+
+def test_platform_removed_elsewhere_cannot_launch_while_its_login_is_remembered(sqlite_env,
+                                                                              monkeypatch):
+    """The login step remembers a registration for a few seconds; the launch reads it from the
+    database again, so a platform removed by another process (``digiready lti platform
+    remove``) gets no launch through, and no login once the lookup is stale."""
+    from digiready.storage import session_scope
+    from lti_tool.launch import login_lookup
+
+    env = sqlite_env
+    issued = login(env)  # remembered by this worker
+    with session_scope() as s:  # another process removes the platform
+        s.execute(text("DELETE FROM lti_deployment"))
+        s.execute(text("DELETE FROM lti_registration"))
+    claims = env.platform.launch_claims(env.platform.users["learner-1"], None, issued["nonce"])
+    refused = post_launch(env, env.platform.sign(claims), issued["state"])
+    assert 400 <= refused.status_code < 500 and "<code>" in refused.text
+    assert login(env)["state"]  # still remembered: the login alone stores and grants nothing
+    monkeypatch.setattr(login_lookup, "LOGIN_LOOKUP_SECONDS", 0.0)
+    stale = requests.get(env.tool_url + "/lti/login", allow_redirects=False, params={
+        "iss": env.platform.issuer, "login_hint": "learner-1",
+        "target_link_uri": env.platform.tool_launch_url, "client_id": env.platform.client_id})
+    assert stale.status_code == 404 and "no platform is registered" in stale.text
