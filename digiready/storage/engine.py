@@ -1,5 +1,6 @@
 """Engines and sessions. SQLite gets WAL and a busy timeout so that several gunicorn workers
-on one small server can share the file; PostgreSQL gets a pre-ping pool.
+on one small server can share the file; PostgreSQL gets a pool that tests the connections
+left idle (see ``IDLE_PING_SECONDS``).
 
 SQLite runs with ``synchronous=NORMAL``, which is safe in WAL mode: a commit is atomic and
 survives a crash of the application (or of every worker), and the database is never
@@ -12,11 +13,13 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from digiready import config
@@ -56,6 +59,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# A pooled PostgreSQL connection is tested (``SELECT 1``) before use only when it has sat
+# idle in the pool for this long: that is when the server may have restarted or a firewall
+# dropped it. SQLAlchemy's ``pool_pre_ping`` tests it at every checkout instead, one more
+# round trip for every request (most of a millisecond on a launch). A connection that breaks
+# while busy is still handled: SQLAlchemy invalidates the whole pool on the first
+# disconnect error, so after a database restart under load at most the requests already
+# running, and one per worker, fail.
+IDLE_PING_SECONDS = 5.0
+
+
+def _mark_idle(_dbapi_connection, record) -> None:
+    """On connect and on every return to the pool."""
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    if time.monotonic() - record.info.get("idle_since", 0.0) < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()  # the driver opened a transaction for the SELECT
+    except Exception as exc:  # noqa: BLE001 - any failure means: use another connection
+        # The pool drops this connection and checks out another (a new one if need be).
+        raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
     url = url or database_url()
@@ -63,7 +94,10 @@ def get_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        engine = create_engine(url, pool_size=5, max_overflow=10)
+        event.listen(engine, "connect", _mark_idle)
+        event.listen(engine, "checkin", _mark_idle)
+        event.listen(engine, "checkout", _ping_if_idle)
     return engine
 
 
