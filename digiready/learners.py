@@ -18,13 +18,13 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import and_, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
-from digiready.storage.models import Learner
+from digiready.storage.models import Attempt, Learner
 
 __all__ = ["LearnerRef", "create_learner", "fill_economy", "find_learner",
-           "find_or_create_learner"]
+           "find_learner_and_attempt_statuses", "find_or_create_learner"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,15 @@ class LearnerRef:
 _table = Learner.__table__
 _FIND = select(_table.c.id, _table.c.opaque_id, _table.c.economy, _table.c.created_at).where(
     _table.c.platform == bindparam("platform"), _table.c.external_id == bindparam("external_id"))
+_attempts = Attempt.__table__
+_FIND_WITH_STATUSES = (
+    select(_table.c.id, _table.c.opaque_id, _table.c.economy, _table.c.created_at,
+           _attempts.c.status)
+    .distinct()
+    .outerjoin(_attempts, and_(_attempts.c.learner_id == _table.c.id,
+                               _attempts.c.status.in_(("in_progress", "completed"))))
+    .where(_table.c.platform == bindparam("platform"),
+           _table.c.external_id == bindparam("external_id")))
 # Written out once (SQLite and PostgreSQL share the syntax): the dialects' ``insert()
 # .on_conflict_do_nothing()`` constructs carry no cache key and would be compiled again at
 # every call. The typed parameter and columns keep SQLAlchemy's datetime conversion.
@@ -82,6 +91,16 @@ def find_learner(db, platform: str, external_id: str) -> LearnerRef | None:
     """The learner known as ``external_id`` on ``platform``, if any (reads only)."""
     row = _connection(db).execute(_FIND, _key(platform, external_id)).first()
     return _ref(row) if row is not None else None
+
+
+def find_learner_and_attempt_statuses(
+        db, platform: str, external_id: str) -> tuple[LearnerRef | None, frozenset[str]]:
+    """The learner, if any, and which of "in_progress" and "completed" their diagnostic
+    attempts include, in one query: what a launch needs to know where to land."""
+    rows = _connection(db).execute(_FIND_WITH_STATUSES, _key(platform, external_id)).all()
+    if not rows:
+        return None, frozenset()
+    return _ref(rows[0][:4]), frozenset(row[4] for row in rows if row[4] is not None)
 
 
 def create_learner(db, platform: str, external_id: str, *, economy: str | None = None,

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import redirect, url_for
-from sqlalchemy import bindparam, or_, select
 
 from digiready.attempts import current_attempt
 from digiready.learners import LearnerRef
@@ -31,11 +30,6 @@ from lti_tool.content import launch_pack
 from lti_tool.launch_context import bind_launch
 from lti_tool.learner.views import landing_page
 from lti_tool.models import Launch
-
-# Built once (building and keying a statement costs more than running it on SQLite).
-_ATTEMPT_STATUSES = select(Attempt.status).distinct().where(
-    Attempt.learner_id == bindparam("learner_id"),
-    or_(Attempt.status == "in_progress", Attempt.status == "completed"))
 
 
 @dataclass(frozen=True)
@@ -48,9 +42,10 @@ class Landing:
     attempt: Attempt | None = None
 
 
-def plan(s, launch: Launch, learner: LearnerRef | None) -> Landing:
+def plan(s, launch: Launch, learner: LearnerRef | None, statuses: frozenset[str]) -> Landing:
     """Where ``launch`` (checked, not stored yet) lands. ``learner``: the launching user's
-    learner if it exists already (a first launch lands on a blank diagnostic)."""
+    learner if it exists already (a first launch lands on a blank diagnostic), and
+    ``statuses``: whether their attempts include one "in_progress" and one "completed"."""
     target = launch.target
     if launch.message_type == C.DEEP_LINKING_REQUEST:
         return Landing("deep_linking.picker")
@@ -62,8 +57,6 @@ def plan(s, launch: Launch, learner: LearnerRef | None) -> Landing:
         return Landing("instructor.dashboard")
     if learner is None:
         return Landing("learner.diagnostic")
-    statuses = frozenset(s.connection().execute(_ATTEMPT_STATUSES,
-                                                {"learner_id": learner.id}).scalars())
     if statuses == {"completed"}:  # finished, nothing in progress: the results
         return Landing("learner.results")
     attempt = (current_attempt(s, learner, launch_pack(launch))

@@ -14,7 +14,12 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from sqlalchemy import insert
 
-from digiready.learners import LearnerRef, create_learner, fill_economy, find_learner
+from digiready.learners import (
+    LearnerRef,
+    create_learner,
+    fill_economy,
+    find_learner_and_attempt_statuses,
+)
 from digiready.storage import session_scope
 from digiready.storage.engine import serialized_commit
 from lti_tool import claims as C
@@ -122,12 +127,14 @@ def _economy(verified: VerifiedLaunch) -> str | None:
     return str(custom.get("digiready_economy") or verified.registration.economy or "")[:8] or None
 
 
-def launching_learner(s, verified: VerifiedLaunch) -> LearnerRef | None:
-    """The launching user's learner if it exists already (reads only)."""
+def launching_learner(s, verified: VerifiedLaunch) -> tuple[LearnerRef | None, frozenset[str]]:
+    """The launching user's learner if it exists already, and whether their diagnostic
+    attempts include one in progress and one completed (reads only, one query)."""
     sub = verified.claims.get("sub")
     if not sub:
-        return None
-    return find_learner(s, learner_platform(verified.registration.issuer), str(sub))
+        return None, frozenset()
+    return find_learner_and_attempt_statuses(
+        s, learner_platform(verified.registration.issuer), str(sub))
 
 
 def new_launch(verified: VerifiedLaunch) -> Launch:
@@ -194,9 +201,9 @@ def launch():
             # Reads first: every check, the learner, where the launch will land.
             verified = check_launch(s, request.form.get("id_token"), request.form.get("state"),
                                     secret=current_app.config["SECRET_KEY"])
-            learner = launching_learner(s, verified)
+            learner, statuses = launching_learner(s, verified)
             stored = new_launch(verified)
-            landing = plan_landing(s, stored, learner)
+            landing = plan_landing(s, stored, learner, statuses)
             # Then the writes, together and short: on SQLite they hold the database's one
             # write lock. The nonce goes first; a replay stops here, with nothing stored.
             with serialized_commit(s):

@@ -10,9 +10,15 @@ from sqlalchemy import func, select
 
 from digiready import events
 from digiready.attempts import get_or_create_learner
-from digiready.learners import create_learner, fill_economy, find_learner, find_or_create_learner
+from digiready.learners import (
+    create_learner,
+    fill_economy,
+    find_learner,
+    find_learner_and_attempt_statuses,
+    find_or_create_learner,
+)
 from digiready.storage import session_scope
-from digiready.storage.models import Learner
+from digiready.storage.models import Attempt, Learner
 
 
 def _rows() -> int:
@@ -55,6 +61,27 @@ def test_economy_is_filled_once_and_never_replaced(database_url):
         assert fill_economy(s, learner, "pe").economy == "id"
     with session_scope() as s:
         assert find_learner(s, "demo", "d1").economy == "id"
+
+
+def test_learner_and_attempt_statuses_in_one_query(database_url):
+    """What a launch reads to know where to land: nobody, a learner without attempts, one
+    with several completed attempts and one in progress."""
+    with session_scope() as s:
+        assert find_learner_and_attempt_statuses(s, "lti:x", "u1") == (None, frozenset())
+        learner = create_learner(s, "lti:x", "u1", economy="pe")
+        found, statuses = find_learner_and_attempt_statuses(s, "lti:x", "u1")
+        assert found.id == learner.id and found.economy == "pe" and statuses == frozenset()
+        for number, status in enumerate(["completed", "completed"], start=1):
+            s.add(Attempt(learner_id=learner.id, number=number, pack_id="p", pack_version="1",
+                          status=status))
+        s.flush()
+        assert find_learner_and_attempt_statuses(s, "lti:x", "u1")[1] == {"completed"}
+        s.add(Attempt(learner_id=learner.id, number=3, pack_id="p", pack_version="1"))
+        s.flush()
+        found, statuses = find_learner_and_attempt_statuses(s, "lti:x", "u1")
+        assert found == learner.__class__(learner.id, learner.opaque_id, "pe",
+                                          found.created_at, False)
+        assert statuses == {"completed", "in_progress"}
 
 
 def test_events_api_and_attempts_share_the_mapping(database_url):
