@@ -46,9 +46,9 @@ bench: venv
 	@mkdir -p benchmarks/results
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# Lint only: the code is wrapped by hand (tables of data read better that way), not by a formatter.
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check digiready
 
 clean:
 	rm -rf $(VENV) $(VENV311) var build *.egg-info
