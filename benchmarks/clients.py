@@ -9,7 +9,6 @@ client carries on as a person would: press again, or start over.
 """
 from __future__ import annotations
 
-import html
 import itertools
 import re
 import subprocess
@@ -29,7 +28,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from lti_tool.demo.platform import ROLE_LEARNER, PeerPlatform, User  # noqa: E402
-from tests.lti_tool.htmlform import first_form  # noqa: E402
+from tests.lti_tool.htmlform import first_form, landed_url  # noqa: E402
 
 FIXTURE_PACK = REPO / "tests" / "digiready" / "fixtures" / "pack"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -110,10 +109,6 @@ class PlatformPeer:
         self.server.server_close()
 
 
-# A launch answered with its diagnostic page names the page's URL (lti_tool.launch.landing).
-LANDED = re.compile(r'<html [^>]*data-url="([^"]+)"')
-
-
 class LtiLearner:
     """One learner: launch from the LMS through nginx, then answer every step."""
 
@@ -138,9 +133,9 @@ class LtiLearner:
         except (requests.RequestException, AssertionError) as exc:
             self.ledger.error("launch", type(exc).__name__)
             return None
-        landed = LANDED.search(answer.text) if answer.status_code == 200 else None
+        landed = landed_url(answer.text, answer.url) if answer.status_code == 200 else None
         if landed:  # the diagnostic page itself, carrying its own URL
-            location = requests.compat.urljoin(answer.url, html.unescape(landed.group(1)))
+            location = landed
         elif answer.status_code in (302, 303):
             location = requests.compat.urljoin(answer.url, answer.headers["Location"])
         else:

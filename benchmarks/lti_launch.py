@@ -46,6 +46,10 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from tests.lti_tool.htmlform import landed_url  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "lti_launch.json"
 CLIENT_ID = "bench-client"
 DEPLOYMENT = "bench-deployment"
@@ -240,8 +244,8 @@ def page_weight(base: str, launcher: Launcher) -> dict:
     for asset in assets:
         sizes[asset] = len(gzip.compress(s.get(base + asset).content))
     # The page answered by the launch names its own URL (what the address bar then shows).
-    shown = re.search(r'<html [^>]*data-url="([^"?]+)', page.text)
-    return {"page": shown.group(1) if shown else urlsplit(page.url).path, "gzip_bytes": sizes,
+    shown = landed_url(page.text, page.url) or page.url
+    return {"page": urlsplit(shown).path, "gzip_bytes": sizes,
             "total_gzip_bytes": sum(sizes.values())}
 
 

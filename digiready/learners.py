@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import and_, bindparam, select, text, update
-from sqlalchemy.orm import Session
 
+from digiready.storage.engine import connection_of
 from digiready.storage.models import Attempt, Learner
 
 __all__ = ["LearnerRef", "create_learner", "fill_economy", "find_learner",
@@ -74,11 +74,6 @@ def _ref(row, created: bool = False) -> LearnerRef:
     return LearnerRef(id_, opaque_id, economy, created_at, created)
 
 
-def _connection(db):
-    # Taken once per call: ``Session.connection()`` walks the transaction state each time.
-    return db.connection() if isinstance(db, Session) else db
-
-
 def _key(platform: str, external_id: str) -> dict[str, str]:
     return {"platform": platform[:255], "external_id": str(external_id)[:255]}
 
@@ -89,7 +84,7 @@ def _economy(economy: str | None) -> str | None:
 
 def find_learner(db, platform: str, external_id: str) -> LearnerRef | None:
     """The learner known as ``external_id`` on ``platform``, if any (reads only)."""
-    row = _connection(db).execute(_FIND, _key(platform, external_id)).first()
+    row = connection_of(db).execute(_FIND, _key(platform, external_id)).first()
     return _ref(row) if row is not None else None
 
 
@@ -97,7 +92,7 @@ def find_learner_and_attempt_statuses(
         db, platform: str, external_id: str) -> tuple[LearnerRef | None, frozenset[str]]:
     """The learner, if any, and which of "in_progress" and "completed" their diagnostic
     attempts include, in one query: what a launch needs to know where to land."""
-    rows = _connection(db).execute(_FIND_WITH_STATUSES, _key(platform, external_id)).all()
+    rows = connection_of(db).execute(_FIND_WITH_STATUSES, _key(platform, external_id)).all()
     if not rows:
         return None, frozenset()
     return _ref(rows[0][:4]), frozenset(row[4] for row in rows if row[4] is not None)
@@ -112,7 +107,7 @@ def create_learner(db, platform: str, external_id: str, *, economy: str | None =
     double click on the LMS link); the unique (platform, external_id) constraint lets one
     insert win, and the other, which gets no row back, reads the winner's — a learner never
     has two rows, and only the winner's result says ``created``."""
-    conn = _connection(db)
+    conn = connection_of(db)
     key = _key(platform, external_id)
     row = conn.execute(_CREATE, {
         **key, "opaque_id": str(uuid.uuid4()), "economy": _economy(economy),
@@ -128,7 +123,7 @@ def fill_economy(db, learner: LearnerRef, economy: str | None) -> LearnerRef:
     economy = _economy(economy)
     if not economy or learner.economy:
         return learner
-    _connection(db).execute(_SET_ECONOMY, {"learner_id": learner.id, "economy": economy})
+    connection_of(db).execute(_SET_ECONOMY, {"learner_id": learner.id, "economy": economy})
     return replace(learner, economy=economy)
 
 

@@ -194,17 +194,10 @@ def _row(event: Recorded) -> dict[str, Any]:
     }
 
 
-def _connection(db):
-    """The Connection behind ``db`` (a Session or already a Connection). Taken once per call:
-    ``Session.connection()`` walks the session's transaction state each time it is asked."""
-    from sqlalchemy.orm import Session
-
-    return db.connection() if isinstance(db, Session) else db
-
-
 def _insert(db, table):
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: replays are no-ops.
-    ``db`` here and in the helpers below is a Connection (see :func:`_connection`)."""
+    ``db`` here and in the helpers below is a Connection (see
+    :func:`digiready.storage.engine.connection_of`)."""
     if db.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -288,7 +281,9 @@ def _store(db, events: list[Recorded], profiles: dict[str, dict[str, Any]],
            soft_profiles: dict[str, dict[str, Any]] | None = None) -> set[str]:
     """Insert events (skipping known statement ids), their dimension scores, outbox rows and
     actor profiles. Returns the statement ids actually inserted."""
-    db = _connection(db)
+    from digiready.storage.engine import connection_of
+
+    db = connection_of(db)
     if not events:
         return set()
     inserted: dict[str, int] = {}
@@ -454,8 +449,9 @@ def _upsert_profiles(db, profiles: dict[str, dict[str, Any]], *, soft: bool = Fa
     """Insert or update actor profiles, one executemany per set of known fields. ``soft``:
     only create missing profiles (the economy an event carried), never overwrite."""
     from digiready.events.models import ActorProfile
+    from digiready.storage.engine import connection_of
 
-    db = _connection(db)
+    db = connection_of(db)
     now = datetime.now(timezone.utc)
     table = ActorProfile.__table__
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}

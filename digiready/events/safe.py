@@ -22,13 +22,14 @@ def record_quietly(kind: str, *, platform: str, user: str | int, object_id: str,
     """Map ``(platform, user)`` to its opaque actor and record ``kind``; False on failure."""
     try:
         from digiready.events.recorder import actor_for, record
+        from digiready.storage.engine import connection_of
 
         if db is None:
             actor = actor_for(platform, str(user), economy=economy, likely_new=new_user)
             record(kind, actor=actor, object_id=object_id, economy=economy, source=source,
                    **kwargs)
             return True
-        conn = _connection(db)
+        conn = connection_of(db)
         with conn.begin_nested():
             actor = actor_for(platform, str(user), economy=economy, db=conn, likely_new=new_user)
             record(kind, actor=actor, object_id=object_id, economy=economy, source=source,
@@ -45,8 +46,9 @@ def record_many_quietly(events: list[dict[str, Any]], *, db) -> bool:
     :func:`record_quietly` does; False on failure."""
     try:
         from digiready.events.recorder import record_many
+        from digiready.storage.engine import connection_of
 
-        conn = _connection(db)
+        conn = connection_of(db)
         with conn.begin_nested():
             record_many(events, db=conn)
         return True
@@ -54,11 +56,3 @@ def record_many_quietly(events: list[dict[str, Any]], *, db) -> bool:
         log.exception("events %s not recorded", [e.get("kind") for e in events])
         return False
 
-
-def _connection(db):
-    """The Connection of the caller's session. The SAVEPOINT is taken on it, not through the
-    Session: the events are plain Core statements, and the Session's nested transaction (a
-    flush, its own bookkeeping) costs more than the INSERTs on a launch."""
-    from sqlalchemy.orm import Session
-
-    return db.connection() if isinstance(db, Session) else db

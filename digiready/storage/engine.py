@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -122,6 +122,14 @@ def configure_models() -> None:
 def _session_factory(url: str) -> sessionmaker[Session]:
     configure_models()
     return sessionmaker(bind=get_engine(url), expire_on_commit=False)
+
+
+def connection_of(db) -> Connection:
+    """The Connection behind ``db`` (a Session, or already a Connection), for plain Core
+    statements. Taken once per call: ``Session.connection()`` walks the session's
+    transaction state each time it is asked. A SAVEPOINT taken on it costs less than the
+    Session's nested transaction (a flush, its own bookkeeping)."""
+    return db.connection() if isinstance(db, Session) else db
 
 
 @contextmanager

@@ -2,18 +2,15 @@
 loopback ports, on the database of the ``database_url`` fixture (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import html
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pytest
 import requests
 from werkzeug.serving import make_server
 
-from tests.lti_tool.htmlform import first_form
+from tests.lti_tool.htmlform import first_form, landed_url
 
 FIXTURE_PACK = Path(__file__).resolve().parents[1] / "digiready" / "fixtures" / "pack"
 
@@ -69,16 +66,11 @@ class LtiEnv:
         return as_shown(b.post(form.action, data=form.hidden, timeout=10))
 
 
-LANDED = re.compile(r'<html [^>]*data-url="([^"]+)"')
-
-
 def as_shown(page: requests.Response) -> requests.Response:
     """The page with the URL a browser's address bar shows: a diagnostic answered in the
     launch's own response puts its URL there (``history.replaceState``; the browser tests
     check that it does, under the page's CSP)."""
-    found = LANDED.search(page.text)
-    if found:
-        page.url = urljoin(page.url, html.unescape(found.group(1)))
+    page.url = landed_url(page.text, page.url) or page.url
     return page
 
 

@@ -2,9 +2,21 @@
 checkbox groups) so a test can submit it as a browser would."""
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
+
+# A launch answered with its diagnostic page names the page's own URL (lti_tool.launch.landing).
+_LANDED = re.compile(r'<html [^>]*data-url="([^"]+)"')
+
+
+def landed_url(page_html: str, base_url: str) -> str | None:
+    """The URL a page answered by a launch puts in the address bar, or None for any other
+    page."""
+    found = _LANDED.search(page_html)
+    return urljoin(base_url, html.unescape(found.group(1))) if found else None
 
 
 @dataclass
