@@ -33,6 +33,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rm.add_argument("--deployment-id", help="remove only this deployment")
     rm.set_defaults(func=_platform_remove)
 
+    invite = sub.add_parser(
+        "registration-url",
+        help="create a one-time address with which one platform registers itself (Dynamic "
+             "Registration)",
+        description="Print a new one-time Dynamic Registration address. Give it to the "
+                    "platform's admin, who enters it as the tool URL (Moodle: Tool URL; Canvas: "
+                    "LTI Registration URL). It registers one new platform, with the economy "
+                    "chosen here, and never changes an existing registration; it expires unused "
+                    "after --expires. Change an existing registration with `digiready lti "
+                    "platform add`.")
+    invite.add_argument("--economy", required=True,
+                        help="economy overlay of the new registration, e.g. pe; `base` for the "
+                             "APEC-wide pack")
+    invite.add_argument("--language", help="content and UI language, e.g. es (default: each "
+                                           "learner's LMS language; the platform's admin may "
+                                           "change it while registering)")
+    invite.add_argument("--expires", default="24h",
+                        help="lifetime: 30m, 12h, 7d... up to 30d (default 24h)")
+    invite.add_argument("--base-url", help="public base URL (default: DIGIREADY_LTI_BASE_URL)")
+    invite.set_defaults(func=_registration_url)
+
     info = sub.add_parser("info", help="print the URLs a platform admin enters")
     info.add_argument("--base-url", help="public base URL (default: DIGIREADY_LTI_BASE_URL)")
     info.set_defaults(func=_info)
@@ -131,6 +152,45 @@ def _platform_remove(args) -> int:
     return 0
 
 
+def _registration_url(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from digiready import config
+    from digiready.cli.main import CommandError
+    from digiready.packs.paths import economy_codes
+    from lti_tool import settings  # noqa: F401
+    from lti_tool.app import LANGUAGES
+    from lti_tool.registration import invites
+    from lti_tool.urls import registration_url
+
+    economy = args.economy.lower()
+    known = economy_codes()
+    if economy != "base" and economy not in known:
+        raise CommandError(f"--economy must be one of {', '.join(known + ['base'])}; "
+                           f"got {args.economy!r}")
+    if args.language and args.language not in LANGUAGES:
+        raise CommandError(f"--language must be one of {', '.join(LANGUAGES)}; got {args.language!r}")
+    try:
+        lifetime = invites.parse_lifetime(args.expires)
+    except ValueError as exc:
+        raise CommandError(f"--expires {exc}") from exc
+    base = (args.base_url or config.get("LTI_BASE_URL") or "").rstrip("/")
+    if not base:
+        raise CommandError("the tool's public address is unknown: set DIGIREADY_LTI_BASE_URL "
+                           "or pass --base-url https://...")
+    try:
+        with _session() as s:
+            secret, invite = invites.create(s, None if economy == "base" else economy,
+                                            args.language, lifetime)
+    except SQLAlchemyError as exc:
+        raise _db_error(exc) from exc
+    print(registration_url(base, secret))
+    print(f"One platform can register with this address until "
+          f"{invite.expires_at:%Y-%m-%d %H:%M} UTC (economy {economy}"
+          f"{', language ' + args.language if args.language else ''}). It is shown only now.")
+    return 0
+
+
 def _info(args) -> int:
     from digiready import config
     from lti_tool import settings  # noqa: F401
@@ -142,6 +202,8 @@ def _info(args) -> int:
         print(f"{name:<{width}}  {value}")
     print(f"{'Custom parameter (optional)':<{width}}  digiready_target=diagnostic | "
           "module:<id> | survey:<id>")
+    print(f"{'Dynamic registration URL':<{width}}  one-time, one per platform: "
+          "digiready lti registration-url --economy CODE")
     if not (args.base_url or config.get("LTI_BASE_URL")):
         print("(set DIGIREADY_LTI_BASE_URL or --base-url to your public HTTPS address)")
     return 0

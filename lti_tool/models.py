@@ -1,5 +1,5 @@
-"""The LTI tool's tables (prefixed ``lti_``): platforms, deployments, our signing keys,
-used nonces, pending logins, launches, line items and sent scores.
+"""The LTI tool's tables (prefixed ``lti_``): platforms, deployments, registration invites,
+our signing keys, used nonces, pending logins, launches, line items and sent scores.
 
 The OIDC login writes nothing (its state is signed, see
 :mod:`lti_tool.launch.login_state`). Launch state lives here rather than in a cookie: the LMS shows the tool in an iframe, where
@@ -56,6 +56,26 @@ class Deployment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     registration: Mapped[Registration] = relationship(back_populates="deployments")
+
+
+class RegistrationInvite(Base):
+    """A one-time dynamic-registration address an admin created (``digiready lti
+    registration-url``). Only a hash of its secret is stored: a copy of the database does not
+    give anyone a way to register. It is spent by the registration it allowed and can never
+    change an existing registration."""
+
+    __tablename__ = "lti_registration_invite"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    economy: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set while a registration is being sent to the platform, and for good once it succeeded.
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_registration.id", ondelete="SET NULL"), nullable=True)
 
 
 class ToolKey(Base):

@@ -29,6 +29,11 @@ def url(name: str, base: str | None = None) -> str:
     return (base or base_url()) + PATHS[name]
 
 
+def registration_url(base: str, secret: str) -> str:
+    """A one-time Dynamic Registration address (see :mod:`lti_tool.registration.invites`)."""
+    return f"{base.rstrip('/')}{PATHS['register']}/{secret}"
+
+
 def all_urls(base: str) -> dict[str, str]:
     return {
         "OIDC login initiation URL": url("login", base),
@@ -36,5 +41,4 @@ def all_urls(base: str) -> dict[str, str]:
         "Target link URI (launch)": url("launch", base),
         "Deep linking URL": url("deep_linking", base),
         "Public keyset (JWKS) URL": url("jwks", base),
-        "Dynamic registration URL": url("register", base),
     }

@@ -34,3 +34,10 @@ def economy_dir(base: Path, economy: str) -> Path:
     if candidate.is_dir() and (candidate / "overlay.yaml").exists():
         return candidate
     return base.resolve().parent / "economies" / economy.lower()
+
+
+def economy_codes() -> list[str]:
+    """The economies with an overlay beside the base pack, by code."""
+    root = base_pack_dir().resolve().parent / "economies"
+    return sorted(p.name for p in root.iterdir() if (p / "overlay.yaml").is_file()) \
+        if root.is_dir() else []

@@ -1,9 +1,10 @@
 """LTI Dynamic Registration 1.0, as Moodle (4.x/5.x) and Canvas perform it.
 
-The platform opens our registration URL (in an iframe or a new window) with
-``openid_configuration`` and ``registration_token``. We read the platform's configuration,
-check it, let the admin pick the economy and language, POST our client registration, store
-the result and end with the ``org.imsglobal.lti.close`` postMessage.
+The platform opens the one-time registration address an admin created (see
+:mod:`lti_tool.registration.invites`) with ``openid_configuration`` and
+``registration_token``. We read the platform's configuration, check every value we will
+store, let the platform's admin confirm, POST our client registration, store the result as a
+new registration and end with the ``org.imsglobal.lti.close`` postMessage.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import requests
 
 from lti_tool import claims as C
 from lti_tool import urls
+from lti_tool.registration.service import PlatformInput, validate_client, validate_platform
 
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
@@ -27,7 +29,8 @@ class DynamicRegistrationError(ValueError):
 def fetch_configuration(url: str, token: str | None) -> dict:
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DynamicRegistrationError("openid_configuration is not an absolute URL")
+        raise DynamicRegistrationError("the address of the platform's configuration is not "
+                                       "an absolute URL")
     headers = {"Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -42,12 +45,54 @@ def fetch_configuration(url: str, token: str | None) -> dict:
     missing = [k for k in REQUIRED if not config.get(k)]
     if missing:
         raise DynamicRegistrationError("the platform configuration lacks " + ", ".join(missing))
+    not_text = [k for k in REQUIRED if not isinstance(config[k], str)]
+    if not_text:
+        raise DynamicRegistrationError("in the platform configuration, these are not text: "
+                                       + ", ".join(not_text))
     issuer = urlsplit(config["issuer"])
     # The spec: the issuer must match the host the configuration came from (no spoofing).
     if (issuer.scheme, issuer.netloc) != (parts.scheme, parts.netloc):
         raise DynamicRegistrationError(
             f"issuer {config['issuer']!r} does not match the configuration URL's host")
     return config
+
+
+def platform_input(config: dict, economy: str | None, language: str | None) -> PlatformInput:
+    """What we will store from this configuration, checked before the platform is asked to
+    record anything (raises :class:`~lti_tool.registration.service.RegistrationError`)."""
+    platform = config.get(PLATFORM_CONFIG) or {}
+    title = platform.get("product_family_code")
+    data = PlatformInput(
+        issuer=config["issuer"], client_id="", deployment_ids=[],
+        auth_login_url=config["authorization_endpoint"], token_url=config["token_endpoint"],
+        jwks_url=config["jwks_uri"], economy=economy, language=language,
+        title=title[:255] if isinstance(title, str) and title else None)
+    validate_platform(data)
+    endpoint = urlsplit(config["registration_endpoint"])
+    # The platform's registration token travels to this endpoint: never in clear text.
+    if not endpoint.netloc or endpoint.scheme != "https" and not (
+            endpoint.scheme == "http" and endpoint.hostname in ("localhost", "127.0.0.1")):
+        raise DynamicRegistrationError("the platform's registration endpoint must be an https "
+                                       "address")
+    return data
+
+
+def with_answer(data: PlatformInput, answer: dict) -> PlatformInput:
+    """The registration to store: the platform's client ID and deployment added, checked."""
+    tool_config = answer.get(TOOL_CONFIG) or {}
+    deployment = tool_config.get("deployment_id") if isinstance(tool_config, dict) else None
+    data = PlatformInput(**{**vars(data), "client_id": _text(answer["client_id"]),
+                            "deployment_ids": [_text(deployment)] if deployment else []})
+    validate_client(data)
+    return data
+
+
+def _text(value: object) -> str:
+    """A JSON value we store as text: strings and numbers only."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise DynamicRegistrationError(f"the platform sent {type(value).__name__} where text "
+                                       "was expected")
+    return str(value)
 
 
 def tool_registration(config: dict, base: str, title: str = "DigiReady") -> dict:
@@ -104,6 +149,6 @@ def register(config: dict, token: str | None, base: str) -> dict:
         answer = response.json()
     except ValueError as exc:
         raise DynamicRegistrationError("the platform's registration answer is not JSON") from exc
-    if not answer.get("client_id"):
+    if not isinstance(answer, dict) or not answer.get("client_id"):
         raise DynamicRegistrationError("the platform's registration answer has no client_id")
     return answer

@@ -13,9 +13,34 @@ from sqlalchemy.orm import Session
 from lti_tool.launch import login_lookup, platform_keys
 from lti_tool.models import Deployment, Registration
 
+# Where each value is stored, and its column's size (a longer value would fail on PostgreSQL
+# only after the platform has recorded the registration).
+LIMITS = {"issuer": 255, "client_id": 255, "deployment_ids": 255, "auth_login_url": 1024,
+          "token_url": 1024, "jwks_url": 1024, "title": 255}
+URL_FIELDS = ("issuer", "auth_login_url", "token_url", "jwks_url")
+
 
 class RegistrationError(ValueError):
-    """A registration that cannot be saved; the message says which field and why."""
+    """A registration that cannot be saved. ``field`` (a :class:`PlatformInput` attribute) and
+    ``problem`` say what is wrong, so each adapter words it for its reader; ``str()`` is the
+    CLI's wording, with the option's name."""
+
+    def __init__(self, field: str, problem: str, value: str | None = None,
+                 limit: int | None = None) -> None:
+        self.field, self.problem, self.value, self.limit = field, problem, value, limit
+        super().__init__(self._cli_message())
+
+    def _cli_message(self) -> str:
+        flag = "--" + self.field.replace("_", "-").removesuffix("s")
+        return {
+            "not_absolute": f"{flag} must be an absolute URL, got {self.value!r}",
+            "not_https": f"{flag} must use https (http is only allowed for localhost)",
+            "empty": f"{flag} must not be empty",
+            "too_long": f"{flag} is longer than {self.limit} characters",
+            "not_economy": f"{flag} must be a two-letter code such as pe, got {self.value!r}",
+            "not_language": f"{flag} must be a language code such as es or fil, got {self.value!r}",
+            "exists": f"{self.value} is already registered",
+        }[self.problem]
 
 
 @dataclass
@@ -34,34 +59,75 @@ class PlatformInput:
 def _check_url(name: str, value: str, *, allow_http_hosts=("localhost", "127.0.0.1")) -> None:
     parts = urlsplit(value or "")
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise RegistrationError(f"--{name} must be an absolute URL, got {value!r}")
+        raise RegistrationError(name, "not_absolute", value)
     if parts.scheme == "http" and parts.hostname not in allow_http_hosts:
-        raise RegistrationError(f"--{name} must use https (http is only allowed for localhost)")
+        raise RegistrationError(name, "not_https", value)
+
+
+def _check_length(name: str, value: str | None) -> None:
+    if value and len(value) > LIMITS[name]:
+        raise RegistrationError(name, "too_long", value, LIMITS[name])
 
 
 def validate(data: PlatformInput) -> None:
-    _check_url("issuer", data.issuer)
-    for name in ("auth-login-url", "token-url", "jwks-url"):
-        _check_url(name, getattr(data, name.replace("-", "_")))
-    if not data.client_id.strip():
-        raise RegistrationError("--client-id must not be empty")
+    """Every value that will be stored, checked before anything is stored."""
+    validate_platform(data)
+    validate_client(data)
+
+
+def validate_client(data: PlatformInput) -> None:
+    """What the platform assigns (Dynamic Registration learns it only from its answer)."""
+    if not (data.client_id or "").strip():
+        raise RegistrationError("client_id", "empty")
+    _check_length("client_id", data.client_id)
+    for deployment_id in data.deployment_ids:
+        _check_length("deployment_ids", deployment_id)
+
+
+def validate_platform(data: PlatformInput) -> None:
+    """What the platform's configuration and the admin give: checked before Dynamic
+    Registration sends anything to the platform."""
+    for name in URL_FIELDS:
+        _check_url(name, getattr(data, name))
+        _check_length(name, getattr(data, name))
+    _check_length("title", data.title)
     if data.economy and not re.fullmatch(r"[a-z]{2}", data.economy):
-        raise RegistrationError(f"--economy must be a two-letter code such as pe, got {data.economy!r}")
+        raise RegistrationError("economy", "not_economy", data.economy)
     if data.language and not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", data.language):
-        raise RegistrationError(f"--language must be a language code such as es or fil, "
-                                f"got {data.language!r}")
+        raise RegistrationError("language", "not_language", data.language)
+
+
+def _existing(session: Session, issuer: str, client_id: str) -> Registration | None:
+    return session.scalars(select(Registration).where(
+        Registration.issuer == issuer, Registration.client_id == client_id)).first()
 
 
 def add(session: Session, data: PlatformInput) -> tuple[Registration, bool]:
-    """Create the registration, or update it and add deployments if it exists.
-    Returns (registration, created)."""
+    """Create the registration, or update it and add deployments if it exists (the admin's
+    path, ``digiready lti platform add``). Returns (registration, created)."""
     validate(data)
-    row = session.scalars(select(Registration).where(
-        Registration.issuer == data.issuer, Registration.client_id == data.client_id)).first()
+    row = _existing(session, data.issuer, data.client_id)
     created = row is None
     if row is None:
         row = Registration(issuer=data.issuer, client_id=data.client_id)
         session.add(row)
+    _store(session, row, data)
+    return row, created
+
+
+def create(session: Session, data: PlatformInput) -> Registration:
+    """A new registration only (Dynamic Registration's path): an existing (issuer, client_id)
+    is never changed this way, whatever the platform answered."""
+    validate(data)
+    if _existing(session, data.issuer, data.client_id) is not None:
+        raise RegistrationError("client_id", "exists", f"{data.issuer} client_id={data.client_id}")
+    row = Registration(issuer=data.issuer, client_id=data.client_id)
+    session.add(row)
+    _store(session, row, data)
+    return row
+
+
+def _store(session: Session, row: Registration, data: PlatformInput) -> None:
     row.auth_login_url = data.auth_login_url
     row.token_url = data.token_url
     if row.jwks_url != data.jwks_url:
@@ -79,7 +145,6 @@ def add(session: Session, data: PlatformInput) -> tuple[Registration, bool]:
     session.flush()
     platform_keys.forget(row.id)
     login_lookup.forget()
-    return row, created
 
 
 def listing(session: Session) -> list[Registration]:

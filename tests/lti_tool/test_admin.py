@@ -1,13 +1,11 @@
-"""What an LMS admin does: the CLI (platforms, info, key rotation), the JWKS endpoint, and
-Dynamic Registration as Moodle and Canvas perform it."""
+"""What an LMS admin does: the CLI (platforms, info, key rotation) and the JWKS endpoint
+(Dynamic Registration: test_registration.py)."""
 from __future__ import annotations
 
 import pytest
 import requests
-from sqlalchemy import select
 
 from digiready.cli.main import main
-from digiready.storage import session_scope
 from tests.lti_tool.htmlform import first_form
 
 ADD = ["lti", "platform", "add", "--issuer", "https://moodle.example.org", "--client-id", "abc",
@@ -64,7 +62,7 @@ def test_info_prints_every_url(capsys, monkeypatch):
     out = capsys.readouterr().out
     for url in ("https://digiready.example.org/lti/login", "https://digiready.example.org/lti/launch",
                 "https://digiready.example.org/.well-known/jwks.json",
-                "https://digiready.example.org/lti/register"):
+                "digiready lti registration-url --economy"):
         assert url in out
     assert "Deep linking URL" in out and "Redirect URI" in out
 
@@ -95,54 +93,3 @@ def test_key_rotation_keeps_the_old_key_published_for_the_overlap(sqlite_env, ca
     clear_cache()
     kids = [k["kid"] for k in requests.get(sqlite_env.tool_url + "/.well-known/jwks.json").json()["keys"]]
     assert kids == [new]
-
-
-@pytest.mark.parametrize("product", ["moodle", "canvas"])
-def test_dynamic_registration(sqlite_env, product):
-    from lti_tool.models import Deployment, Registration
-
-    env = sqlite_env
-    env.platform.product = product
-    env.platform.client_id = f"{product}-client-7"
-    env.platform.deployment_id = f"{product}-deployment-7"
-    env.platform.registration_tokens.add("tok-123")
-    b = env.browser()
-    page = b.get(env.tool_url + "/lti/register", params={
-        "openid_configuration": env.platform_url + "/.well-known/openid-configuration",
-        "registration_token": "tok-123"})
-    assert page.status_code == 200 and product in page.text
-    form = first_form(page.text, page.url)
-    done = b.post(form.action, data=list(form.hidden.items()) + [("economy", "pe"), ("language", "es")])
-    assert done.status_code == 200, done.text[:800]
-    assert "close.js" in done.text
-    sent = env.platform.tool_registrations[-1]
-    assert sent["initiate_login_uri"] == env.tool_url + "/lti/login"
-    assert sent["redirect_uris"] == [env.tool_url + "/lti/launch"]
-    assert sent["jwks_uri"] == env.tool_url + "/.well-known/jwks.json"
-    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in sent["scope"]
-    tool = sent["https://purl.imsglobal.org/spec/lti-tool-configuration"]
-    assert {m["type"] for m in tool["messages"]} == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
-    with session_scope() as s:
-        row = s.scalars(select(Registration).where(Registration.client_id == f"{product}-client-7")).one()
-        assert (row.economy, row.language, row.auth_login_url) == ("pe", "es", env.platform_url + "/auth")
-        assert s.scalars(select(Deployment.deployment_id).where(Deployment.registration_id == row.id)).all() == [f"{product}-deployment-7"]
-    # The new registration launches.
-    assert "/learn/" in env.launch().url
-
-
-def test_dynamic_registration_refusals(sqlite_env):
-    env = sqlite_env
-    env.platform.registration_tokens.add("right")
-    spoofed = env.platform_url.replace("127.0.0.1", "localhost") + "/.well-known/openid-configuration"
-    r = requests.get(env.tool_url + "/lti/register", params={"openid_configuration": spoofed})
-    assert r.status_code == 400 and "does not match" in r.text
-    config = env.platform_url + "/.well-known/openid-configuration"
-    page = requests.get(env.tool_url + "/lti/register", params={
-        "openid_configuration": config, "registration_token": "wrong"})
-    form = first_form(page.text, page.url)
-    r = requests.post(form.action, data=form.hidden)
-    assert r.status_code == 502 and "refused the registration (401)" in r.text
-    r = requests.post(form.action, data=dict(form.hidden, csrf_token="forged"))
-    assert r.status_code == 400
-    r = requests.get(env.tool_url + "/lti/register")
-    assert r.status_code == 400

@@ -47,7 +47,7 @@ def test_sqlite_backup_and_restore(tmp_path, capsys):
     path = only_backup(tmp_path / "b")
     manifest = json.loads((path.parent / (path.name + ".manifest.json")).read_text())
     assert manifest["database"] == "sqlite" and manifest["tables"] == before
-    assert "lti_0001" in manifest["alembic_revisions"]
+    assert any(r.startswith("lti_") for r in manifest["alembic_revisions"])
     assert manifest["digiready_version"] and manifest["created"].endswith("Z")
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
