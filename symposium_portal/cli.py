@@ -161,6 +161,12 @@ def _create_staff(args) -> int:
         password = os.environ.get("DIGIREADY_PORTAL_STAFF_PASSWORD") or getpass.getpass()
     if len(password) < 10:
         raise CommandError("password too short: use at least 10 characters")
+    from symposium_portal.validators import control_character
+
+    for label, value in (("email", args.email), ("--name", args.name)):
+        if control_character(value):
+            raise CommandError(f"{label}: control character {control_character(value)} is not "
+                               "allowed (use one line of ordinary text)")
     dbs = new_session()
     try:
         staff = dbs.scalars(select(Staff).where(

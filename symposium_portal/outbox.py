@@ -4,24 +4,33 @@ The anchors sent mail before the transaction committed (mail about a registratio
 then rolled back) or never. Here a rollback removes the message with the action, and
 ``digiready portal send-mail`` delivers only committed rows. Subjects name the action, so a
 registrant can tell "confirm your address" from "a seat is now yours" in their inbox.
+
+One message never holds up the others: a message that cannot be written (a header the email
+library refuses) or that the server refuses for good (5xx for its recipient) is marked
+*failed* with the reason at once; a temporary refusal (4xx) is retried later with a growing
+delay (``next_attempt_at``) while the rest go out. Only trouble with the server itself (down,
+disconnected) ends a run early.
 """
 from __future__ import annotations
 
 import smtplib
 import ssl
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from sqlalchemy import ForeignKey, Integer, String, Text, insert, select
+from sqlalchemy import ForeignKey, Integer, String, Text, insert, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from digiready.storage.base import Base
 from symposium_portal import settings
 from symposium_portal.db import UTCDateTime, utcnow
+from symposium_portal.validators import one_line
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 MAX_ATTEMPTS = 5
+RETRY_MINUTES = (1, 5, 30, 120)  # after the 1st, 2nd, 3rd, 4th failed attempt
 
 
 class PortalOutboxMessage(Base):
@@ -41,6 +50,8 @@ class PortalOutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A message the server refused for now waits until then; the others go first.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 def queue(session: Session, *, kind: str, to_email: str, to_name: str, subject: str,
@@ -48,9 +59,11 @@ def queue(session: Session, *, kind: str, to_email: str, to_name: str, subject: 
     """Add a message to the caller's transaction; it leaves only if that commits.
 
     A Core insert (no ORM object): it runs at once, after any pending ORM changes, and costs
-    less on the registration hot path."""
+    less on the registration hot path. Names reaching a header are one line here whatever
+    the caller passed (rows stored before the form and model rules existed)."""
     session.execute(insert(PortalOutboxMessage.__table__).values(
-        kind=kind, to_email=to_email, to_name=to_name, subject=subject, body=body,
+        kind=kind, to_email=to_email, to_name=one_line(to_name), subject=one_line(subject),
+        body=body,
         registration_id=registration_id, status=QUEUED, attempts=0, last_error="",
         created_at=utcnow()))
 
@@ -76,16 +89,60 @@ def to_email_message(msg: OutboxMessage) -> EmailMessage:
     return email
 
 
+class Unsendable(Exception):
+    """This message can never be sent as it is (its reason is stored); the others go on."""
+
+
+class TryLater(Exception):
+    """This message was refused for now; it waits (``next_attempt_at``), the others go on."""
+
+
+class ServerTrouble(Exception):
+    """The server is down or dropped us: stop this run, the next one tries again."""
+
+
+def _deliver(client: smtplib.SMTP, msg: OutboxMessage) -> None:
+    """Send one message, sorting every failure into one of the three kinds above."""
+    try:
+        email = to_email_message(msg)
+    except (ValueError, TypeError, MessageError) as exc:
+        raise Unsendable(f"cannot be written: {type(exc).__name__}: {exc}") from exc
+    try:
+        client.send_message(email)
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()), (0, b""))
+        _refused(code, text, "recipient refused")
+    except smtplib.SMTPDataError as exc:
+        _refused(exc.smtp_code, exc.smtp_error, "message refused")
+    except (smtplib.SMTPNotSupportedError, UnicodeError) as exc:
+        # e.g. a non-ASCII address and a server without SMTPUTF8
+        raise Unsendable(f"cannot be sent: {type(exc).__name__}: {exc}") from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise ServerTrouble(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _refused(code: int, text: bytes | str, what: str) -> None:
+    reason = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    reason = f"{what}: {code} {reason}"
+    if 500 <= code < 600:
+        raise Unsendable(reason)
+    raise TryLater(reason)
+
+
 def send_pending(session_factory, limit: int = 100) -> tuple[int, int]:
-    """Send committed, queued messages. Each message is claimed with ``FOR UPDATE SKIP LOCKED``
-    on PostgreSQL so several workers never send one twice. Returns (sent, failed)."""
+    """Send committed, queued messages that are due. Each message is claimed with
+    ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so several workers never send one twice.
+    Returns (sent, failed attempts)."""
     sent = failed = 0
     client: smtplib.SMTP | None = None
     try:
         for _ in range(limit):
             with session_factory() as session:
+                now = utcnow()
                 stmt = (select(OutboxMessage)
-                        .where(OutboxMessage.status == QUEUED)
+                        .where(OutboxMessage.status == QUEUED,
+                               or_(OutboxMessage.next_attempt_at.is_(None),
+                                   OutboxMessage.next_attempt_at <= now))
                         .order_by(OutboxMessage.id).limit(1))
                 if session.get_bind().dialect.name == "postgresql":
                     stmt = stmt.with_for_update(skip_locked=True)
@@ -95,21 +152,35 @@ def send_pending(session_factory, limit: int = 100) -> tuple[int, int]:
                 msg.attempts += 1
                 try:
                     if client is None:
-                        client = _smtp()
-                    client.send_message(to_email_message(msg))
-                except (smtplib.SMTPException, OSError) as exc:
-                    msg.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                        try:
+                            client = _smtp()
+                        except (smtplib.SMTPException, OSError) as exc:
+                            raise ServerTrouble(f"{type(exc).__name__}: {exc}") from exc
+                    _deliver(client, msg)
+                except Unsendable as exc:
+                    msg.status, msg.last_error = FAILED, str(exc)[:1000]
+                    failed += 1
+                    session.commit()
+                    continue
+                except (TryLater, ServerTrouble) as exc:
+                    msg.last_error = str(exc)[:1000]
                     if msg.attempts >= MAX_ATTEMPTS:
                         msg.status = FAILED
+                    else:
+                        wait = RETRY_MINUTES[min(msg.attempts, len(RETRY_MINUTES)) - 1]
+                        msg.next_attempt_at = now + timedelta(minutes=wait)
                     failed += 1
-                    client = None
                     session.commit()
-                    if msg.status == QUEUED:
-                        break  # server trouble: try again on the next run
+                    if isinstance(exc, ServerTrouble):
+                        if client is not None:
+                            client.close()
+                        client = None
+                        break  # the next run tries again
                     continue
                 msg.status = SENT
                 msg.sent_at = utcnow()
                 msg.last_error = ""
+                msg.next_attempt_at = None
                 session.commit()
                 sent += 1
     finally:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from digiready.storage.base import Base
 from symposium_portal.db import UTCDateTime, utcnow
+from symposium_portal.validators import check_single_line
 
 ROLES = ("organiser", "moderator", "viewer")
 
@@ -22,6 +23,10 @@ class PortalStaff(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("name", "email")
+    def _one_line(self, key: str, value: str | None) -> str | None:
+        return check_single_line(value, key)
 
 
 class PortalAuditEntry(Base):

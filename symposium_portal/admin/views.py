@@ -34,6 +34,7 @@ from symposium_portal.outbox import QUEUED, OutboxMessage
 from symposium_portal.registration import service
 from symposium_portal.registration.forms import ActionForm
 from symposium_portal.registration.models import WAITLISTED, Registration
+from symposium_portal.validators import one_line
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -170,8 +171,8 @@ def outbox_resend(msg_id: int):
     if msg is None:
         abort(404)
     copy = OutboxMessage(kind=msg.kind, registration_id=msg.registration_id,
-                         to_email=msg.to_email, to_name=msg.to_name, subject=msg.subject,
-                         body=msg.body)
+                         to_email=msg.to_email, to_name=one_line(msg.to_name),
+                         subject=one_line(msg.subject), body=msg.body)
     dbs.add(copy)
     dbs.flush()
     audit.record(dbs, _actor(), "outbox.resend", f"outbox:{msg.id}", copy=copy.id)

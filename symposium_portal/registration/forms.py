@@ -25,6 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from symposium_portal import timez, vocab
+from symposium_portal.validators import SingleLine
 
 
 class FastSelectField(SelectField):
@@ -64,9 +65,12 @@ def _static_choices() -> tuple[list, list]:
 class ProfileFields(FlaskForm):
     """Fields a registrant can edit later through their link."""
 
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
-    role = StringField(_l("Position or role"), validators=[Optional(), Length(max=200)])
+    full_name = StringField(_l("Full name"),
+                            validators=[DataRequired(), Length(max=200), SingleLine()])
+    organisation = StringField(_l("Organisation"),
+                               validators=[DataRequired(), Length(max=200), SingleLine()])
+    role = StringField(_l("Position or role"),
+                       validators=[Optional(), Length(max=200), SingleLine()])
     economy = FastSelectField(_l("Economy"), validators=[InputRequired()])
     sector = RadioField(_l("Type of organisation"), validators=[InputRequired()])
     timezone = FastSelectField(_l("Your time zone"), validators=[InputRequired(), _zone_valid])

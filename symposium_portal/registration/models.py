@@ -21,10 +21,11 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from digiready.storage.base import Base
 from symposium_portal.db import UTCDateTime, utcnow
+from symposium_portal.validators import check_single_line
 
 HELD = "held"  # seat held, email not yet confirmed
 PENDING_APPROVAL = "pending_approval"  # email confirmed, organiser must approve; seat held
@@ -87,6 +88,12 @@ class PortalRegistration(Base):
     link_nonce: Mapped[str] = mapped_column(String(16), default=lambda: secrets.token_hex(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @validates("full_name", "organisation", "role", "email")
+    def _one_line(self, key: str, value: str | None) -> str | None:
+        """Whatever path writes them (a form, the CLI, a script): names and the address
+        reach email headers, where a line break would add a header."""
+        return check_single_line(value, key)
 
     @property
     def analytics_user(self) -> str:

@@ -234,8 +234,19 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 class Inbox:
+    """What the SMTP server received: parsed messages and each one's envelope recipients.
+    ``refuse`` maps an address to the reply its RCPT TO gets (e.g. "550 No such user")."""
+
     def __init__(self):
         self.messages = []
+        self.recipients: list[list[str]] = []
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         import email
@@ -243,6 +254,7 @@ class Inbox:
 
         msg = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(msg)
+        self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
 
