@@ -40,6 +40,11 @@ setup(
     extras_require=EXTRAS,
     entry_points={
         "console_scripts": ["digiready = digiready.cli.main:main"],
+        # How each adapter plugs into the core (digiready/adapters.py): the core never names them.
+        "digiready.adapters": [
+            "lti = lti_tool.adapter",
+            "portal = symposium_portal.adapter",
+        ],
         "xblock.v1": [
             "digiready_diagnostic = xblocks.diagnostic:DiagnosticXBlock",
             "digiready_survey = xblocks.survey:SurveyXBlock",

@@ -1,8 +1,9 @@
 """Entry point of the ``digiready`` console script.
 
-Subcommands live beside the code they drive; each module listed in ``COMMAND_MODULES`` has a
-``register(subparsers)`` function. Modules of areas that are not installed (an XBlock-only
-install has no Flask) are skipped, so ``digiready`` works with just the core.
+Subcommands live beside the code they drive; each module listed in ``COMMAND_MODULES`` (the
+core's) or registered by an adapter (:mod:`digiready.adapters`) has a ``register(subparsers)``
+function. Modules of areas that are not installed (an XBlock-only install has no Flask) are
+skipped, so ``digiready`` works with just the core.
 """
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ COMMAND_MODULES = [
     "digiready.events.cli",
     "digiready.reports.cli",
     "digiready.ops.cli",
-    "lti_tool.cli",
-    "symposium_portal.cli",
 ]
 
 
@@ -36,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    for name in COMMAND_MODULES:
+    from digiready.adapters import registry
+
+    for name in [*COMMAND_MODULES, *registry().command_modules]:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -1,6 +1,7 @@
-"""``digiready serve lti|portal``: run a web app under gunicorn (or Flask's server with --dev).
+"""``digiready serve APP``: run a web app under gunicorn (or Flask's server with --dev).
 
-Apps are named here by their factory so the core never imports Flask itself.
+The apps are those the adapters register (:mod:`digiready.adapters`, e.g. ``lti`` and
+``portal``), each named by its factory, so the core never imports Flask or an adapter itself.
 """
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from pathlib import Path
 
 from digiready.cli.main import CommandError
 
-APPS = {
-    "lti": "lti_tool.app:create_app()",
-    "portal": "symposium_portal.app:create_app()",
-}
+
+def apps() -> dict[str, str]:
+    """App name -> ``module:factory()`` of every installed adapter's web app."""
+    from digiready.adapters import registry
+
+    return dict(registry().apps)
 
 
 def register(subparsers) -> None:
     serve = subparsers.add_parser("serve", help="serve a web app (gunicorn)")
-    serve.add_argument("app", choices=sorted(APPS))
+    serve.add_argument("app", choices=sorted(apps()))
     serve.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (default %(default)s)")
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
     serve.add_argument("--dev", action="store_true", help="Flask's reloading development server")
@@ -36,7 +39,7 @@ def gunicorn_config() -> Path | None:
 
 
 def _serve(args) -> int:
-    target = APPS[args.app]
+    target = apps()[args.app]
     module_name = target.split(":")[0]
     try:
         importlib.import_module(module_name)

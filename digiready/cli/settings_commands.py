@@ -1,7 +1,8 @@
 """``digiready settings``: every ``DIGIREADY_*`` setting, its value's source and meaning.
 
-Areas declare their settings where they read them; importing each installed area here
-collects them all, so the list (and docs/configuration.md, generated from it) is complete.
+Areas declare their settings where they read them; importing each installed area here (the
+core's and those the adapters register, see :mod:`digiready.adapters`) collects them all, so
+the list (and docs/configuration.md, generated from it) is complete.
 """
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import importlib
 from digiready import config
 
 AREA_MODULES = [
-    "digiready.storage.engine", "digiready.events", "digiready.reports", "lti_tool.app",
-    "symposium_portal.app", "digiready.ops",
+    "digiready.storage.engine", "digiready.events", "digiready.reports", "digiready.ops",
 ]
 
 
 def load_all_declarations() -> None:
-    for name in AREA_MODULES:
+    from digiready.adapters import registry
+
+    for name in [*AREA_MODULES, *registry().settings_modules]:
         try:
             importlib.import_module(name)
         except ImportError:

@@ -1,24 +1,23 @@
 """Synthetic demo data: one command fills every area's tables with plausible records.
 
-Each area (attempts, events, evaluations...) contributes a generator through
-:func:`register`; :func:`generate` clears earlier synthetic rows (in reverse order, so that
+Each area (attempts, events, and the adapters' parts such as the symposium portal's
+registrations and evaluations) contributes a generator through :func:`register`; adapters name
+their generator modules through :mod:`digiready.adapters`. :func:`generate` clears earlier synthetic rows (in reverse order, so that
 rows which point at others go first) and then runs the generators in order. Everything
 generated is flagged ``synthetic`` so that reports built from it say so on every page.
 """
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# Modules that register generators. A module that is not written yet, or whose area is not
-# installed, is skipped.
+# The core's modules that register generators; adapters add theirs through the registry. A
+# module whose area is not installed is skipped.
 GENERATOR_MODULES = [
     "digiready.demo.attempts",
     "digiready.demo.events",
-    "digiready.demo.evaluations",
 ]
 
 ProgressFn = Callable[[str, str, float], None]
@@ -67,14 +66,10 @@ def register(name: str, *, order: int,
 
 
 def load_generators() -> list[Generator]:
-    for module in GENERATOR_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name and (module == exc.name or module.startswith(exc.name + ".")
-                             or exc.name.split(".")[0] in {"flask", "symposium_portal"}):
-                continue
-            raise
+    from digiready.adapters import import_optional, registry
+
+    for module in [*GENERATOR_MODULES, *registry().demo_modules]:
+        import_optional(module)
     return sorted(_REGISTRY.values(), key=lambda g: g.order)
 
 

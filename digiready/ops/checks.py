@@ -267,7 +267,7 @@ def check_services(problems: list[Problem]) -> bool:
         except Exception as exc:  # noqa: BLE001 - every failure is reported
             db_ok = False
             _add(problems, "error", "DIGIREADY_DATABASE_URL",
-                 f"database unreachable at {mask_url(database_url())}: {_first_line(exc)}")
+                 f"database unreachable at {mask_url(database_url())}: {first_line(exc)}")
     else:
         db_ok = False
     redis_url = config.get("REDIS_URL")
@@ -276,7 +276,7 @@ def check_services(problems: list[Problem]) -> bool:
             health.check_redis(redis_url)
         except Exception as exc:  # noqa: BLE001
             _add(problems, "error", "DIGIREADY_REDIS_URL",
-                 f"Redis unreachable at {mask_url(redis_url)}: {_first_line(exc)}")
+                 f"Redis unreachable at {mask_url(redis_url)}: {first_line(exc)}")
     return db_ok
 
 
@@ -304,35 +304,24 @@ def check_migrations(problems: list[Problem], before_upgrade: bool = False) -> b
     return True
 
 
-def check_lti_keys(problems: list[Problem]) -> None:
-    """The LTI tool's signing key (kept in the database) loads; absent is fine on a new
-    install (the first launch creates it)."""
-    try:
-        from joserfc.jwk import RSAKey
+def check_adapters(problems: list[Problem], *, database_ready: bool) -> None:
+    """The checks the adapters register (:mod:`digiready.adapters`): the LTI tool's signing
+    keys, the portal's settings... Those that read the database run only once it is
+    reachable and migrated. A check that crashes is reported, not raised: the others run."""
+    from digiready.adapters import registry
 
-        from lti_tool.models import ToolKey
-    except ImportError:
-        return  # the LTI tool is not installed
-    from sqlalchemy import select
-
-    from digiready.storage import session_scope
-
-    with session_scope() as session:
-        rows = session.scalars(select(ToolKey).where(ToolKey.retired_at.is_(None))).all()
-        if not rows:
-            _add(problems, "warning", None,
-                 "no LTI signing key yet: the first launch creates one "
-                 "(or run `digiready lti keys rotate` now)")
-        for row in rows:
-            try:
-                RSAKey.import_key(row.private_pem)
-            except Exception as exc:  # noqa: BLE001 - any failure means it cannot sign
-                _add(problems, "error", None,
-                     f"LTI signing key {row.kid} cannot be loaded ({_first_line(exc)}): "
-                     "run `digiready lti keys rotate` to replace it")
+    for registered in registry().config_checks:
+        if registered.needs_database and not database_ready:
+            continue
+        try:
+            problems.extend(registered.check())
+        except Exception as exc:  # noqa: BLE001 - one broken check must not hide the rest
+            _add(problems, "error", None,
+                 f"the {registered.adapter} check {getattr(registered.check, '__name__', '?')} "
+                 f"failed: {first_line(exc)}")
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     exc = getattr(exc, "orig", None) or exc  # the driver's own words, not SQLAlchemy's wrapper
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:300]
@@ -360,6 +349,6 @@ def run(file_values: dict[str, str] | None = None, *, before_upgrade: bool = Fal
         check_urls]
     for step in steps:
         step(problems)
-    if check_services(problems) and check_migrations(problems, before_upgrade):
-        check_lti_keys(problems)
+    database_ready = check_services(problems) and check_migrations(problems, before_upgrade)
+    check_adapters(problems, database_ready=database_ready)
     return Report(settings, problems)

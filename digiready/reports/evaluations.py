@@ -1,10 +1,8 @@
 """Symposium evaluation results for the symposium report.
 
-Read from the portal's anonymous ``portal_evaluation_response`` table by reflection, so the
-reports need nothing from the portal package. When there is no such table (the portal is not
-installed) and the report is built from synthetic data, the same synthetic answers that
-``digiready demo-data`` would store are generated into the report's data model only, and the
-report says so. With real data and no table, the report says "no data".
+The symposium's data come from the event adapter that registered a symposium source
+(:mod:`digiready.adapters`, :mod:`digiready.symposium`); the reports know nothing of how it
+stores them. Without one (no portal installed, or no event yet) the report says "no data".
 """
 from __future__ import annotations
 
@@ -17,8 +15,7 @@ from typing import Any
 from digiready.reports import charts
 from digiready.reports.aggregate import min_cell
 from digiready.reports.model import BulletList, Figure, Paragraph, Report, Table
-
-MARKER = "[synthetic] "
+from digiready.symposium import SymposiumData
 
 
 @dataclass
@@ -31,46 +28,32 @@ class Evaluations:
     min_cell: int = field(default_factory=min_cell)
 
 
+def load_symposium(url: str | None) -> SymposiumData | None:
+    """The symposium from the first registered source that has one."""
+    from digiready.adapters import registry
+
+    for _adapter, source in registry().symposium_sources:
+        data = source(url)
+        if data is not None:
+            return data
+    return None
+
+
 def load(url: str | None, economies: list[str], *, synthetic: bool) -> Evaluations:
-    from sqlalchemy import MetaData, inspect, select
-    from sqlalchemy import Table as SaTable
-
-    from digiready.storage import get_engine
-
-    engine = get_engine(url) if url else get_engine()
-    names = set(inspect(engine).get_table_names())
-    if "portal_evaluation_response" in names:
-        meta = MetaData()
-        resp = SaTable("portal_evaluation_response", meta, autoload_with=engine)
-        objectives: dict[str, str] = {}
-        with engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(
-                select(resp).where(resp.c.economy.in_(economies)))]
-            if "portal_learning_objective" in names:
-                lo = SaTable("portal_learning_objective", meta, autoload_with=engine)
-                objectives = {str(r.id): r.text for r in conn.execute(
-                    select(lo.c.id, lo.c.text).order_by(lo.c.position, lo.c.id))}
+    data = load_symposium(url)
+    if data is not None:
+        rows = [{"economy": a.economy, "sector": a.sector, "satisfaction": a.satisfaction,
+                 "relevance": a.relevance, "speakers": a.speakers, "nps": a.nps,
+                 "ratings": {k: list(v) for k, v in a.ratings.items()},
+                 "recommendations": a.recommendation}
+                for a in data.evaluations if a.economy in economies]
         if rows:
-            is_synth = any(str(r.get("recommendations") or "").startswith(MARKER) for r in rows)
-            return Evaluations(rows, objectives, is_synth, True,
-                               f"{len(rows)} anonymous evaluation responses from the symposium "
-                               "portal.")
-    if synthetic:
-        from digiready.demo.evaluations import (
-            DEFAULT_OBJECTIVES,
-            responses_per_economy,
-            synthetic_evaluations,
-        )
-        ids = list(range(1, len(DEFAULT_OBJECTIVES) + 1))
-        rows = synthetic_evaluations(economies, responses_per_economy(3000), 1, ids)
-        return Evaluations(rows, {str(i): t for i, t in zip(ids, DEFAULT_OBJECTIVES, strict=True)},
-                           True, False,
-                           "The symposium portal's evaluation tables are not in this database: "
-                           f"{len(rows)} synthetic evaluation responses were generated into "
-                           "this report's data model only (not stored).")
+            return Evaluations(rows, data.objectives, data.synthetic, True,
+                               f"{len(rows)} anonymous evaluation responses from "
+                               f"{data.source}.")
     return Evaluations([], {}, False, False,
-                       "No symposium evaluation data (no data): the portal has recorded no "
-                       "evaluation responses for these economies.")
+                       "No symposium evaluation data (no data): no evaluation responses "
+                       "have been recorded for these economies.")
 
 
 def _mean(values: list[int]) -> float | None:
@@ -154,8 +137,7 @@ def add_sections(report: Report, ev: Evaluations, name: Callable[[str], str]) ->
                    f"Bar chart. {title}: " + "; ".join(f"{t} {v:.1f}%" for t, v in opoints) + ".",
                    Table("sym-objectives", "Self-rated knowledge before and after (1-5)",
                          ["Objective", "Responses", "Before", "After", "Increased %"], orow)))
-    comments = sorted({str(r.get("recommendations") or "").removeprefix(MARKER).strip()
-                       for r in all_rows} - {""})
+    comments = sorted({str(r.get("recommendations") or "").strip() for r in all_rows} - {""})
     if comments:
         sub = sec.sub("symposium-comments", "Participants' recommendations")
         sub.add(BulletList(comments[:15]))

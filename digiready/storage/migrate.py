@@ -1,8 +1,9 @@
 """Alembic, driven from Python so that ``digiready db upgrade`` needs no alembic.ini.
 
-Every area owns an Alembic *branch* (``core``, ``lti``, ``portal``, ``events``...) in its own
-``migrations/versions`` folder; ``upgrade`` applies all heads. Areas that are not installed
-(an XBlock-only install has no Flask) simply contribute no branch.
+Every area owns an Alembic *branch* (``core``, ``events``, and each adapter's, e.g. ``lti``,
+``portal``) in its own ``migrations/versions`` folder; ``upgrade`` applies all heads. The
+core's areas are listed here; adapters register theirs (:mod:`digiready.adapters`). Areas that
+are not installed (an XBlock-only install has no Flask) simply contribute no branch.
 """
 from __future__ import annotations
 
@@ -16,16 +17,16 @@ from alembic.config import Config
 AREAS: list[tuple[str, str]] = [
     ("digiready.storage", "digiready.storage.models"),
     ("digiready.events", "digiready.events.models"),
-    ("lti_tool", "lti_tool.models"),
-    ("symposium_portal", "symposium_portal.models"),
 ]
 
 
 def _installed_areas() -> list[tuple[Path, str]]:
     """Areas whose package *and* dependencies are installed: an XBlock-only install has the
     portal's code but not Flask, so the portal's tables and migrations are left out."""
+    from digiready.adapters import registry
+
     found = []
-    for package, models in AREAS:
+    for package, models in [*AREAS, *registry().migration_areas]:
         try:
             module = importlib.import_module(package)
             importlib.import_module(models)

@@ -1,5 +1,5 @@
 """Progress on stderr, a clear message when WeasyPrint's system libraries are missing, and
-symposium evaluations generated in memory when the portal's tables do not exist."""
+a symposium report that says "no data" when no event adapter has an event."""
 from __future__ import annotations
 
 import builtins
@@ -42,7 +42,7 @@ def test_missing_weasyprint_libraries_named(tmp_path, monkeypatch, capsys):
     assert "apt-get install libpango-1.0-0" in err and "Traceback" not in err
 
 
-def test_symposium_evaluations_in_memory_without_portal_tables(tmp_path):
+def test_symposium_report_without_portal_tables_says_no_data(tmp_path):
     from sqlalchemy import create_engine
 
     from digiready.demo import DemoContext, generate
@@ -57,6 +57,5 @@ def test_symposium_evaluations_in_memory_without_portal_tables(tmp_path):
     generate(DemoContext(url=url, economies=["vn"], responses=30), only=["attempts"])
     report = build_report("symposium", ["vn"], url=url)
     summary = report.sections[0]
-    assert any("generated into this report's data model only" in getattr(b, "text", "")
-               for b in summary.blocks)
-    assert report.synthetic and report.facts["symposium.responses"] > 0
+    assert any("no data" in getattr(b, "text", "") for b in summary.blocks)
+    assert "symposium.responses" not in report.facts

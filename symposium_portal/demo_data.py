@@ -1,0 +1,103 @@
+"""The portal's part of ``digiready demo-data``: synthetic evaluation answers stored in the
+portal's own tables, so the portal's results page and the symposium report read the same rows.
+
+The answers come from the core (:mod:`digiready.demo.symposium`); this module only stores
+them. An event that has not ended yet gets no evaluations: nobody can have answered one.
+The response table is anonymous and has no "synthetic" column, so synthetic answers carry
+:data:`~symposium_portal.report_data.SYNTHETIC_MARKER` at the start of their free text.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from digiready.demo import DemoContext, register
+from symposium_portal.report_data import SYNTHETIC_MARKER
+
+
+def _portal_ready(url: str) -> bool:
+    from sqlalchemy import inspect
+
+    from digiready.storage import get_engine
+    from symposium_portal.evaluation.models import EvaluationResponse
+
+    return EvaluationResponse.__tablename__ in inspect(get_engine(url)).get_table_names()
+
+
+def clear_evaluations(ctx: DemoContext) -> None:
+    if not _portal_ready(ctx.url):
+        return
+    from sqlalchemy import delete
+
+    from digiready.storage import session_scope
+    from symposium_portal.evaluation.models import EvaluationResponse
+
+    with session_scope(ctx.url) as session:
+        session.execute(delete(EvaluationResponse).where(
+            EvaluationResponse.economy.in_([e.upper() for e in ctx.economies]
+                                           + list(ctx.economies)),
+            EvaluationResponse.recommendations.startswith(SYNTHETIC_MARKER)))
+
+
+# When demo data create the event, it took place this many days before the data's end.
+HELD_DAYS_AGO = 40
+
+
+def demo_event(session, as_of: date):
+    """The portal's event; when there is none yet, the demo programme held
+    :data:`HELD_DAYS_AGO` days before ``as_of`` (so that it can have been evaluated). An
+    existing event (a real one, or ``portal seed-demo``'s upcoming one) is left as it is."""
+    from sqlalchemy import select
+
+    from symposium_portal import settings
+    from symposium_portal.programme.models import Event
+    from symposium_portal.seed import demo_programme, load_programme
+
+    event = session.scalars(select(Event).where(Event.slug == settings.get("PORTAL_EVENT"))).first()
+    if event is not None:
+        return event
+    data = demo_programme()
+    first = as_of - timedelta(days=HELD_DAYS_AGO)
+    for day in data["days"]:
+        when = first + timedelta(days=day["number"] - 1)
+        day["date"] = when.isoformat()
+        day["title"] = f"Day {day['number']} – {when:%A %d %B %Y}"
+    return load_programme(session, data)
+
+
+@register("evaluations", order=30, clear=clear_evaluations)
+def generate_evaluations(ctx: DemoContext) -> dict[str, Any]:
+    from digiready.demo.symposium import responses_per_economy, synthetic_evaluations
+
+    if not _portal_ready(ctx.url):
+        return {"stored": 0, "note": "portal tables absent (run `digiready db upgrade`)"}
+    from sqlalchemy import insert, select
+
+    from digiready.storage import session_scope
+    from symposium_portal.evaluation.models import EvaluationResponse, LearningObjective
+
+    today = datetime.now(timezone.utc).date()
+    with session_scope(ctx.url) as session:
+        event = demo_event(session, today)
+        last_day = max((d.date for d in event.days), default=None)
+        if last_day is None or last_day >= today:
+            return {"stored": 0, "note": f"the event {event.slug} has not ended yet: "
+                                         "no evaluations"}
+        objective_ids = [str(i) for i in session.scalars(
+            select(LearningObjective.id).where(LearningObjective.event_id == event.id)
+            .order_by(LearningObjective.position, LearningObjective.id))]
+        answers = synthetic_evaluations(ctx.economies, responses_per_economy(ctx.responses),
+                                        ctx.seed, objective_ids)
+        rng = random.Random(f"{ctx.seed}/evaluation-ids")
+        rows = [{"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                 "event_id": event.id, "economy": (a.economy or "").upper() or None,
+                 "sector": a.sector,
+                 "satisfaction": a.satisfaction, "relevance": a.relevance,
+                 "speakers": a.speakers, "nps": a.nps,
+                 "ratings": {k: list(v) for k, v in a.ratings.items()},
+                 "recommendations": SYNTHETIC_MARKER + a.recommendation} for a in answers]
+        session.execute(insert(EvaluationResponse), rows)
+    ctx.progress("demo evaluations", ",".join(ctx.economies), 100)
+    return {"stored": len(rows), "event": event.slug}
