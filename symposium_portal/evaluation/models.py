@@ -3,7 +3,9 @@
 Two tables that share no key: ``portal_evaluation_submission`` records *who* has submitted
 (so nobody submits twice) and ``portal_evaluation_response`` holds *what* was answered, with a
 random id, no timestamp and no person column. On SQLite the response table is WITHOUT ROWID
-so even the hidden insertion order is gone; on PostgreSQL the rows have no ordered column.
+so even the hidden insertion order is gone. What the database itself stores beside the rows
+(PostgreSQL's transaction ids and physical order) is taken care of by how answers are
+written: see :mod:`symposium_portal.evaluation.ballot_box`, the only writer.
 """
 from __future__ import annotations
 

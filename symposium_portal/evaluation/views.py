@@ -10,14 +10,11 @@ from symposium_portal.auth import (
     registrant_required,
     staff_required,
 )
-from symposium_portal.db import db
+from symposium_portal.db import db, lock_event
+from symposium_portal.evaluation import ballot_box
 from symposium_portal.evaluation import results as results_mod
 from symposium_portal.evaluation.forms import build_form
-from symposium_portal.evaluation.models import (
-    EvaluationResponse,
-    EvaluationSubmission,
-    LearningObjective,
-)
+from symposium_portal.evaluation.models import EvaluationSubmission, LearningObjective
 from symposium_portal.registration import service
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation", template_folder="templates")
@@ -46,17 +43,18 @@ def form():
     objectives = _objectives(dbs, event)
     f = build_form(objectives, request.form if request.method == "POST" else None)
     if request.method == "POST" and f.validate():
-        # Two rows, two tables, no shared key: who answered, and what was answered.
-        dbs.add(EvaluationSubmission(event_id=event.id, registration_id=me.id))
-        dbs.add(EvaluationResponse(
-            event_id=event.id, economy=me.economy, sector=me.sector,
-            satisfaction=f.satisfaction.data, relevance=f.relevance.data,
-            speakers=f.speakers.data, nps=f.nps.data,
-            recommendations=(f.recommendations.data or "").strip(),
-            ratings={str(o.id): [getattr(f, f"before_{o.id}").data,
-                                 getattr(f, f"now_{o.id}").data] for o in objectives},
-        ))
+        # Who answered and what was answered: two tables sharing no key, and nothing stored
+        # (transaction id, row order, timestamp) that pairs them (see ballot_box).
+        lock_event(dbs, event.id)
         try:
+            ballot_box.submit(dbs, event.id, me.id, {
+                "economy": me.economy, "sector": me.sector,
+                "satisfaction": f.satisfaction.data, "relevance": f.relevance.data,
+                "speakers": f.speakers.data, "nps": f.nps.data,
+                "recommendations": (f.recommendations.data or "").strip(),
+                "ratings": {str(o.id): [getattr(f, f"before_{o.id}").data,
+                                        getattr(f, f"now_{o.id}").data] for o in objectives},
+            })
             dbs.commit()
         except IntegrityError:
             dbs.rollback()

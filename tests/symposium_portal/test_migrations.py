@@ -84,3 +84,50 @@ def test_analytics_users_move_from_id_to_reference_and_back(database_url):
     command.downgrade(cfg, "portal_0001")
     assert mapping() == {"actor-7": "registration:7", "actor-lti": "registration:7"}
     migrate.upgrade(database_url)
+
+
+def test_answers_stored_before_portal_0004_are_unlinked_without_loss(database_url):
+    """Answers written with their marker in one transaction (as before portal_0004) are
+    rewritten: the same answers afterwards, none paired with its respondent by xmin."""
+    from alembic import command
+
+    command.downgrade(migrate.alembic_config(database_url), "portal_0003")
+    engine = get_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(EVENT_ROW)
+    for i in range(4):
+        with engine.begin() as conn:  # one transaction per person, as the old code did
+            conn.execute(text(
+                "INSERT INTO portal_registration (id, event_id, reference, email, full_name,"
+                " organisation, economy, sector, role, timezone, language, interests, bio,"
+                " consent_privacy, consent_directory, consent_contact, consents_updated_at,"
+                " status, hidden_by_moderator, link_nonce, created_at, updated_at) VALUES"
+                " (:i, 1, :ref, :email, 'N', 'O', 'PE', 'msme', '', 'UTC', 'en', '[]', '', true,"
+                " false, false, CURRENT_TIMESTAMP, 'confirmed', false, 'n', CURRENT_TIMESTAMP,"
+                " CURRENT_TIMESTAMP)"), {"i": i + 1, "ref": f"SYM-{i}", "email": f"{i}@x.org"})
+            conn.execute(text(
+                "INSERT INTO portal_evaluation_submission (event_id, registration_id,"
+                " submitted_at) VALUES (1, :i, CURRENT_TIMESTAMP)"), {"i": i + 1})
+            conn.execute(text(
+                "INSERT INTO portal_evaluation_response (id, event_id, economy, sector,"
+                " satisfaction, relevance, speakers, nps, ratings, recommendations) VALUES"
+                " (:id, 1, 'PE', 'msme', 4, 5, 3, :nps, '{\"1\": [2, 4]}', :rec)"),
+                {"id": f"00000000-0000-4000-8000-00000000000{i}", "nps": i, "rec": f"idea {i}"})
+
+    def answers() -> list[tuple]:
+        with engine.connect() as conn:
+            return sorted(conn.execute(text(
+                "SELECT nps, satisfaction, relevance, speakers, economy, sector,"
+                " recommendations FROM portal_evaluation_response")).all())
+
+    before = answers()
+    migrate.upgrade(database_url)
+    assert answers() == before and len(before) == 4
+    with engine.connect() as conn:
+        ids = set(conn.execute(text("SELECT id FROM portal_evaluation_response")).scalars())
+        assert not any(i.startswith("00000000-") for i in ids)  # fresh random ids
+        if database_url.startswith("postgresql"):
+            paired = conn.execute(text(
+                "SELECT s.registration_id, r.nps FROM portal_evaluation_submission s"
+                " JOIN portal_evaluation_response r ON r.xmin = s.xmin")).all()
+            assert paired == []
