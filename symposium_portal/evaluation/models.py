@@ -5,7 +5,8 @@ Two tables that share no key: ``portal_evaluation_submission`` records *who* has
 random id, no timestamp and no person column. On SQLite the response table is WITHOUT ROWID
 so even the hidden insertion order is gone. What the database itself stores beside the rows
 (PostgreSQL's transaction ids and physical order) is taken care of by how answers are
-written: see :mod:`symposium_portal.evaluation.ballot_box`, the only writer.
+written: see :mod:`symposium_portal.evaluation.ballot_box`, which writes every real answer
+(``digiready demo-data`` adds synthetic ones, with no markers).
 """
 from __future__ import annotations
 
