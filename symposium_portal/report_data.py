@@ -22,6 +22,9 @@ def _lower(code: str | None) -> str | None:
 
 
 def load_symposium(url: str | None = None) -> symposium.SymposiumData | None:
+    from sqlalchemy import inspect
+
+    from digiready.storage import get_engine
     from symposium_portal import settings, vocab
     from symposium_portal.evaluation.models import (
         EvaluationResponse,
@@ -31,10 +34,6 @@ def load_symposium(url: str | None = None) -> symposium.SymposiumData | None:
     from symposium_portal.network.models import MeetingRequest
     from symposium_portal.programme.models import Event
     from symposium_portal.registration.models import CONFIRMED, Registration
-
-    from sqlalchemy import inspect
-
-    from digiready.storage import get_engine
 
     if Event.__tablename__ not in inspect(get_engine(url) if url else get_engine()).get_table_names():
         return None  # the portal's tables were never created in this database

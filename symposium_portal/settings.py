@@ -33,11 +33,6 @@ config.declare(
     "720",
     "Lifetime of the signed links in emails (manage registration / sign in), in hours.",
 )
-config.declare(
-    "PORTAL_MIN_GROUP",
-    "5",
-    "Smallest group shown in evaluation breakdowns; smaller groups are hidden.",
-)
 config.declare("PORTAL_MAIL_FROM", "symposium@digiready.example", "Sender of portal emails.")
 config.declare("SMTP_HOST", "127.0.0.1", "SMTP server for `digiready portal send-mail`.")
 config.declare("SMTP_PORT", "25", "SMTP port.")

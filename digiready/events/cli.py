@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ind.add_argument("--period", choices=["day", "week", "month"], default="month",
                      help="granularity of the visits series (default month)")
     ind.add_argument("--min-cell", type=int, default=None,
-                     help="suppress groups smaller than this (default DIGIREADY_MIN_CELL_SIZE, 5)")
+                     help="suppress groups smaller than this; may raise DIGIREADY_MIN_CELL_SIZE "
+                          "(default 10), never lower it")
     ind.add_argument("--json", action="store_true", help="print JSON (default: a short text summary)")
     ind.add_argument("--database-url", default=None)
     ind.set_defaults(func=_indicators)
@@ -95,8 +96,10 @@ def _indicators(args) -> int:
                       gender=args.gender, age_band=args.age_band, sector=args.sector,
                       size=args.size)
     try:
-        data = compute(filters, database_url=args.database_url, min_cell=args.min_cell,
-                       period=args.period)
+        from digiready.disclosure import at_least_threshold
+
+        data = compute(filters, database_url=args.database_url,
+                       min_cell=at_least_threshold(args.min_cell), period=args.period)
     except _db_errors() as exc:
         raise _not_ready(exc) from exc
     if args.json:

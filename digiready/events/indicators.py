@@ -3,8 +3,11 @@
 Each figure is one aggregate query that reads an index where it can, so a million events
 take well under a second on SQLite. Filters (economy, gender, age band, sector, size, date
 range) narrow the learners first; every cell that rests on fewer distinct learners than the
-minimum cell size (``DIGIREADY_MIN_CELL_SIZE``, default 5) is suppressed: its value becomes
-``null`` and ``suppressed`` is true, so nobody can be singled out from a small group.
+one small-group threshold (:mod:`digiready.disclosure`, ``DIGIREADY_MIN_CELL_SIZE``, default
+10) is suppressed: its value becomes ``null`` and ``suppressed`` is true, so nobody can be
+singled out from a small group. Breakdowns, the level distribution and the visits series add
+up to printed totals, so they get complementary suppression too: no hidden group can be
+worked out as the total minus the groups shown.
 
 Definitions (also in docs/analytics.md):
 - registered users: distinct learners with a ``registered`` event in the range;
@@ -23,7 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from digiready import config
+from digiready import disclosure
 from digiready.events import settings as _settings  # noqa: F401
 
 EPOCH = date(1970, 1, 1)
@@ -50,10 +53,7 @@ class Filters:
 
 
 def min_cell_size() -> int:
-    try:
-        return max(1, int(config.get("MIN_CELL_SIZE") or 5))
-    except ValueError:
-        return 5
+    return disclosure.threshold()
 
 
 def _day(d: date) -> int:
@@ -141,16 +141,25 @@ def compute(filters: Filters | None = None, *, database_url: str | None = None,
     out["visits_series"] = _visits_series(db, q, k, period)
     out["level_distribution"], out["dimension_scores"] = _results(db, q, k)
     out["overall_score"] = _cell(_avg(total), total["scored"], k)
-    out["breakdowns"] = {
-        name: [{name: key if key is not None else "unknown", **_group(values, k)}
-               for key, values in sorted(_marginal(cells, index).items(),
-                                         key=lambda kv: (kv[0] is None, kv[0] or ""))]
-        for index, name in enumerate(("economy", "gender", "age_band"))
-    }
-    out["priority_groups"] = {
-        name: _group(_sum(v for key, v in cells.items() if key[1 if field == "gender" else 2] in values), k)
-        for name, (field, values) in PRIORITY_GROUPS.items()
-    }
+    out["breakdowns"] = {}
+    hidden_by: dict[str, set] = {}
+    for index, name in enumerate(("economy", "gender", "age_band")):
+        groups = _marginal(cells, index)
+        # The groups add up to the printed totals: hide enough of them together.
+        hidden_by[name] = disclosure.protect({g: int(v["learners"]) for g, v in groups.items()}, k)
+        out["breakdowns"][name] = [
+            {name: key if key is not None else "unknown",
+             **_group(values, k, hidden=key in hidden_by[name])}
+            for key, values in sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]
+    out["priority_groups"] = {}
+    for name, (field, values) in PRIORITY_GROUPS.items():
+        hidden = hidden_by[field]
+        # A union of groups printed beside the breakdown must not split its hidden groups:
+        # (total − shown groups) − (the union's hidden part) would isolate the rest.
+        splits = bool(hidden & set(values)) and bool(hidden - set(values))
+        out["priority_groups"][name] = _group(
+            _sum(v for key, v in cells.items() if key[1 if field == "gender" else 2] in values),
+            k, hidden=splits)
     return out
 
 
@@ -239,8 +248,8 @@ def _figures(t: dict[str, float], k: int) -> dict[str, Any]:
     }
 
 
-def _group(t: dict[str, float], k: int) -> dict[str, Any]:
-    ok = t["learners"] >= k
+def _group(t: dict[str, float], k: int, hidden: bool = False) -> dict[str, Any]:
+    ok = t["learners"] >= k and not hidden
     show = lambda value, n: value if ok and n >= k else None
     return {
         "learners": show(t["learners"], t["learners"]),
@@ -304,9 +313,11 @@ def _visits_series(db, q: _Query, k: int, period: str) -> list[dict[str, Any]]:
         rows = db.execute(
             select(key, func.sum(D.visits), func.count(), func.count(func.distinct(D.actor)))
             .where(*q.daily_where(), D.visits > 0).group_by(key).order_by(key)).all()
+    # The periods add up to the printed totals: protect them together.
+    hidden = disclosure.protect({row[0]: int(row[3]) for row in rows}, k)
     series = []
     for key_value, visits, unique_visits, visitors in rows:
-        ok = visitors >= k
+        ok = visitors >= k and key_value not in hidden
         series.append({"period": _period_label(period, key_value),
                        "visits": int(visits) if ok else None,
                        "unique_visits": int(unique_visits) if ok else None,
@@ -343,9 +354,10 @@ def _results(db, q: _Query, k: int):
     latest = _latest_completions(q)
     rows = list(q.levels.items())  # counted with the cells (see _cells)
     total = sum(n for _lvl, n in rows)
+    hidden = disclosure.protect(dict(rows), k)
     levels = []
     for level, n in sorted(rows, key=lambda r: (r[0] is None, r[0] or "")):
-        ok = n >= k and total >= k
+        ok = n >= k and total >= k and level not in hidden
         levels.append({"level": level, "learners": n if ok else None,
                        "share": round(100 * n / total, 1) if ok and total else None,
                        "suppressed": not ok})
@@ -367,14 +379,20 @@ def _modules(db, q: _Query, k: int) -> list[dict[str, Any]]:
     completed = dict(db.execute(
         select(E.object_id, func.count(func.distinct(E.actor)))
         .where(*q.where("module.completed")).group_by(E.object_id)).all())
+    # Those who completed a module and those who did not are both groups of people; and the
+    # completions of all modules add up to the printed total, so they are protected together.
+    split = {m for m in started if disclosure.is_small(completed.get(m, 0), k)
+             or disclosure.is_small(started[m] - completed.get(m, 0), k)}
+    hidden = disclosure.protect({m: completed.get(m, 0) for m in started}, k, hidden=split)
     rows = []
     for module in sorted(started):
         n = started[module]
-        ok = n >= k
         done = completed.get(module, 0)
+        ok = n >= k
+        shown = ok and module not in hidden
         rows.append({"module": module, "started": n if ok else None,
-                     "completed": done if ok else None,
-                     "completion_rate": round(100 * done / n, 1) if ok and n else None,
+                     "completed": done if shown else None,
+                     "completion_rate": round(100 * done / n, 1) if shown and n else None,
                      "suppressed": not ok})
     return rows
 

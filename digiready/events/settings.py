@@ -15,7 +15,5 @@ config.declare("LRS_USERNAME", None, "Basic-auth user for the LRS.")
 config.declare("LRS_PASSWORD", None, "Basic-auth password for the LRS.", secret=True)
 config.declare("LRS_BATCH_SIZE", "200", "Statements per POST to the LRS.")
 config.declare("LRS_TIMEOUT", "10", "Seconds to wait for the LRS before retrying later.")
-config.declare(
-    "MIN_CELL_SIZE", "5",
-    "Indicator groups with fewer distinct learners than this are suppressed (small cells).",
-)
+# The small-group threshold (DIGIREADY_MIN_CELL_SIZE) is declared once for every area in
+# digiready.disclosure.

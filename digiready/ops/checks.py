@@ -24,6 +24,13 @@ NOT_SETTINGS = {
     "DIGIREADY_REPOSITORY": "Tutor plugin: where to install from",
 }
 NOT_SETTINGS_PREFIXES = ("DIGIREADY_TEST_", "DIGIREADY_BENCH_")
+# Settings that were replaced: named with their successor instead of "did you mean".
+RETIRED = {
+    "DIGIREADY_REPORT_MIN_CELL": "DIGIREADY_MIN_CELL_SIZE (one small-group threshold for "
+                                 "reports, indicators, dashboards and the portal)",
+    "DIGIREADY_PORTAL_MIN_GROUP": "DIGIREADY_MIN_CELL_SIZE (one small-group threshold for "
+                                  "reports, indicators, dashboards and the portal)",
+}
 ENVIRONMENTS = ("development", "production")
 
 
@@ -129,6 +136,9 @@ def check_unknown_variables(environ, problems: list[Problem]) -> None:
         if not name.startswith(config.PREFIX) or name in known or name in NOT_SETTINGS:
             continue
         if name.startswith(NOT_SETTINGS_PREFIXES):
+            continue
+        if name in RETIRED:
+            _add(problems, "error", name, f"{name} is no longer read; use {RETIRED[name]}")
             continue
         close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
         hint = f" (did you mean {close[0]}?)" if close else ""

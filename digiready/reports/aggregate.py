@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from digiready import config
-from digiready.reports import settings as _settings  # noqa: F401  (declares REPORT_MIN_CELL)
+from digiready import disclosure
 
 LOW_SCORE = 40.0  # below "Competent": the dimension is a gap for this business
 DII_BANDS = ["very_low", "low", "high", "very_high"]
@@ -24,10 +23,8 @@ DII_BAND_TITLES = {"very_low": "Very low (0-3)", "low": "Low (4-6)", "high": "Hi
 
 
 def min_cell() -> int:
-    try:
-        return max(1, int(config.get("REPORT_MIN_CELL") or 10))
-    except ValueError:
-        return 10
+    """The one small-group threshold (DIGIREADY_MIN_CELL_SIZE) every area applies."""
+    return disclosure.threshold()
 
 
 @dataclass

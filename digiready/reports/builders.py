@@ -622,7 +622,7 @@ def method_section(report: Report, inputs: Inputs, number: str) -> Section:
     sub.add(Paragraph(
         f"Learners are pseudonymous. Any group of fewer than "
         f"{inputs.data[inputs.economies[0]].min_cell} responses is suppressed in every table "
-        "and chart (setting DIGIREADY_REPORT_MIN_CELL)."))
+        "and chart (setting DIGIREADY_MIN_CELL_SIZE)."))
     sub = sec.sub("method-needs", "Ranking needs")
     sub.add(Paragraph("Rank score = gap × prevalence × priority, with the evidence printed "
                       "for each need (see 'Identified needs')."))

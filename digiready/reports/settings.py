@@ -1,8 +1,5 @@
-"""The reports' settings, declared once (see digiready.config) and imported by the package,
-so that ``digiready settings`` lists them whenever the reports area is installed."""
+"""The reports' settings. The small-group threshold they apply is the one of every area,
+``DIGIREADY_MIN_CELL_SIZE``, declared in :mod:`digiready.disclosure`."""
 from __future__ import annotations
 
-from digiready import config
-
-config.declare("REPORT_MIN_CELL", "10",
-               "Reports suppress any group with fewer responses than this (small-cell rule).")
+from digiready import disclosure as _disclosure  # noqa: F401  (declares MIN_CELL_SIZE)

@@ -49,7 +49,7 @@ class PortalEvaluationResponse(Base):
         String(36), primary_key=True, default=lambda: str(uuid.uuid4())
     )
     event_id: Mapped[int] = mapped_column(ForeignKey("portal_event.id", ondelete="CASCADE"))
-    # Copied at submission for the breakdowns; groups smaller than PORTAL_MIN_GROUP are hidden.
+    # Copied at submission for the breakdowns; small groups are hidden (digiready.disclosure).
     economy: Mapped[str | None] = mapped_column(String(8), nullable=True)
     sector: Mapped[str | None] = mapped_column(String(16), nullable=True)
     satisfaction: Mapped[int] = mapped_column(Integer)

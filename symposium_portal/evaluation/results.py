@@ -2,7 +2,9 @@
 
 "Increased knowledge" per objective = share of respondents whose "now" rating exceeds their
 "before" rating. NPS = % promoters (9–10) − % detractors (0–6). Breakdowns by economy and
-sector hide groups smaller than DIGIREADY_PORTAL_MIN_GROUP, so nobody is singled out.
+sector follow the one small-group rule of every area (:mod:`digiready.disclosure`,
+DIGIREADY_MIN_CELL_SIZE): groups smaller than it are hidden, and enough other groups with them
+that no hidden group can be worked out from the overall figures, so nobody is singled out.
 """
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from symposium_portal import settings, vocab
+from digiready import disclosure
+from symposium_portal import vocab
 from symposium_portal.evaluation.models import (
     EvaluationResponse,
     EvaluationSubmission,
@@ -68,10 +71,9 @@ def increased_share(rows: list[EvaluationResponse], objective_id: int) -> float 
     return round(100 * sum(1 for before, now in pairs if now > before) / len(pairs), 1)
 
 
-def _stats(label: str, rows: list[EvaluationResponse], objectives, min_group: int,
-           hide_small: bool) -> GroupStats:
+def _stats(label: str, rows: list[EvaluationResponse], objectives, hidden: bool) -> GroupStats:
     stats = GroupStats(label=label, n=len(rows))
-    if hide_small and len(rows) < min_group:
+    if hidden:
         stats.hidden = True
         return stats
     stats.satisfaction = _mean([r.satisfaction for r in rows])
@@ -83,7 +85,7 @@ def _stats(label: str, rows: list[EvaluationResponse], objectives, min_group: in
 
 
 def compute(session: Session, event: Event) -> Results:
-    min_group = settings.get_int("PORTAL_MIN_GROUP")
+    min_group = disclosure.threshold()
     objectives = list(session.scalars(
         select(LearningObjective).where(LearningObjective.event_id == event.id)
         .order_by(LearningObjective.position, LearningObjective.id)))
@@ -100,6 +102,9 @@ def compute(session: Session, event: Event) -> Results:
     for r in rows:
         groups_e.setdefault(r.economy or "", []).append(r)
         groups_s.setdefault(r.sector or "", []).append(r)
+    # Each breakdown adds up to the overall figures: hide small groups and their complements.
+    hidden_e = disclosure.protect({k: len(v) for k, v in groups_e.items()}, min_group)
+    hidden_s = disclosure.protect({k: len(v) for k, v in groups_s.items()}, min_group)
     means = {}
     for o in objectives:
         pairs = [r.ratings.get(str(o.id)) for r in rows]
@@ -108,10 +113,10 @@ def compute(session: Session, event: Event) -> Results:
     return Results(
         event=event, objectives=objectives, invited=invited, responses=len(rows),
         response_rate=round(100 * len(rows) / invited, 1) if invited else None,
-        overall=_stats("all", rows, objectives, min_group, hide_small=False),
-        by_economy=sorted((_stats(vocab.economy_name(k), v, objectives, min_group, True)
+        overall=_stats("all", rows, objectives, disclosure.is_small(len(rows), min_group)),
+        by_economy=sorted((_stats(vocab.economy_name(k), v, objectives, k in hidden_e)
                            for k, v in groups_e.items()), key=lambda g: g.label),
-        by_sector=sorted((_stats(vocab.sector_name(k), v, objectives, min_group, True)
+        by_sector=sorted((_stats(vocab.sector_name(k), v, objectives, k in hidden_s)
                           for k, v in groups_s.items()), key=lambda g: g.label),
         min_group=min_group,
         recommendations=sorted(r.recommendations for r in rows if r.recommendations.strip()),
@@ -129,7 +134,7 @@ def table(results: Results) -> tuple[list[str], list[list]]:
                          ("sector", results.by_sector)):
         for g in groups:
             if g.hidden:
-                rows.append([kind, g.label, f"<{results.min_group}", "hidden", "hidden",
+                rows.append([kind, g.label, "hidden", "hidden", "hidden",
                              "hidden", "hidden"] + ["hidden"] * len(results.objectives))
             else:
                 rows.append([kind, g.label, g.n, g.satisfaction, g.relevance, g.speakers,

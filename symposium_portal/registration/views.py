@@ -19,8 +19,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from digiready import disclosure
 from digiready.events import forget_actor
-from symposium_portal import audit, mails, settings, timez
+from symposium_portal import audit, mails, timez
 from symposium_portal.auth import (
     current_registrant,
     registrant_required,
@@ -309,4 +310,4 @@ def sign_in():
 @bp.get("/privacy")
 def privacy():
     return render_template("registration/privacy.html",
-                           min_group=settings.get("PORTAL_MIN_GROUP"))
+                           min_group=disclosure.threshold())

@@ -151,13 +151,25 @@ def test_small_cells_are_suppressed(sqlite_db):
     events.record_many(log)
     profiles = _profiles(log)
     data = compute(min_cell=5)
-    for row in data["breakdowns"]["gender"]:
-        n = sum(1 for p in profiles.values() if p["gender"] == row["gender"])
-        assert row["suppressed"] == (n < 5)
-        if row["suppressed"]:
-            assert row["learners"] is None and row["average_score"] is None
-        else:
-            assert row["learners"] == n
+    # The seeded log has groups under 5, so the checks below are exercised.
+    assert any(r["suppressed"] for name in ("gender", "age_band")
+               for r in data["breakdowns"][name])
+    for name in ("gender", "age_band"):
+        rows = data["breakdowns"][name]
+        hidden = [r for r in rows if r["suppressed"]]
+        for row in rows:
+            n = sum(1 for p in profiles.values() if p[name] == row[name])
+            if n < 5:
+                assert row["suppressed"]
+            if row["suppressed"]:
+                assert row["learners"] is None and row["average_score"] is None
+            else:
+                assert row["learners"] == n
+        # The subtraction attack: total − the groups shown never isolates one hidden group.
+        assert len(hidden) != 1
+        if hidden:
+            rest = data["learners"]["value"] - sum(r["learners"] for r in rows if not r["suppressed"])
+            assert rest >= 5
     # A filter down to a handful of learners suppresses every figure.
     few = Filters(economy="pe", gender="prefer_not", age_band="under_25")
     tiny = compute(few, min_cell=50)
@@ -175,7 +187,12 @@ def test_cli_indicators_json_and_errors(sqlite_db, capsys):
     assert main(["analytics", "indicators", "--economy", "pe", "--from", "2026-01-01",
                  "--to", "2026-12-31", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["filters"]["economy"] == "pe" and data["min_cell_size"] == 5
+    assert data["filters"]["economy"] == "pe" and data["min_cell_size"] == 10  # the one setting
+    # --min-cell may raise the configured threshold, never lower it.
+    assert main(["analytics", "indicators", "--min-cell", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["min_cell_size"] == 10
+    assert main(["analytics", "indicators", "--min-cell", "25", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["min_cell_size"] == 25
     assert main(["analytics", "indicators", "--economy", "peru"]) == 1
     assert "two-letter" in capsys.readouterr().err
     assert main(["analytics", "indicators", "--from", "2026-02-01", "--to", "2026-01-01"]) == 1

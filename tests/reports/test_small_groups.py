@@ -13,7 +13,7 @@ def test_small_groups_suppressed_and_missing_needs_said(tmp_path, monkeypatch, c
     migrate.upgrade(url)
     assert main(["demo-data", "--economies", "pg", "--responses", "25", "--database-url", url,
                  "--only", "attempts", "--quiet"]) == 0
-    monkeypatch.setenv("DIGIREADY_REPORT_MIN_CELL", "30")
+    monkeypatch.setenv("DIGIREADY_MIN_CELL_SIZE", "30")
     report = build_report("needs-assessment", ["pg"], url=url)
     html = render_html(report)
     assert report.facts["pg.needs"] == 0
