@@ -176,6 +176,7 @@ def _create_staff(args) -> int:
             dbs.add(staff)
         staff.role, staff.name = args.role, args.name or staff.name or ""
         staff.password_hash = generate_password_hash(password)
+        staff.end_sessions()  # a new password ends the sessions signed in with the old one
         staff.active = True
         dbs.commit()
     finally:

@@ -1,6 +1,7 @@
 """Staff accounts with roles, and the audit log."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Integer, String
@@ -23,6 +24,12 @@ class PortalStaff(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Rotated at logout and password change: every session cookie issued before stops
+    # working, including a copy taken from the browser.
+    session_nonce: Mapped[str] = mapped_column(String(16), default=lambda: secrets.token_hex(8))
+
+    def end_sessions(self) -> None:
+        self.session_nonce = secrets.token_hex(8)
 
     @validates("name", "email")
     def _one_line(self, key: str, value: str | None) -> str | None:

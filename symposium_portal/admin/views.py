@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -25,7 +24,7 @@ from werkzeug.security import check_password_hash
 from symposium_portal import audit, exports
 from symposium_portal.admin.forms import EventForm, LoginForm
 from symposium_portal.admin.models import AuditEntry, Staff
-from symposium_portal.auth import current_staff, staff_required
+from symposium_portal.auth import current_staff, sign_in_staff, sign_out, staff_required
 from symposium_portal.db import db
 from symposium_portal.evaluation import results as results_mod
 from symposium_portal.extensions import form_limit, limiter
@@ -57,8 +56,7 @@ def login():
         ok = check_password_hash(staff.password_hash if staff else _DUMMY_HASH,
                                  form.password.data)
         if staff and ok:
-            session.clear()
-            session["staff_id"] = staff.id
+            sign_in_staff(staff)
             return redirect(url_for("admin.dashboard"), 303)
         form.password.errors.append(_("Wrong email address or password."))
         return render_template("admin/login.html", form=form), 401
@@ -67,8 +65,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends this staff member's sessions everywhere (a copied cookie too), not only here."""
     ActionForm().validate_on_submit() or abort(400)
-    session.pop("staff_id", None)
+    sign_out(end_sessions=True)
     return redirect(url_for("registration.home"), 303)
 
 

@@ -84,8 +84,12 @@ class PortalRegistration(Base):
     hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     hidden_by_moderator: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Rotated to invalidate every link sent so far (forwarded links, "sign out everywhere").
+    # Rotated to invalidate every link sent so far (forwarded links, "sign out everywhere",
+    # withdrawal).
     link_nonce: Mapped[str] = mapped_column(String(16), default=lambda: secrets.token_hex(8))
+    # Rotated at sign-out: a session cookie is only good while it carries the current value,
+    # so a copied cookie stops working when its owner signs out (the links still work).
+    session_nonce: Mapped[str] = mapped_column(String(16), default=lambda: secrets.token_hex(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -94,6 +98,16 @@ class PortalRegistration(Base):
         """Whatever path writes them (a form, the CLI, a script): names and the address
         reach email headers, where a line break would add a header."""
         return check_single_line(value, key)
+
+    def end_sessions(self) -> None:
+        """Every session signed in so far ends (links keep working)."""
+        self.session_nonce = secrets.token_hex(8)
+
+    def revoke_links(self) -> None:
+        """Every link sent so far and every session ends; mail written after this carries
+        links with the new nonce."""
+        self.link_nonce = secrets.token_hex(8)
+        self.end_sessions()
 
     @property
     def analytics_user(self) -> str:

@@ -139,7 +139,7 @@ _REG_COLUMNS = ["event_id", "reference", "email", "full_name", "organisation", "
                 "sector", "role", "timezone", "language", "interests", "bio", "consent_privacy",
                 "consent_directory", "consent_contact", "consents_updated_at", "status",
                 "hold_expires_at", "waitlisted_at", "hidden_by_moderator", "link_nonce",
-                "created_at", "updated_at"]
+                "session_nonce", "created_at", "updated_at"]
 _PG_INSERT_WITH_MAIL = text(
     "WITH new_reg AS (INSERT INTO portal_registration (" + ", ".join(_REG_COLUMNS) + ") "
     "VALUES (" + ", ".join("CAST(:interests AS JSON)" if c == "interests" else f":{c}"
@@ -200,7 +200,8 @@ def register(session: Session, event_id: int, data: dict) -> Registration:
     # Python-side defaults are set here, not left to the insert: the email needs the
     # reference and the link nonce that the row will hold.
     reg = Registration(event_id=event.id, reference=new_reference(),
-                       link_nonce=secrets.token_hex(8), created_at=now, updated_at=now,
+                       link_nonce=secrets.token_hex(8), session_nonce=secrets.token_hex(8),
+                       created_at=now, updated_at=now,
                        consents_updated_at=now, hidden_by_moderator=False,
                        **{"bio": "", "role": "", "interests": [], "language": "en",
                           **{k: v for k, v in data.items() if v is not None}})

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 
 from flask import (
     Blueprint,
@@ -210,7 +209,8 @@ def my_data():
     """Everything stored about the registrant, as JSON (right of access / portability)."""
     dbs = db()
     reg = current_registrant()
-    columns = [c.name for c in Registration.__table__.columns if c.name != "link_nonce"]
+    columns = [c.name for c in Registration.__table__.columns
+               if c.name not in ("link_nonce", "session_nonce")]
     data = {c: _plain(getattr(reg, c)) for c in columns}
     data["meeting_requests"] = [
         {"id": m.id, "with": m.recipient.full_name if m.requester_id == reg.id
@@ -270,7 +270,7 @@ def sign_out_everywhere():
     ActionForm().validate_on_submit() or abort(400)
     dbs = db()
     reg = current_registrant()
-    reg.link_nonce = secrets.token_hex(8)
+    reg.revoke_links()
     audit.record(dbs, f"registrant:{reg.id}", "registration.links_revoked",
                  f"registration:{reg.id}")
     dbs.commit()
@@ -282,7 +282,7 @@ def sign_out_everywhere():
 @bp.post("/sign-out")
 def sign_out_view():
     ActionForm().validate_on_submit() or abort(400)
-    sign_out()
+    sign_out(end_sessions=True)
     return redirect(url_for("registration.home"), 303)
 
 
