@@ -8,18 +8,20 @@ export DIGIREADY_VAR_DIR ?= $(CURDIR)/var
 # pytest's own cache and Hypothesis' database stay out of the source tree's root.
 PYTEST_FLAGS ?= -q -p no:cacheprovider
 
-.PHONY: run test test-core311 bench lint venv venv311 system-deps clean
+.PHONY: run test test-core311 bench lint venv venv311 system-deps clean dist
 
-$(BIN)/.installed: setup.py requirements/constraints.txt
+# Each venv is one side of the Open edX matrix: .venv is Verawood (Python 3.12, XBlock 6,
+# Django 5.2, Tutor 22), .venv311 is Ulmo (Python 3.11, XBlock 5, Django 4.2, Tutor 21).
+$(BIN)/.installed: setup.py requirements/constraints.txt requirements/verawood.txt
 	$(PY312) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[all,dev]'
+	$(BIN)/pip install -q -c requirements/constraints.txt -c requirements/verawood.txt -e '.[all,dev]'
 	touch $@
 
-$(VENV311)/bin/.installed: setup.py requirements/constraints.txt
+$(VENV311)/bin/.installed: setup.py requirements/constraints.txt requirements/ulmo.txt
 	$(PY311) -m venv $(VENV311)
 	$(VENV311)/bin/pip install -q --upgrade pip
-	$(VENV311)/bin/pip install -q -c requirements/constraints.txt -e '.[xblock,db,dev-core]'
+	$(VENV311)/bin/pip install -q -c requirements/constraints.txt -c requirements/ulmo.txt -e '.[xblock,db,dev-core]'
 	touch $@
 
 venv: $(BIN)/.installed
@@ -50,5 +52,10 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check .
 
+# What a release ships: the digiready wheel and sdist, and the Tutor plugin's wheel carrying
+# that digiready wheel (docs/xblocks.md, "Install").
+dist: venv
+	$(BIN)/python -m deployment.release dist
+
 clean:
-	rm -rf $(VENV) $(VENV311) var build *.egg-info
+	rm -rf $(VENV) $(VENV311) var build dist *.egg-info

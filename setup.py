@@ -3,16 +3,22 @@
 The core (``digiready``) needs only PyYAML and jsonschema, so an Open edX site installing the
 XBlocks (``digiready[xblock]``) pulls neither Flask nor the report libraries.
 """
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 DB = ["SQLAlchemy>=2.0,<2.1", "alembic>=1.13", "psycopg[binary]>=3.1", "redis>=5"]
 WEB = ["Flask>=3.0", "Flask-WTF>=1.2", "Flask-Limiter>=3.5", "Flask-Babel>=4.0", "gunicorn>=22"]
+
+PACKAGES = ["digiready", "digiready.*", "xblocks", "xblocks.*", "lti_tool", "lti_tool.*",
+            "symposium_portal", "symposium_portal.*"]
 
 EXTRAS = {
     "db": DB,
     # Django: xblock.utils renders the blocks' templates with it (Open edX ships 4.2/5.2).
     # lazy: XBlock 6.1's xblock.django.request (handler calls) imports it without declaring it.
-    "xblock": ["XBlock>=6.1", "web-fragments>=2.0", "Django>=4.2", "lazy>=1.4"],
+    # XBlock 5.x is Ulmo's (Python 3.11), 6.x Verawood's (3.12). No web-fragments here: XBlock
+    # brings it (a dependency up to 6.1, its own copy of the module from 6.2 on), and naming
+    # it would install a second owner of ``web_fragments`` over XBlock's.
+    "xblock": ["XBlock>=5.2,<7", "Django>=4.2,<6", "lazy>=1.4"],
     "lti": DB + WEB + ["joserfc>=1.0", "requests>=2.31", "pylti1p3next", "lti1p3platform"],
     "portal": DB + WEB + ["openpyxl>=3.1", "icalendar>=5", "email-validator>=2"],
     "reports": DB + ["WeasyPrint>=62", "python-docx>=1.1", "openpyxl>=3.1", "pyxform>=2.0",
@@ -23,6 +29,11 @@ EXTRAS["all"] = sorted({req for deps in EXTRAS.values() for req in deps})
 EXTRAS["dev-core"] = [
     "pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.13", "playwright>=1.45",
     "axe-playwright-python>=0.1.4", "requests>=2.31", "webvtt-py>=0.5",
+    # Packaging tests: build the wheel/sdist without isolation, render the Tutor plugin with
+    # the real Tutor (major per venv: requirements/ulmo.txt, verawood.txt), check the OLX
+    # course export with the OLX linter Open edX authors use.
+    # uv installs the built wheel into a fresh venv in seconds (pip takes a minute).
+    "build>=1.0", "setuptools>=68", "wheel>=0.40", "tutor>=21,<23", "olxcleaner>=0.3", "uv>=0.4",
 ]
 EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph[lrs]>=5", "pyxform>=2.0"]
 
@@ -32,10 +43,17 @@ setup(
     description="Digital-maturity self-diagnostic and training recommendations for MSMEs",
     license="AGPL-3.0",
     python_requires=">=3.11",
-    packages=find_packages(include=["digiready*", "xblocks*", "lti_tool*", "symposium_portal*"]),
+    # Namespace discovery: data folders (templates, static, translations, migrations, the
+    # packs' subfolders) are packages too, so setuptools installs them without warnings.
+    packages=[*find_namespace_packages(include=PACKAGES, exclude=["*.__pycache__"]),
+              "digiready_content", *(f"digiready_content.{p}" for p in find_namespace_packages(where="content"))],
+    # The content packs ship as the data package ``digiready_content`` (see
+    # digiready.packs.paths.content_dir), so an installed wheel has the base pack and overlays.
+    package_dir={"digiready_content": "content"},
+    # Every file MANIFEST.in puts in the sdist under a package (templates, static files,
+    # compiled translations, the packs) goes into the wheel too.
     include_package_data=True,
-    package_data={"": ["*.json", "*.yaml", "*.html", "*.js", "*.css", "*.po", "*.mo", "*.ini",
-                       "*.mako", "*.svg", "*.txt", "*.vtt", "*.md"]},
+    exclude_package_data={"": ["*.py[cod]"]},
     install_requires=["PyYAML>=6.0", "jsonschema>=4.18"],
     extras_require=EXTRAS,
     entry_points={

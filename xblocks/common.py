@@ -143,10 +143,23 @@ class DigiReadyBlockMixin:
 
     # -- language and content -----------------------------------------------------------
     def learner_language(self) -> str | None:
+        """The learner's language, from the runtime's i18n service.
+
+        edx-platform's ``XBlockI18nService`` is a pass-through to whatever it translates with:
+        the block's own gettext catalog for the learner's language when the block ships one
+        (``xblocks/translations/<locale>/LC_MESSAGES/text.mo``), else
+        ``django.utils.translation``. A catalog has no ``get_language``, but its header names
+        its language; Django's module has ``get_language``. The workbench's service is the
+        latter kind."""
         service = self._service("i18n")
-        get_language = getattr(service, "get_language", None) if service is not None else None
+        if service is None:
+            return None
         try:
-            return get_language() if callable(get_language) else None
+            get_language = getattr(service, "get_language", None)
+            if callable(get_language) and get_language():
+                return get_language()
+            info = getattr(service, "info", None)  # gettext.GNUTranslations.info(): the .mo header
+            return (info() or {}).get("language") if callable(info) else None
         except Exception:  # noqa: BLE001 - Django not configured: no site language
             return None
 

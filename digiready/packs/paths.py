@@ -1,5 +1,6 @@
 """Where content lives: the repository's ``content/`` in a checkout, or the copy installed
-with the distribution (``digiready_content``), unless ``DIGIREADY_CONTENT_DIR`` says otherwise."""
+with the distribution (the data package ``digiready_content``, which setup.py maps to
+``content/``), unless ``DIGIREADY_CONTENT_DIR`` says otherwise."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,9 +15,19 @@ def content_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "content"
     if checkout.is_dir():
         return checkout
-    import digiready_content  # installed from a wheel
+    return installed_content_dir()
 
-    return Path(digiready_content.__file__).parent
+
+def installed_content_dir() -> Path:
+    """The packs installed with a wheel or sdist. ``digiready_content`` holds data only (no
+    ``__init__.py``: the folder stays a plain content folder for economy teams), so it is a
+    namespace package and is found through its ``__path__``."""
+    try:
+        import digiready_content
+    except ModuleNotFoundError:
+        raise FileNotFoundError("DigiReady's content packs are not installed: set DIGIREADY_CONTENT_DIR to a "
+                                "folder holding base/pack.yaml") from None
+    return Path(next(iter(digiready_content.__path__)))
 
 
 def schema_dir() -> Path:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -80,9 +82,10 @@ def make_block(content_dir):
     ``usage`` share content/summary state, as learners of one course component do."""
     stores: dict = {}
 
-    def make(cls, user_id: str = "learner-1", staff: bool = False, usage: str = "u1", **fields):
+    def make(cls, user_id: str = "learner-1", staff: bool = False, usage: str = "u1",
+             runtime_class: type = RecordingRuntime, **fields):
         kvs = stores.setdefault(usage, ToyRuntimeKeyValueStore({}))
-        runtime = RecordingRuntime(user_id=user_id, staff=staff, kvs=kvs)
+        runtime = runtime_class(user_id=user_id, staff=staff, kvs=kvs)
         block_type = cls.__name__.lower()
         block = runtime.construct_xblock_from_class(cls, ScopeIds(user_id, block_type, f"def-{usage}", usage))
         for name, value in fields.items():
@@ -104,3 +107,66 @@ def call(block, handler: str, data=None, method: str = "POST", suffix: str = "",
     if response.content_type == "application/json":
         return response.status_code, json.loads(response.body)
     return response.status_code, response.body.decode()
+
+
+# -- the Open edX matrix and the release artefacts ----------------------------------------
+# Each interpreter is one side of the matrix (Makefile: .venv Verawood, .venv311 Ulmo); the
+# pins per side are in requirements/<side>.txt.
+SIDE = "verawood" if sys.version_info >= (3, 12) else "ulmo"
+EXPECTED = {"verawood": {"xblock": 6, "django": (5, 2), "tutor": 22},
+            "ulmo": {"xblock": 5, "django": (4, 2), "tutor": 21}}[SIDE]
+
+
+def run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """A command that must succeed; its output is in the failure message when it does not."""
+    result = subprocess.run(args, capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+def side_constraints() -> list[str]:
+    return ["-c", str(REPO / "requirements" / "constraints.txt"), "-c", str(REPO / "requirements" / f"{SIDE}.txt")]
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory):
+    """The digiready sdist and wheel (built from the sdist) and the Tutor plugin's wheel, as
+    ``make dist`` builds them; once per test session."""
+    from deployment.release import build_all
+
+    return build_all(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def installed_venv(release, tmp_path_factory):
+    """A fresh virtualenv with ``digiready[xblock]`` installed from the wheel (not editable),
+    with the line the Tutor plugin's Dockerfile runs (``uv pip install --find-links``, as
+    Tutor 22 installs with uv). uv's cache makes it take seconds (pip: a minute); only the
+    package registry is reached. Returns (venv, distributions after that install)."""
+    venv = tmp_path_factory.mktemp("clean") / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    python = str(venv / "bin" / "python")
+    pip = [str(Path(sys.executable).parent / "uv"), "pip", "install", "-q", "--python", python, *side_constraints()]
+    wheel = release["wheel"]
+    version = wheel.name.split("-")[1]
+    run([*pip, "--find-links", str(wheel.parent), f"digiready[xblock]=={version}"])
+    listed = run([python, "-c", "import importlib.metadata as m, json; print(json.dumps("
+                  "{d.metadata['Name'].lower(): d.version for d in m.distributions()}))"])
+    distributions = json.loads(listed.stdout)
+    # The workbench is a test tool, installed after the distributions above were listed and
+    # without its own dependencies: it runs on Django and XBlock alone (its settings drop the
+    # file-storage sample app; pypng is for its sample thumbnails block), and its web-fragments
+    # would be a second web_fragments.
+    run([*pip, "--no-deps", "xblock-sdk", "pypng"])
+    return venv, distributions
+
+
+@pytest.fixture(scope="session")
+def installed_workbench(installed_venv, tmp_path_factory):
+    """The xblock-sdk workbench of that virtualenv: the blocks, their files and the packs all
+    come from the installed wheel."""
+    from tests.xblocks.workbench import Workbench
+
+    server = Workbench(tmp_path_factory.mktemp("installed-workbench"), None, venv=installed_venv[0]).start()
+    yield server
+    server.stop()

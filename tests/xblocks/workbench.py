@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -37,16 +38,28 @@ def free_port() -> int:
 
 
 class Workbench:
-    def __init__(self, workdir: Path, content_dir: Path) -> None:
+    """``content_dir`` None: the blocks use the packs installed with them. ``venv``: run the
+    workbench of another virtualenv (an installed wheel) with nothing of this checkout on its
+    path: its settings module is copied beside the workbench's database."""
+
+    def __init__(self, workdir: Path, content_dir: Path | None, venv: Path | None = None) -> None:
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        bin_dir = Path(sys.executable).parent
+        bin_dir = venv / "bin" if venv is not None else Path(sys.executable).parent
         self.django_admin = str(bin_dir / "django-admin")
-        path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-        self.env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.xblocks.workbench_settings", PYTHONPATH=path,
-                        EXCLUDE_SAMPLE_XBLOCKS="yes",
-                        DIGIREADY_CONTENT_DIR=str(content_dir), PYTHONUNBUFFERED="1",
+        if venv is None:
+            path, settings = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])), \
+                "tests.xblocks.workbench_settings"
+        else:
+            (workdir / "settings").mkdir(parents=True, exist_ok=True)
+            shutil.copy(Path(__file__).with_name("workbench_settings.py"), workdir / "settings" / "wb_settings.py")
+            path, settings = str(workdir / "settings"), "wb_settings"
+        env = {k: v for k, v in os.environ.items() if k not in ("DIGIREADY_CONTENT_DIR", "PYTHONPATH", "VIRTUAL_ENV")}
+        if content_dir is not None:
+            env["DIGIREADY_CONTENT_DIR"] = str(content_dir)
+        self.env = dict(env, DJANGO_SETTINGS_MODULE=settings, PYTHONPATH=path, EXCLUDE_SAMPLE_XBLOCKS="yes",
+                        PYTHONUNBUFFERED="1",
                         WORKBENCH_DATABASES=json.dumps({"default": {
                             "ENGINE": "django.db.backends.sqlite3", "NAME": str(workdir / "workbench.db")}}))
         self.process: subprocess.Popen | None = None
