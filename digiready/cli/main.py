@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "digiready.cli.settings_commands",
     "digiready.demo.cli",
     "digiready.events.cli",
+    "digiready.media.cli",
     "digiready.reports.cli",
     "digiready.ops.cli",
 ]

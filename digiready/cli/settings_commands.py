@@ -11,8 +11,8 @@ import importlib
 from digiready import config
 
 AREA_MODULES = [
-    "digiready.storage.engine", "digiready.packs", "digiready.events", "digiready.reports",
-    "digiready.ops",
+    "digiready.storage.engine", "digiready.packs", "digiready.events", "digiready.media",
+    "digiready.media.narrators", "digiready.reports", "digiready.ops",
 ]
 
 

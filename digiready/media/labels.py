@@ -1,0 +1,17 @@
+"""The few words the slides say themselves, per language (the rest comes from the pack).
+A language missing here gets English headings; add a line to translate them."""
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {"learn": "What you will learn", "task": "Your task this week", "local": "In {economy}"},
+    "es": {"learn": "Lo que vas a aprender", "task": "Tu tarea de esta semana", "local": "En {economy}"},
+    "fil": {"learn": "Ang matututunan mo", "task": "Ang gawain mo ngayong linggo", "local": "Sa {economy}"},
+    "vi": {"learn": "Bạn sẽ học được", "task": "Nhiệm vụ của bạn tuần này", "local": "Tại {economy}"},
+    "id": {"learn": "Yang akan Anda pelajari", "task": "Tugas Anda minggu ini", "local": "Di {economy}"},
+    "tpi": {"learn": "Wanem samting yu bai lainim", "task": "Wok bilong yu long dispela wik", "local": "Long {economy}"},
+}
+
+
+def label(language: str, key: str, **values: str) -> str:
+    text = LABELS.get(language, LABELS["en"]).get(key) or LABELS["en"][key]
+    return text.format(**values)

@@ -1,0 +1,111 @@
+"""The built files, checked with ffprobe and by reading the captions against the audio."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from digiready.media import build_module, captions
+from digiready.media.script import paragraphs
+from tests.media.conftest import MODULE, SCRIPT, make_pack, probe, silence_ends
+
+
+def test_renditions_have_the_promised_streams_sizes_and_rates(built):
+    _pack, _root, result = built
+    m = result.manifest
+    for name, (width, height) in {"video_360p": (640, 360), "video_720p": (1280, 720)}.items():
+        info = probe(m.file(name))
+        kinds = {s["codec_type"]: s for s in info["streams"]}
+        assert set(kinds) == {"video", "audio"}, name
+        assert kinds["video"]["codec_name"] == "h264" and kinds["audio"]["codec_name"] == "aac"
+        assert (kinds["video"]["width"], kinds["video"]["height"]) == (width, height)
+        assert kinds["video"]["profile"] in ("Main", "Constrained Baseline", "Baseline")
+        assert m.files[name].bytes == m.file(name).stat().st_size
+    total = int(probe(m.file("video_360p"))["format"]["bit_rate"])
+    assert total <= 250_000, total
+    audio = probe(m.file("audio"))
+    assert [s["codec_type"] for s in audio["streams"]] == ["audio"]
+    assert int(audio["format"]["bit_rate"]) <= 32_000
+    # faststart: the index (moov) comes before the media data (mdat)
+    for name in ("video_360p", "video_720p", "audio"):
+        head = m.file(name).read_bytes()[:4096]
+        assert b"moov" in head and (b"mdat" not in head or head.index(b"moov") < head.index(b"mdat")), name
+    assert m.file("poster").read_bytes()[:3] == b"\xff\xd8\xff" and m.files["poster"].bytes < 30_000
+
+
+def test_every_file_lasts_as_long_as_the_narration(built):
+    _pack, _root, result = built
+    m = result.manifest
+    narration = float(probe(m.file("audio"))["format"]["duration"])
+    assert m.duration_seconds == pytest.approx(narration, abs=0.5)
+    for name in ("video_360p", "video_720p"):
+        info = probe(m.file(name))
+        for stream in info["streams"]:
+            assert float(stream["duration"]) == pytest.approx(narration, abs=0.5), (name, stream["codec_type"])
+
+
+def test_one_cue_per_spoken_sentence_starting_where_it_is_spoken(built):
+    import webvtt
+
+    _pack, _root, result = built
+    m = result.manifest
+    cues = [_Timed(c) for c in webvtt.read(str(m.file("captions")))]
+    spoken = [s for p in paragraphs(SCRIPT) for s in p.sentences]
+    # the cue texts, in order, are the sentences (a long one in parts), nothing else
+    expected = [part for s in spoken for part in captions.parts(s)]
+    assert [" ".join(c.text.split()) for c in cues] == expected
+    assert len(expected) > len(spoken)  # the long sentence really was split
+    starts = silence_ends(m.file("audio"))  # where speech resumes after a pause
+    firsts, at = [], 0
+    for sentence in spoken:
+        firsts.append(cues[at])
+        at += len(captions.parts(sentence))
+    for cue in firsts:
+        assert min(abs(cue.start_s - t) for t in starts) < 0.2, cue.start
+    assert cues[-1].end_s < float(probe(m.file("video_360p"))["format"]["duration"])
+    for cue in cues:
+        lines = cue.text.split("\n")
+        assert len(lines) <= 2 and all(len(line) <= 42 for line in lines), cue.text
+        chars = len(" ".join(cue.text.split()))
+        assert chars / (cue.end_s - cue.start_s) <= 17.0, cue.text
+        assert cue.end_s - cue.start_s >= 0.99
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(built):
+    pack, root, first = built
+
+    def snapshot():
+        return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*")}
+
+    before = snapshot()
+    again = build_module(MODULE, "en", pack_dir=pack, root=root, backends=["espeak-ng"])
+    assert again.status == "unchanged" and again.manifest.input_hash == first.manifest.input_hash
+    assert snapshot() == before
+
+
+def test_a_changed_script_is_rebuilt(tmp_path):
+    from tests.media.conftest import needs_media_tools
+
+    needs_media_tools()
+    pack = make_pack(tmp_path, "Hello. This is short.\n")
+    root = tmp_path / "media"
+    first = build_module(MODULE, "en", pack_dir=pack, root=root, backends=["espeak-ng"])
+    (pack / "modules" / MODULE / "script.md").write_text("Hello. This is short and new.\n", "utf-8")
+    os.utime(pack / "modules" / MODULE)
+    second = build_module(MODULE, "en", pack_dir=pack, root=root, backends=["espeak-ng"])
+    assert first.status == second.status == "built"
+    assert second.manifest.input_hash != first.manifest.input_hash
+    assert second.manifest.complete()
+
+
+class _Timed:
+    """A webvtt-py cue with its times in seconds (its ``*_in_seconds`` drop the fraction)."""
+
+    def __init__(self, cue) -> None:
+        self.text = cue.text
+        self.start_s, self.end_s = _seconds(cue.start), _seconds(cue.end)
+
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
