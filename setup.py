@@ -9,7 +9,7 @@ DB = ["SQLAlchemy>=2.0,<2.1", "alembic>=1.13", "psycopg[binary]>=3.1", "redis>=5
 WEB = ["Flask>=3.0", "Flask-WTF>=1.2", "Flask-Limiter>=3.5", "Flask-Babel>=4.0", "gunicorn>=22"]
 
 PACKAGES = ["digiready", "digiready.*", "xblocks", "xblocks.*", "lti_tool", "lti_tool.*",
-            "symposium_portal", "symposium_portal.*"]
+            "symposium_portal", "symposium_portal.*", "studio", "studio.*"]
 
 EXTRAS = {
     "db": DB,
@@ -23,6 +23,8 @@ EXTRAS = {
     "portal": DB + WEB + ["openpyxl>=3.1", "icalendar>=5", "email-validator>=2"],
     # Pillow draws the video slides (digiready media build); ffmpeg and espeak-ng are Debian packages.
     "media": ["Pillow>=10.1"],
+    # Babel (already pulled by Flask-Babel) reads and writes the PO files for translators.
+    "studio": DB + WEB + ["Babel>=2.12", "email-validator>=2"],
     "reports": DB + ["WeasyPrint>=62", "python-docx>=1.1", "openpyxl>=3.1", "pyxform>=2.0",
                      "Jinja2>=3.1", "orjson>=3.9"],
 }
@@ -67,6 +69,7 @@ setup(
         "digiready.adapters": [
             "lti = lti_tool.adapter",
             "portal = symposium_portal.adapter",
+            "studio = studio.adapter",
         ],
         "xblock.v1": [
             "digiready_diagnostic = xblocks.diagnostic:DiagnosticXBlock",

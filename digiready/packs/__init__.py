@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from digiready import config
+from digiready.packs import published
 from digiready.packs.build import build, pack_languages, translation_coverage
 from digiready.packs.checks import check
 from digiready.packs.loader import read_pack
@@ -95,8 +96,30 @@ def validate_pack(path: str | Path, economy: str | None = None) -> tuple[list[Pa
     return issues, coverage
 
 
+# economy -> (monotonic time, folder of its published version or None), re-read at most once
+# per DIGIREADY_PACK_RECHECK_SECONDS like the files' signature.
+_published_recent: dict[str, tuple[float, str | None]] = {}
+
+
+def _served_overlay(economy: str | None) -> str | None:
+    """The published version's folder of ``economy`` when DigiReady Studio published one
+    (see :mod:`digiready.packs.published`), else ``economy`` itself (its folder in
+    ``content/economies``). A path given as the economy is taken as it is."""
+    if not economy or "/" in economy or os.sep in economy:
+        return economy
+    interval = float(config.get("PACK_RECHECK_SECONDS") or 0)
+    now = time.monotonic()
+    hit = _published_recent.get(economy)
+    if hit is None or interval <= 0 or now - hit[0] >= interval:
+        found = published.overlay_dir(economy)
+        hit = (now, str(found) if found else None)
+        _published_recent[economy] = hit
+    return hit[1] or economy
+
+
 def _load(path: str, economy: str | None, language: str | None) -> Pack:
-    return _load_cached(path, economy, language, _signature(path, economy))
+    overlay = _served_overlay(economy)
+    return _load_cached(path, overlay, language, _signature(path, overlay))
 
 
 @lru_cache(maxsize=128)
@@ -112,7 +135,8 @@ def _load_cached(path: str, economy: str | None, language: str | None, signature
 
 def load_pack(path: str | Path | None = None, economy: str | None = None,
               language: str | None = None) -> Pack:
-    """The merged, localised pack. A language the pack lacks falls back to its default."""
+    """The merged, localised pack. A language the pack lacks falls back to its default. An
+    economy named by its code is served in its published version when there is one."""
     path = Path(path) if path else base_pack_dir()
     return _load(str(path.resolve()), economy.lower() if economy else None, language)
 
@@ -121,3 +145,4 @@ def clear_cache() -> None:
     _validated_cached.cache_clear()
     _load_cached.cache_clear()
     _recent.clear()
+    _published_recent.clear()

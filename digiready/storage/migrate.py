@@ -17,6 +17,7 @@ from alembic.config import Config
 AREAS: list[tuple[str, str]] = [
     ("digiready.storage", "digiready.storage.models"),
     ("digiready.events", "digiready.events.models"),
+    ("digiready.authoring", "digiready.authoring.models"),
 ]
 
 

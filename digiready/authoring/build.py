@@ -1,0 +1,187 @@
+"""Items -> the overlay's files, checked by the core validator exactly as ``digiready pack
+validate`` checks a folder, with the list of strings each language still needs.
+
+The files are written to a scratch folder and read back with :func:`read_pack`, so a draft
+is judged by the same code that will load it for learners; nothing here has its own idea of
+what a valid overlay is.
+"""
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digiready.authoring.content import (
+    LONG_TEXT_FILES,
+    OverlayContent,
+    nest_translations,
+    plain_translation_file,
+    sha256,
+    structure_files,
+)
+from digiready.packs.build import pack_languages, translation_coverage
+from digiready.packs.checks import check
+from digiready.packs.loader import RawPack, read_pack
+from digiready.packs.published import write_files
+from digiready.packs.scaffold import _units, translation_template
+from digiready.packs.yamlfile import PackIssue
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A string (or long text) learners see that a language may need translated."""
+
+    key: str  # dotted: "questions.payments_accepted.options.qr", "modules.<id>.script"
+    source: str
+    source_language: str
+    long: bool = False
+
+    @property
+    def source_hash(self) -> str:
+        return sha256(self.source.encode())[:16]
+
+    @property
+    def collection(self) -> str:
+        return self.key.split(".", 1)[0]
+
+
+@dataclass
+class BuiltOverlay:
+    files: dict[str, bytes]
+    issues: list[PackIssue]
+    coverage: dict[str, float]
+    units: dict[str, list[Unit]] = field(default_factory=dict)  # language -> units
+
+    @property
+    def errors(self) -> list[PackIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+def unit_key(collection: str, item_id: str | None, key: tuple) -> str:
+    return ".".join([collection] + ([item_id] if item_id else []) + [str(k) for k in key])
+
+
+def translatable_units(raw: RawPack, language: str) -> list[Unit]:
+    """Every string and long text learners of ``language`` see that is written in another
+    language, in the order of the translation file."""
+    languages = _unit_languages(raw)
+    found = []
+    for collection, item_id, key, text in _units(raw, language):
+        if isinstance(text, str):
+            written_in = languages.get(f"{collection}.{item_id}", raw.source_language)
+            found.append(Unit(unit_key(collection, item_id, key), text, written_in))
+    for module_id, module in raw.modules.items():
+        if module.entry.language == language:
+            continue
+        for name in LONG_TEXT_FILES:
+            path = module.folder / module.entry.data.get(name, "")
+            if path.is_file():
+                found.append(Unit(f"modules.{module_id}.{name}", path.read_text("utf-8"),
+                                  module.entry.language, long=True))
+    return found
+
+
+def _unit_languages(raw: RawPack) -> dict[str, str]:
+    """"collection.id" -> the language that item is written in."""
+    languages = {f"{c}.{e.id}": e.language for c, entries in raw.collections.items()
+                 for e in entries}
+    languages.update({f"modules.{m}": e.entry.language for m, e in raw.modules.items()})
+    if raw.overlay is not None:
+        for item in (raw.overlay.data or {}).get("legislation") or []:
+            languages[f"legislation.{item.get('id')}"] = raw.overlay_language
+    return languages
+
+
+def build_overlay(content: OverlayContent, base: Path) -> BuiltOverlay:
+    """The overlay's files (translation files as commented templates, as ``digiready economy
+    translations`` writes them), every issue the validator finds, and the coverage."""
+    files = structure_files(content)
+    provisional = dict(files)
+    for language, units in content.translations.items():
+        provisional[f"translations/{language}.yaml"] = plain_translation_file(units)
+    with tempfile.TemporaryDirectory(prefix="digiready-overlay-") as scratch:
+        folder = Path(scratch) / content.economy
+        folder.mkdir()
+        write_files(folder, provisional)
+        raw = read_pack(Path(base), str(folder))
+        issues = list(raw.issues)
+        if not any(i.severity == "error" for i in issues):
+            issues.extend(check(raw))
+        errors = any(i.severity == "error" for i in issues)
+        languages, _default = pack_languages(raw) if raw.manifest else ([], "en")
+        wanted = list((raw.overlay.data or {}).get("languages", [])) if raw.overlay else []
+        coverage = translation_coverage(raw, wanted) if not errors and raw.overlay else {}
+        built = BuiltOverlay(files, [_relocate(i, str(folder), content.economy) for i in issues],
+                             coverage)
+        if raw.overlay is None or raw.manifest is None:
+            return built
+        for language in dict.fromkeys(wanted + sorted(content.translations)):
+            units = translatable_units(raw, language)
+            built.units[language] = units
+            if not units:
+                continue
+            existing = nest_translations(content.translations.get(language, {}))
+            text, _total, _done = translation_template(raw, language, existing)
+            files[f"translations/{language}.yaml"] = text.encode()
+    return built
+
+
+def _relocate(issue: PackIssue, scratch: str, economy: str) -> PackIssue:
+    """Name the overlay's files as ``economies/<code>/...``, not the scratch folder."""
+    if scratch in issue.file:
+        issue.file = f"economies/{economy}" + issue.file.split(scratch, 1)[1]
+    return issue
+
+
+class BuildCache:
+    """Recent builds by a hash of the content, so pages that need the units or the issues of
+    an unchanged draft do not validate it again."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._items: OrderedDict[str, BuiltOverlay] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def get(self, content: OverlayContent, base: Path) -> BuiltOverlay:
+        key = content_hash(content) + str(base)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        built = build_overlay(content, base)
+        with self._lock:
+            self._items[key] = built
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return built
+
+
+def content_hash(content: OverlayContent) -> str:
+    import json
+
+    payload = json.dumps([content.economy, [(i.key, i.data, i.note) for i in content.items],
+                          content.translations], sort_keys=True, ensure_ascii=False, default=str)
+    return sha256(payload.encode())
+
+
+BUILDS = BuildCache()
+
+
+def base_collections(base: Path) -> dict[str, dict[str, dict]]:
+    """The base pack's items by collection and id (cached with the pack), for forms that
+    replace or disable a base item and for duplicate-id checks."""
+    from digiready.packs import _validated
+
+    raw = _validated(str(Path(base).resolve()), None)[0]
+    found = {key: {e.id: e.data for e in entries} for key, entries in raw.collections.items()}
+    found["modules"] = {module_id: m.entry.data for module_id, m in raw.modules.items()}
+    return found
+
+
+def units_for(content: OverlayContent, base: Path) -> dict[str, list[Unit]]:
+    """The strings each language needs, from the draft's structure only: saving a
+    translation does not change them, so translators' pages reuse one build."""
+    structure = OverlayContent(content.economy, content.items, {}, content.blobs)
+    return BUILDS.get(structure, base).units
