@@ -68,6 +68,11 @@ class RegistrationClosed(Exception):
     """Registration was closed by the organisers."""
 
 
+class RegisteredAgain(Exception):
+    """An expired registration cannot come back: the person registered again since, and an
+    address has one active registration per event."""
+
+
 def seats_taken(session: Session, event_id: int) -> int:
     """Counted from the rows (for pages and checks); the lock path uses the counter."""
     return session.scalar(
@@ -280,7 +285,11 @@ def confirm_email(session: Session, event: Event, reg: Registration) -> None:
     if reg.status == HELD:
         _seat_confirmed(session, event, reg, "confirmed")
     elif reg.status == EXPIRED:
-        # Came back after the hold lapsed: a free seat if there is one, else the queue.
+        # Came back after the hold lapsed: a free seat if there is one, else the queue;
+        # unless they registered again meanwhile (their newer registration is the one).
+        newer = find_active(session, event.id, reg.email)
+        if newer is not None and newer.id != reg.id:
+            raise RegisteredAgain()
         if _free(event) > 0:
             _seat_confirmed(session, event, reg, "confirmed")
         else:
@@ -361,6 +370,9 @@ def withdraw(session: Session, event: Event, reg: Registration, actor: str) -> N
         return
     _set_status(event, reg, WITHDRAWN)
     reg.hold_expires_at, reg.waitlisted_at = None, None
+    # Links sent before no longer open the registration (a forwarded link, an old email);
+    # the "withdrawn" email carries a fresh one.
+    reg.revoke_links()
     mails.registration_mail(session, event, reg, "withdrawn")
     audit.record(session, actor, "registration.withdrawn", f"registration:{reg.id}")
     promote(session, event)

@@ -40,9 +40,12 @@ from symposium_portal.registration.forms import (
     RegistrationForm,
 )
 from symposium_portal.registration.models import (
+    HELD,
     INACTIVE_STATUSES,
     SEAT_STATUSES,
+    WAITLISTED,
     Registration,
+    new_reference,
 )
 from symposium_portal.security import LinkExpired, LinkInvalid, read_link_token
 
@@ -67,8 +70,7 @@ def register():
     form = RegistrationForm()
     if request.method == "POST" and form.validate_on_submit():
         if form.website.data:
-            # A bot filled the honeypot: answer like a success, store nothing.
-            return redirect(url_for("registration.sent", status="held"), 303)
+            return _honeypot(form.email.data.strip())
         data = {name: getattr(form, name).data for name in PROFILE_FIELDS}
         data["email"] = form.email.data.strip()
         data["consent_privacy"] = True
@@ -86,10 +88,7 @@ def register():
             event = service.current_event(dbs)
             return _already_registered(event, service.find_active(dbs, event.id,
                                                                   data["email"]))
-        # In the address, not the session: saves re-signing the session cookie on the
-        # busiest request. The reference is not a credential.
-        return redirect(url_for("registration.sent", ref=reg.reference,
-                                status=reg.status, position=reg.position), 303)
+        return _sent(reg.reference, reg.status, reg.position)
     event = service.current_event(dbs)
     if not event.registration_open:
         return render_template("registration/closed.html", event=event), 403
@@ -98,6 +97,29 @@ def register():
         form.language.data = str(request.args.get("lang") or session.get("lang") or "en")
     status = 400 if request.method == "POST" else 200
     return render_template("registration/register.html", form=form, event=event), status
+
+
+def _sent(reference: str, status: str, position: int | None):
+    # In the address, not the session: saves re-signing the session cookie on the busiest
+    # request. The reference is not a credential.
+    return redirect(url_for("registration.sent", ref=reference, status=status,
+                            position=position), 303)
+
+
+def _honeypot(email: str):
+    """A bot filled the hidden field: store nothing, send nothing, and answer exactly as a
+    person with the same input would be answered (closed, already registered, a held seat
+    or a place on the waiting list, with a reference of the same form), so the bot cannot
+    tell that it was caught and change its filling."""
+    dbs = db()
+    event = service.current_event(dbs)
+    if not event.registration_open:
+        return render_template("registration/closed.html", event=event), 403
+    if service.find_active(dbs, event.id, email) is not None:
+        return render_template("registration/already.html", event=event), 409
+    if event.capacity - event.seats_taken > 0:
+        return _sent(new_reference(), HELD, None)
+    return _sent(new_reference(), WAITLISTED, event.waitlisted_count + 1)
 
 
 def _already_registered(event, existing: Registration | None):
@@ -153,8 +175,19 @@ def confirm():
     ActionForm().validate_on_submit() or abort(400)
     dbs = db()
     reg = current_registrant()
-    service.confirm_email(dbs, service.current_event(dbs), reg)
-    dbs.commit()
+    event = service.current_event(dbs)
+    try:
+        service.confirm_email(dbs, event, reg)
+        dbs.commit()
+    except (service.RegisteredAgain, IntegrityError):
+        # An old, expired hold opened from an old email after registering again with the
+        # same address (IntegrityError: the same, racing another request).
+        dbs.rollback()
+        newer = service.find_active(dbs, event.id, reg.email)
+        if newer is not None:
+            mails.registration_mail(dbs, event, newer, "already_registered")
+            dbs.commit()
+        return render_template("registration/registered_again.html"), 409
     flash(_("Thank you: your email address is confirmed."))
     return redirect(url_for("registration.me"), 303)
 
@@ -194,6 +227,8 @@ def withdraw():
     if form.validate_on_submit():
         service.withdraw(dbs, service.current_event(dbs), reg, f"registrant:{reg.id}")
         dbs.commit()
+        # Withdrawal ends every earlier link and session; this browser stays signed in.
+        sign_in_registrant(reg)
         flash(_("Your registration is withdrawn."))
         return redirect(url_for("registration.me"), 303)
     return render_template("registration/confirm_action.html", form=form,

@@ -81,6 +81,103 @@ def test_honeypot_stores_nothing_but_looks_normal(sqlite_portal, browser):
     assert "Check your email" in page and "A seat is held for you" in page
 
 
+def test_honeypot_answer_cannot_be_told_from_a_persons(sqlite_portal, app):
+    """Each answer a bot can get (seat held, waiting list, already registered) is the answer
+    a person with the same input gets, reference format included (issue 13, item 15)."""
+    import re
+
+    from sqlalchemy import update
+
+    from symposium_portal.programme.models import Event
+
+    from .conftest import Browser
+
+    def answer(email: str, bot: bool) -> tuple[int, str, str]:
+        b = Browser(app.test_client())
+        r = register(b, email, **({"website": "http://spam.example"} if bot else {}))
+        location = r.headers.get("Location", "")
+        page = b.get(location).get_data(as_text=True) if location else r.get_data(as_text=True)
+        same = re.compile(r"SYM-[A-Z2-9]{6}")
+        return r.status_code, same.sub("SYM-?", location), same.sub("SYM-?", page)
+
+    dbs = new_session()
+    dbs.execute(update(Event).values(capacity=1))
+    dbs.commit()
+    dbs.close()
+    bot_held = answer("bot1@example.org", bot=True)
+    assert bot_held == answer("person1@example.org", bot=False)  # the one seat, held
+    assert "ref=SYM-%3F" in bot_held[1] or "ref=SYM-?" in bot_held[1]
+    bot_waiting = answer("bot2@example.org", bot=True)
+    assert bot_waiting == answer("person2@example.org", bot=False)  # waiting list, position 1
+    assert "position=1" in bot_waiting[1]
+    assert answer("person1@example.org", bot=True)[:1] == (409,)
+    assert answer("person1@example.org", bot=True) == answer("PERSON1@example.org", bot=False)
+    # Only the people's rows exist.
+    assert _count() == 2
+    assert {m.to_email for m in outbox(sqlite_portal)} == {"person1@example.org",
+                                                           "person2@example.org"}
+
+
+def test_withdrawal_ends_earlier_links_and_sessions(sqlite_portal, app, browser):
+    from .conftest import Browser, link_path
+
+    register(browser, "leaving@example.org")
+    old_link = link_path(outbox(sqlite_portal, "leaving@example.org")[0].body)
+    other_device = Browser(app.test_client())
+    assert other_device.get(old_link).status_code == 303
+    assert browser.get(old_link).status_code == 303
+    assert browser.post_form("/me/withdraw", {}).status_code == 303
+    # This browser stays signed in and sees the withdrawal...
+    page = browser.get("/me")
+    assert page.status_code == 200 and "Withdrawn." in page.get_data(as_text=True)
+    # ...but the old link and the other device's session no longer open it.
+    assert Browser(app.test_client()).get(old_link).status_code == 404
+    assert other_device.get("/me").status_code == 302
+    # The "withdrawn" email carries a fresh link that works.
+    withdrawn = outbox(sqlite_portal, "leaving@example.org", "withdrawn")[0]
+    assert link_path(withdrawn.body) != old_link
+    assert Browser(app.test_client()).get(link_path(withdrawn.body)).status_code == 303
+
+
+def test_confirming_an_old_expired_hold_after_registering_again(portal_db, app, browser):
+    """Issue 13, item 13: a 500 before (two active registrations for one address)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from symposium_portal.db import utcnow
+
+    from .conftest import Browser, link_path
+
+    register(browser, "twice@example.org")
+    old_link = link_path(outbox(portal_db, "twice@example.org")[0].body)
+    dbs = new_session()
+    dbs.execute(update(Registration).values(hold_expires_at=utcnow() - timedelta(minutes=1)))
+    dbs.commit()
+    dbs.close()
+    from digiready.cli.main import main as cli
+
+    assert cli(["portal", "expire-holds"]) == 0
+    again = Browser(app.test_client())
+    assert register(again, "Twice@example.org").status_code == 303
+    assert browser.get(old_link).status_code == 303
+    r = browser.post_form("/me", {}, action="/me/confirm")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and "You registered again" in html and "Traceback" not in html
+    # Nothing changed, and the newer registration's link was emailed again.
+    statuses = sorted(reg.status for reg in _all())
+    assert statuses == ["expired", "held"]
+    assert outbox(portal_db, "twice@example.org", "already_registered")
+
+
+def _all():
+    dbs = new_session()
+    try:
+        return list(dbs.scalars(select(Registration)))
+    finally:
+        dbs.close()
+
+
 def test_signed_link_expiry_tamper_and_revocation(sqlite_portal, app, browser):
     register(browser, "link@example.org")
     reg = registration("link@example.org")
