@@ -106,7 +106,7 @@ def steps_view(pack: Pack, profile: dict, answers: dict, shown: list[str], _: Tr
                 "id": q.id, "kind": "question", "type": q.type, "text": q.text, "help": q.help,
                 "example": q.example, "required": q.required, "visible": q.id in visible_ids,
                 "multiple": q.type == "checklist", "value": "",
-                "options": _options(q, answers.get(q.id), _, pack.scale_labels),
+                "options": _options(q, answers.get(q.id), _, pack.scale_labels_for(q)),
             } for q in questions],
         })
     return steps

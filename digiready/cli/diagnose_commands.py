@@ -139,7 +139,7 @@ def _hint(pack: Pack, question) -> str:
             print(f"  {n}. {option.label}")
         return "  numbers separated by commas" + na + "\n" if question.type == "checklist" else ""
     if question.type == "scale":
-        print("  " + "  ".join(f"{k}={v}" for k, v in pack.scale_labels.items()))
+        print("  " + "  ".join(f"{k}={v}" for k, v in pack.scale_labels_for(question).items()))
         return ""
     return f"  yes / partly / no{na} "
 

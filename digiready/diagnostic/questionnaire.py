@@ -268,6 +268,7 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
     canonical = compiled_pack.canonical_answers
     clean = _copy_if_canonical(canonical, answers or {})
     if clean is None:  # something to normalise or to report: answer by answer
+        answers = upgrade_retired(pack, answers)
         clean = {}
         for qid, value in answers.items():
             kind = value.__class__
@@ -306,6 +307,34 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
             if question.id not in invalid:
                 errors.append(f"question '{question.id}': an answer is required ({question.text})")
     return clean_profile, clean, errors
+
+
+def upgrade_retired(pack: Pack, answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers saved under an earlier version of the pack, read in this one (pack.yaml
+    ``retired``): an answer to a retired question moves to the question that replaced it
+    when the pack maps that answer, else it is dropped; retired options leave checklist
+    answers. The learner is then asked only what is new, and an attempt started before
+    the change still completes. Answers to current questions pass unchanged."""
+    retired_questions, retired_options = pack.retired_questions, pack.retired_options
+    if not (retired_questions or retired_options):
+        return answers
+    upgraded: dict[str, Any] = {}
+    moved: dict[str, Any] = {}
+    for qid, value in answers.items():
+        retired = retired_questions.get(qid)
+        if retired is not None and pack.question(qid) is None:
+            key = value if isinstance(value, str) else None
+            if retired["became"] and key is not None and key in retired["map"]:
+                new_value = retired["map"][key]
+                moved[retired["became"]] = list(new_value) if isinstance(new_value, list) else new_value
+            continue
+        options = retired_options.get(qid)
+        if options and isinstance(value, list):
+            value = [v for v in value if not (isinstance(v, str) and v in options)]
+        upgraded[qid] = value
+    for qid, value in moved.items():
+        upgraded.setdefault(qid, value)  # a newer answer to the new question wins
+    return upgraded
 
 
 def _copy_if_canonical(canonical: frozenset[tuple[str, Any]], answers: dict[str, Any]) -> dict[str, Any] | None:

@@ -51,6 +51,9 @@ def item_units(collection: str, data: dict) -> Iterator[tuple[Key, str]]:
     if collection in ("profile", "questions"):
         for option in data.get("options") or []:
             yield ("options", option["id"]), option["label"]
+    if collection == "questions":
+        for value, label in (data.get("scale_labels") or {}).items():
+            yield ("scale_labels", str(value)), label
 
 
 def module_units(data: dict) -> Iterator[tuple[Key, str]]:
@@ -233,7 +236,9 @@ def build(raw: RawPack, language: str, coverage: dict[str, float], warnings: tup
                      t(e, "questions", ("help",), e.data.get("help")),
                      t(e, "questions", ("example",), e.data.get("example")),
                      e.data.get("required", True), e.data.get("allow_na", False),
-                     e.data.get("show_if"), options(e, "questions"), n)
+                     e.data.get("show_if"), options(e, "questions"), n,
+                     {int(k): t(e, "questions", ("scale_labels", str(k)), v)
+                      for k, v in e.data["scale_labels"].items()} if e.data.get("scale_labels") else None)
             for n, e in enumerate(c["questions"])
         ),
         dii_items=tuple(DiiItem(e.id, t(e, "dii_items", ("label",), e.data["label"]), e.data["when"])
@@ -273,7 +278,17 @@ def build(raw: RawPack, language: str, coverage: dict[str, float], warnings: tup
         ),
         translation_coverage=coverage,
         warnings=warnings,
+        retired_questions={item["id"]: {"became": item.get("became"), "map": item.get("map") or {}}
+                           for item in (manifest.get("retired") or {}).get("questions") or []},
+        retired_options=_retired_options(manifest),
     )
+
+
+def _retired_options(manifest: dict) -> dict[str, frozenset[str]]:
+    by_question: dict[str, set[str]] = {}
+    for item in (manifest.get("retired") or {}).get("options") or []:
+        by_question.setdefault(item["question"], set()).add(item["id"])
+    return {qid: frozenset(ids) for qid, ids in by_question.items()}
 
 
 def _module(module: ModuleEntry, tr: Translator) -> Module:

@@ -119,6 +119,8 @@ def check(raw: RawPack) -> list[PackIssue]:
                 issues.append(entry.issue(f"knowledge-check question needs exactly one correct option, has {correct}",
                                           "survey", "knowledge_check", k))
     issues.extend(_check_levels(c["levels"]))
+    if raw.manifest is not None:
+        issues.extend(_check_retired(raw.manifest, {e.id: e for e in c["questions"]}))
     if raw.overlay is not None:
         for key in (raw.overlay.data or {}).get("priorities") or {}:
             if key not in ids["dimensions"]:
@@ -163,6 +165,48 @@ def _check_question_leaf(entry: Entry, leaf: dict, target: Entry, at: tuple, iss
     for value in values:
         if allowed is not None and value not in allowed:
             issues.append(entry.issue(f"{value!r} is not a possible answer of '{target.id}'", *at))
+
+
+def _check_retired(manifest, questions: dict[str, Entry]) -> list[PackIssue]:
+    """A retired question or option must really be gone, and a mapped answer must be one the
+    replacing question accepts (else old attempts would fail on it)."""
+    issues: list[PackIssue] = []
+    retired = (manifest.data or {}).get("retired") or {}
+    for n, item in enumerate(retired.get("questions") or []):
+        at = ("retired", "questions", n)
+        if item.get("id") in questions:
+            issues.append(manifest.issue(at + ("id",), f"'{item['id']}' is retired but is still a question"))
+        became = item.get("became")
+        if became is None:
+            continue
+        target = questions.get(became)
+        if target is None:
+            issues.append(manifest.issue(at + ("became",), f"'{became}' is not a known question"))
+            continue
+        options = {o.get("id") for o in target.data.get("options") or []}
+        qtype = target.data.get("type")
+        for old, new in (item.get("map") or {}).items():
+            values = new if isinstance(new, list) else [new]
+            if new == "na":
+                ok = bool(target.data.get("allow_na"))
+            elif isinstance(new, list) != (qtype == "checklist"):
+                ok = False
+            elif qtype in ("checklist", "single"):
+                ok = all(v in options for v in values)
+            elif qtype == "yesno":
+                ok = new in YESNO
+            else:
+                ok = isinstance(new, int) and 0 <= new <= 5 or new == "na"
+            if not ok:
+                issues.append(manifest.issue(at + ("map", old), f"{new!r} is not an answer of '{became}' ({qtype})"))
+    for n, item in enumerate(retired.get("options") or []):
+        at = ("retired", "options", n)
+        target = questions.get(item.get("question"))
+        if target is None:
+            issues.append(manifest.issue(at + ("question",), f"'{item.get('question')}' is not a known question"))
+        elif any(o.get("id") == item.get("id") for o in target.data.get("options") or []):
+            issues.append(manifest.issue(at + ("id",), f"option '{item['id']}' is retired but '{target.id}' still offers it"))
+    return issues
 
 
 def _check_levels(entries: list[Entry]) -> list[PackIssue]:

@@ -40,6 +40,8 @@ class Question:
     show_if: Condition | None
     options: tuple[Option, ...] = ()
     index: int = 0
+    # scale questions: labels of 0-5 that fit this question (else the pack's scale_labels)
+    scale_labels: dict[int, str] | None = None
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -182,6 +184,10 @@ class Pack:
     legislation: tuple[dict[str, Any], ...]
     translation_coverage: dict[str, float]
     warnings: tuple[str, ...] = ()
+    # Answers saved under an earlier pack version (pack.yaml ``retired``): question id ->
+    # {"became": id or None, "map": {old answer: new answer}}, and question id -> option ids.
+    retired_questions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    retired_options: dict[str, frozenset[str]] = field(default_factory=dict)
     _index: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -203,6 +209,10 @@ class Pack:
             if level.min <= score < level.max:
                 return level
         return self.levels[-1]
+
+    def scale_labels_for(self, question: Question) -> dict[int, str]:
+        """The labels of a scale question's answers 0-5: its own, else the pack's."""
+        return question.scale_labels or self.scale_labels
 
     def tools_in(self, category_id: str) -> list[Tool]:
         return [t for t in self.tools if t.category == category_id]

@@ -59,7 +59,7 @@ def question_field(pack: Pack, q: Question, current: Any) -> Field:
         choices = [Choice(o.id, o.label, o.id in chosen, o.help) for o in q.options]
         return Field(name, name, "checkbox", q.text, q.help, q.example, q.required, choices + na)
     if q.type == "scale":
-        labels = pack.scale_labels or {}
+        labels = pack.scale_labels_for(q) or {}
         choices = [Choice(str(n), f"{n} – {labels.get(n, '')}".rstrip(" –"), current == n)
                    for n in range(0, 6)]
     elif q.type == "yesno":

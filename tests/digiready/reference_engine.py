@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from digiready.diagnostic.questionnaire import AnswerError, normalize_answer, normalize_profile_answer
+from digiready.diagnostic.questionnaire import (
+    AnswerError,
+    normalize_answer,
+    normalize_profile_answer,
+    upgrade_retired,
+)
 from digiready.packs.model import NA, SCALE_MAX, YESNO_VALUES, Pack
 
 DII_BANDS = ((0, 3, "very_low"), (4, 6, "low"), (7, 9, "high"), (10, 12, "very_high"))
@@ -49,6 +54,7 @@ def holds(cond, profile, answers, scores, levels) -> bool:
 
 def validate(pack: Pack, profile, answers, complete: bool):
     errors, clean_profile, clean, invalid = [], {}, {}, set()
+    answers = upgrade_retired(pack, answers)  # answers saved under an earlier pack version
     for key, value in profile.items():
         question = pack.profile_question(key)
         if question is None:
