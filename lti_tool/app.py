@@ -115,6 +115,7 @@ def request_translations():
 
 def create_app(overrides: dict | None = None) -> Flask:
     import lti_tool.models  # noqa: F401  (register the tables)
+    from digiready.media import serve as media_serve
 
     app = Flask(__name__, template_folder="templates", static_folder="static",
                 static_url_path="/lti-static")
@@ -132,7 +133,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     # /healthz, /readyz, request ids, access log; X-Forwarded-* per DIGIREADY_PROXY_HOPS.
-    app.wsgi_app = ops_wsgi.install(app.wsgi_app)  # type: ignore[method-assign]
+    # /media/: the built training videos, with byte ranges and ETags (nginx serves them in
+    # production; digiready.media.serve).
+    app.wsgi_app = ops_wsgi.install(media_serve.mount(app.wsgi_app))  # type: ignore[method-assign]
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.install_gettext_callables(

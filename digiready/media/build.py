@@ -38,13 +38,18 @@ class BuildResult:
 
 
 def module_folders(module_id: str, economy: str | None = None, pack_dir: Path | None = None) -> list[Path]:
-    """Where a module's files live: the economy overlay's folder first, then the base pack's.
-    A recorded narration ``narration.<lang>.<ext>`` is looked for in this order."""
+    """Where a module's files live: the economy overlay's folder first (the version published
+    by DigiReady Studio when there is one, then ``content/economies/<code>``), then the base
+    pack's. A recorded narration ``narration.<lang>.<ext>`` is looked for in this order."""
+    from digiready.packs import published
     from digiready.packs.paths import base_pack_dir, economy_dir
 
     base = Path(pack_dir) if pack_dir else base_pack_dir()
-    folders = [economy_dir(base, economy) / "modules" / module_id] if economy else []
-    return folders + [base / "modules" / module_id]
+    overlays = []
+    if economy:
+        served = published.overlay_dir(economy.lower())
+        overlays = ([served] if served else []) + [economy_dir(base, economy)]
+    return [folder / "modules" / module_id for folder in overlays] + [base / "modules" / module_id]
 
 
 def find_narration(module_id: str, language: str, economy: str | None = None,
@@ -55,13 +60,20 @@ def find_narration(module_id: str, language: str, economy: str | None = None,
 
 def narration_target(module_id: str, language: str, economy: str | None, extension: str,
                      pack_dir: Path | None = None) -> Path:
-    """Where a recorded narration upload belongs (the overlay's module folder for an economy,
-    else the base pack's); ``extension`` is one of wav, ogg, mp3, m4a."""
+    """Where a recorded narration belongs in the content tree (the overlay's module folder for
+    an economy, else the base pack's); ``extension`` is one of wav, ogg, mp3, m4a. DigiReady
+    Studio stores uploads in its drafts at the same relative place
+    (``modules/<id>/narration.<lang>.<ext>``), and publishing puts them where
+    :func:`module_folders` looks first."""
     from digiready.media.narrators import RECORDED_EXTENSIONS
 
     if extension not in RECORDED_EXTENSIONS:
         raise MediaError(f"a narration must be one of {', '.join(RECORDED_EXTENSIONS)}, not '{extension}'")
-    return module_folders(module_id, economy, pack_dir)[0] / f"narration.{language}.{extension}"
+    from digiready.packs.paths import base_pack_dir, economy_dir
+
+    base = Path(pack_dir) if pack_dir else base_pack_dir()
+    folder = economy_dir(base, economy) if economy else base
+    return folder / "modules" / module_id / f"narration.{language}.{extension}"
 
 
 def languages_of(economy: str | None = None, pack_dir: Path | None = None) -> list[str]:
@@ -175,7 +187,7 @@ _raw_packs: dict[tuple[str, str | None], tuple[object, object]] = {}
 
 def _has_script(folders: list[Path], language: str, module_id: str, pack_dir, economy) -> bool:
     """The module's script exists in ``language`` (else the pack would hand us its source text)."""
-    from digiready.packs import load_pack
+    from digiready.packs import load_pack, published
     from digiready.packs.checks import module_file
     from digiready.packs.loader import read_pack
     from digiready.packs.paths import base_pack_dir
@@ -183,7 +195,9 @@ def _has_script(folders: list[Path], language: str, module_id: str, pack_dir, ec
     anchor = load_pack(pack_dir, economy)  # a new object exactly when the pack's files changed
     key = (str(pack_dir), economy)
     if _raw_packs.get(key, (None,))[0] is not anchor:
-        _raw_packs[key] = (anchor, read_pack(Path(pack_dir) if pack_dir else base_pack_dir(), economy))
+        served = published.overlay_dir(economy) if economy else None  # what load_pack reads too
+        _raw_packs[key] = (anchor, read_pack(Path(pack_dir) if pack_dir else base_pack_dir(),
+                                             str(served) if served else economy))
     entry = _raw_packs[key][1].modules.get(module_id)
     if entry is None:
         return False

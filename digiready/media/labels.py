@@ -15,3 +15,11 @@ LABELS: dict[str, dict[str, str]] = {
 def label(language: str, key: str, **values: str) -> str:
     text = LABELS.get(language, LABELS["en"]).get(key) or LABELS["en"][key]
     return text.format(**values)
+
+# Each language's name in itself, for the captions menu.
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fil": "Filipino", "vi": "Tiếng Việt",
+                  "id": "Bahasa Indonesia", "tpi": "Tok Pisin", "ms": "Bahasa Melayu", "th": "ไทย"}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from digiready.media.player import minutes_for
 from digiready.presentation.charts import dimension_chart_svg, dimension_rows
 
 Gettext = Callable[[str], str]
@@ -111,10 +112,12 @@ def change_summary(change: Mapping[str, Any] | None, _: Gettext = _identity) -> 
 
 
 def recommendation_groups(
-    recommendations: list[dict[str, Any]], _: Gettext = _identity, link_for: LinkFor | None = None
+    recommendations: list[dict[str, Any]], _: Gettext = _identity, link_for: LinkFor | None = None,
+    duration_for: Callable[[str], float | None] | None = None,
 ) -> list[dict[str, Any]]:
     """Recommendations grouped by kind (modules, tools, programmes), rank order kept inside
-    each group; each item gets ``link`` (the adapter decides where a module lives)."""
+    each group; each item gets ``link`` (the adapter decides where a module lives) and a
+    module its minutes, from its built video's manifest when ``duration_for`` finds one."""
     groups = []
     for kind, heading in GROUPS:
         items = []
@@ -132,8 +135,10 @@ def recommendation_groups(
                 **rec,
             }
             item["link"] = (link_for(rec) if link_for else None) or rec.get("url")
+            if kind == "module" and duration_for is not None:
+                item["duration_seconds"] = duration_for(rec["id"]) or item["duration_seconds"]
             if item["duration_seconds"]:
-                item["minutes"] = max(1, round(rec["duration_seconds"] / 60))
+                item["minutes"] = minutes_for(item["duration_seconds"])
             items.append(item)
         if items:
             groups.append({"kind": kind, "heading": _(heading), "items": items})
@@ -148,6 +153,7 @@ def results_view(
     dimensions: list[str] | None = None,
     chart_title: str | None = None,
     chart_id: str = "dr-dimensions",
+    duration_for: Callable[[str], float | None] | None = None,
 ) -> dict[str, Any]:
     """Everything a result page shows. ``dimensions`` limits rows and chart to those ids
     (the author's choice of dimensions shown); ``link_for`` maps a recommendation to a URL."""
@@ -158,7 +164,7 @@ def results_view(
         shown["dimensions"] = [d for d in result.get("dimensions", []) if d["id"] in keep]
     overall = result.get("overall") or {}
     next_step = result.get("next_step")
-    groups = recommendation_groups(list(result.get("recommendations") or []), _, link_for)
+    groups = recommendation_groups(list(result.get("recommendations") or []), _, link_for, duration_for)
     links = {(i["kind"], i["id"]): i["link"] for g in groups for i in g["items"]}
     return {
         "overall": {

@@ -221,8 +221,11 @@ def results():
             return None
 
         # The same view model as the XBlock's results, so both say the same things.
+        from digiready.media.player import duration_seconds
+
         view = results_view(result, gettext=_, link_for=link_for,
-                            chart_title=_("Score by area (0-100)"))
+                            chart_title=_("Score by area (0-100)"),
+                            duration_for=lambda module_id: duration_seconds(pack, module_id))
         return _page("learner/results.html", launch, pack, view=view,
                      chart=Markup(view["chart_svg"]), done=done, title=_("Your results"),
                      history=attempt_history(s, learner),
@@ -316,11 +319,23 @@ def _module_page(module_id: str, survey_only: bool):
         else:
             events.page_viewed(s, launch, learner, f"/modules/{module.id}", module.title)
         video = module.video or {}
+        player, player_html = _player(pack, module, launch) if not survey_only else (None, "")
         return _page("learner/module.html", launch, pack, module=module, row=row,
                      survey_only=survey_only, feedback=feedback, missing=missing,
                      transcript=_paragraphs(module.script), html5_url=video.get("html5_url"),
                      youtube_id=video.get("youtube_id"), title=module.title,
+                     player=player, player_html=player_html,
                      submitted=request.method == "POST" and not missing), (422 if missing else 200)
+
+
+def _player(pack, module, launch):
+    """The built video of the module (digiready.media), its events wired to this launch."""
+    from digiready.media import player
+
+    view = player.view(pack, module.id)
+    events = {"data-module-id": module.id, "data-launch": launch.id, "data-csrf": csrf_token(launch.id),
+              "data-events-url": url_for("learner.player_events", module_id=module.id, launch=launch.id)}
+    return view, Markup(player.html(view, _, title=module.title, attributes=events))
 
 
 @bp.route("/module/<module_id>", methods=["GET", "POST"])

@@ -6,6 +6,11 @@
  * Data attributes: data-events-url (required), data-csrf (sent as the header named by
  * data-csrf-header, default X-CSRF-Token), data-duration (seconds, until metadata loads).
  * Progressive enhancement: without JavaScript the video plays, only the events are missing.
+ *
+ * The audio-only switch (digiready.media's player: <video data-audio-src data-video-src> and a
+ * hidden <button data-audio-toggle> in the same <figure>) swaps the source, keeping the
+ * position and whether it was playing; the events treat it as one continuous session (the
+ * swap's own pause/seek/play are not reported).
  */
 (function () {
   "use strict";
@@ -29,7 +34,7 @@
     var token = options.csrf || video.getAttribute("data-csrf") || "";
     var session = uuid(), queue = [], sending = false;
     var initialized = false, completed = false, terminated = false;
-    var segments = [], start = null, last = 0, seekFrom = null;
+    var segments = [], start = null, last = 0, seekFrom = null, switching = false;
 
     function length() {
       var d = video.duration;
@@ -81,7 +86,15 @@
       return s;
     }
 
+    video.addEventListener("dr:switching", function () {
+      switching = true; closeSegment(video.currentTime);
+    });
+    video.addEventListener("dr:switched", function () {
+      switching = false; last = video.currentTime; seekFrom = null;
+      if (!video.paused) { start = video.currentTime; }
+    });
     video.addEventListener("play", function () {
+      if (switching) { return; }
       if (!initialized) {
         initialized = true;
         send("video.initialized", { length: length(), completion_threshold: THRESHOLD });
@@ -90,6 +103,7 @@
       send("video.played", { time: round(video.currentTime) });
     });
     video.addEventListener("timeupdate", function () {
+      if (switching) { return; }
       if (!video.seeking) { last = video.currentTime; }
       if (!completed && initialized && coverage() >= THRESHOLD) {
         completed = true;
@@ -98,15 +112,16 @@
       }
     });
     video.addEventListener("pause", function () {
-      if (video.ended || video.seeking) { return; }
+      if (switching || video.ended || video.seeking) { return; }
       closeSegment(video.currentTime);
       send("video.paused", state(true));
     });
     video.addEventListener("seeking", function () {
+      if (switching) { return; }
       if (seekFrom === null) { seekFrom = last; closeSegment(last); }
     });
     video.addEventListener("seeked", function () {
-      if (seekFrom === null) { return; }
+      if (switching || seekFrom === null) { return; }
       send("video.seeked", { time_from: round(seekFrom), time_to: round(video.currentTime) });
       seekFrom = null; last = video.currentTime;
       if (!video.paused) { start = video.currentTime; }
@@ -123,10 +138,45 @@
     });
   }
 
+  function signal(video, name) {
+    var e; try { e = new Event(name); } catch (x) { e = document.createEvent("Event"); e.initEvent(name, false, false); }
+    video.dispatchEvent(e);
+  }
+  function audioSwitch(video) {
+    var audio = video.getAttribute("data-audio-src"), full = video.getAttribute("data-video-src");
+    var box = video.parentNode, button = box && box.querySelector ? box.querySelector("[data-audio-toggle]") : null;
+    if (!audio || !full || !button || video.getAttribute("data-switch-attached")) { return; }
+    video.setAttribute("data-switch-attached", "1");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-pressed") !== "true";
+      var at = video.currentTime, playing = !video.paused && !video.ended;
+      signal(video, "dr:switching");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      video.setAttribute("data-audio-only", on ? "1" : "0");
+      function done() { signal(video, "dr:switched"); }
+      function go() {
+        video.removeEventListener("seeked", go);
+        if (!playing) { done(); return; }
+        var p = video.play();
+        if (p && p.then) { p.then(done, done); } else { done(); }
+      }
+      function resume() {
+        video.removeEventListener("loadedmetadata", resume);
+        if (at) { video.addEventListener("seeked", go); video.currentTime = at; } else { go(); }
+      }
+      video.addEventListener("loadedmetadata", resume);
+      video.src = on ? audio : full;  // a src attribute takes precedence over the <source>
+      if (video.preload === "none") { video.preload = "metadata"; }
+      video.load();
+    });
+  }
+
   function attachAll() {
     Array.prototype.forEach.call(document.querySelectorAll("video[data-events-url]"), function (v) { attach(v); });
+    Array.prototype.forEach.call(document.querySelectorAll("video[data-audio-src]"), audioSwitch);
   }
-  window.DigiReadyPlayer = { attach: attach };
+  window.DigiReadyPlayer = { attach: attach, audioSwitch: audioSwitch };
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", attachAll); }
   else { attachAll(); }
 })();
