@@ -100,6 +100,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def too_large_page():
+    return render_template("error.html", status=413, title=_("Too large"),
+                           text=_("What you sent is too large. Nothing was saved.")), 413
+
+
 def N_(text: str) -> str:
     return text
 

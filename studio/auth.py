@@ -88,3 +88,14 @@ def economy_permission(permission: str):
             return view(code, *args, economy=row, **kwargs)
         return wrapped
     return decorator
+
+
+def allowed_economy(code: str, permission: str):
+    """The economy row when the signed-in user has ``permission`` there, else None. For
+    pages rendered outside a view (the "too large" pages answer before any view runs)."""
+    user = current_user()
+    row = store.economy(db(), code)
+    if user is None or row is None or not user.can(code, permission):
+        return None
+    g.economy = row
+    return row

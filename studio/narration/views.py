@@ -10,8 +10,8 @@ from digiready.authoring import store
 from digiready.authoring.build import base_collections
 from studio import settings
 from studio.accounts.forms import ActionForm
-from studio.app import TOO_LARGE_PAGES
-from studio.auth import actor, current_user, economy_permission
+from studio.app import TOO_LARGE_PAGES, too_large_page
+from studio.auth import actor, allowed_economy, current_user, economy_permission
 from studio.db import db
 from studio.workspace.views import base_dir
 
@@ -50,7 +50,11 @@ def _recordings(code: str) -> dict[tuple[str, str], object]:
 
 @bp.get("/e/<code>/narrations")
 @economy_permission("view")
-def modules(code: str, economy, error: str | None = None):
+def modules(code: str, economy):
+    return modules_page(code)
+
+
+def modules_page(code: str, error: str | None = None):
     content = store.load_content(db(), code, with_blobs=False)
     languages = list(content.overlay.get("languages") or ["en"])
     return render_template("narration/modules.html", modules=_modules(code), languages=languages,
@@ -69,11 +73,11 @@ def upload(code: str, economy):
         abort(400)
     upload = request.files.get("audio")
     if upload is None or not upload.filename:
-        return modules(code, economy=economy, error=_("Choose an audio file."))
+        return modules_page(code, error=_("Choose an audio file."))
     data = upload.read()
     kind = audio_type(data[:16])
     if kind is None:
-        return modules(code, economy=economy, error=_(
+        return modules_page(code, error=_(
             "%(name)s is not a WAV, Ogg, MP3 or M4A recording. Nothing was saved.",
             name=upload.filename))
     for (mod, lang), row in _recordings(code).items():
@@ -88,7 +92,9 @@ def upload(code: str, economy):
 
 
 def _too_large(code: str):
-    return modules(code, economy=store.economy(db(), code), error=_(
+    if allowed_economy(code, "edit") is None:
+        return too_large_page()
+    return modules_page(code, error=_(
         "This recording is larger than %(n)s MB. Nothing was saved.",
         n=settings.get("STUDIO_NARRATION_MAX_MB")))
 

@@ -9,8 +9,8 @@ from digiready.authoring import store
 from digiready.authoring import translation as tr
 from digiready.authoring.build import units_for
 from studio.accounts.forms import ActionForm
-from studio.app import TOO_LARGE_PAGES
-from studio.auth import actor, current_user, economy_permission
+from studio.app import TOO_LARGE_PAGES, too_large_page
+from studio.auth import actor, allowed_economy, current_user, economy_permission
 from studio.db import db
 from studio.workspace.views import base_dir
 
@@ -41,7 +41,14 @@ def languages(code: str, economy):
 
 @bp.get("/e/<code>/translate/<language>")
 @economy_permission("view")
-def strings(code: str, language: str, economy, errors: dict | None = None, texts: dict | None = None):
+def strings(code: str, language: str, economy):
+    return strings_page(code, language)
+
+
+def strings_page(code: str, language: str, errors: dict | None = None,
+                 texts: dict | None = None):
+    """The side-by-side page, with ``errors`` and posted ``texts`` by string when a save
+    failed (what the person typed stays in the box)."""
     units = _language_units(code, language)
     rows = store.translation_rows(db(), code, language)
     wanted = request.args.get("state") or ""
@@ -83,7 +90,7 @@ def save(code: str, language: str, economy):
     error = tr.text_error(unit, text)
     back = dict(request.args)
     if error:
-        return strings(code, language, economy=economy, errors={unit.key: error},
+        return strings_page(code, language, errors={unit.key: error},
                        texts={unit.key: text if len(text) < 50_000 else ""})
     revision = request.form.get("revision")
     try:
@@ -95,7 +102,7 @@ def save(code: str, language: str, economy):
     except store.Conflict as exc:
         db().rollback()
         current = exc.current.text if exc.current is not None else ""
-        return strings(code, language, economy=economy, texts={unit.key: text}, errors={
+        return strings_page(code, language, texts={unit.key: text}, errors={
             unit.key: _("Someone else saved this string meanwhile: theirs is now “%(t)s”. Your "
                         "text is still in the box; save again to replace theirs.", t=current[:300])})
     flash(_("Approved.") if approve else _("Saved."))
@@ -104,9 +111,10 @@ def save(code: str, language: str, economy):
 
 def _too_large(code: str, language: str):
     """A script pasted far over the limit: say so at the field, save nothing."""
-    economy = store.economy(db(), code)
+    if allowed_economy(code, "translate") is None:
+        return too_large_page()
     unit = request.args.get("unit", "")
-    return strings(code, language, economy=economy, errors={
+    return strings_page(code, language, errors={
         unit: _("What you sent is too large: a script or captions file can be at most "
                 "%(n)s characters. Nothing was saved.", n=f"{tr.MAX_LONG_TEXT:,}")})
 
