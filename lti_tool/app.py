@@ -151,9 +151,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from lti_tool.instructor.views import bp as instructor_bp
     from lti_tool.launch.views import bp as launch_bp
     from lti_tool.learner.views import bp as learner_bp
+    from lti_tool.preview.views import bp as preview_bp
     from lti_tool.registration.views import bp as registration_bp
 
-    for bp in (launch_bp, learner_bp, instructor_bp, deep_linking_bp, registration_bp, analytics_bp):
+    for bp in (launch_bp, learner_bp, instructor_bp, deep_linking_bp, registration_bp, analytics_bp,
+               preview_bp):
         app.register_blueprint(bp)
 
     @app.after_request

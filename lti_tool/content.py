@@ -52,4 +52,6 @@ def _load(path: str | None, economy: str | None, lang: str | None) -> Pack:
 
 
 def launch_pack(launch) -> Pack:
-    return pack_for(launch.services.get("economy"), launch.language)
+    # A DigiReady Studio preview names the folder of the draft it shows (lti_tool.preview).
+    return pack_for(launch.services.get("preview_overlay") or launch.services.get("economy"),
+                    launch.language)

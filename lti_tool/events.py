@@ -31,7 +31,10 @@ def _record(db, kind: str, learner, object_id: str, **kwargs: Any) -> None:
 
 
 def _record_all(db, learner, specs: list[dict[str, Any]]) -> None:
-    """Record the learner's events together: one savepoint and one batched write."""
+    """Record the learner's events together: one savepoint and one batched write. A
+    synthetic learner (a DigiReady Studio preview) records nothing: previews are not use."""
+    if getattr(learner, "synthetic", False):
+        return
     events = _events_api()
     if events is None:
         for spec in specs:

@@ -138,7 +138,9 @@ def load_pack(path: str | Path | None = None, economy: str | None = None,
     """The merged, localised pack. A language the pack lacks falls back to its default. An
     economy named by its code is served in its published version when there is one."""
     path = Path(path) if path else base_pack_dir()
-    return _load(str(path.resolve()), economy.lower() if economy else None, language)
+    if economy and "/" not in economy and os.sep not in economy:
+        economy = economy.lower()  # a code; a folder's path is taken as it is
+    return _load(str(path.resolve()), economy or None, language)
 
 
 def clear_cache() -> None:
