@@ -33,10 +33,13 @@ def available_packs(configured: str | None = None) -> list[str]:
 
 
 def available_economies(configured: str | None = None) -> list[str]:
+    """Overlays in the content directory and those published by DigiReady Studio."""
+    from digiready.packs.published import published_economies
+
     folder = root(configured) / "economies"
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir() if (p / "overlay.yaml").is_file() and NAME.match(p.name))
+    found = {p.name for p in folder.iterdir() if (p / "overlay.yaml").is_file()
+             and NAME.match(p.name)} if folder.is_dir() else set()
+    return sorted(found | set(published_economies()))
 
 
 def resolve(pack: str, economy: str, language: str | None, configured: str | None = None) -> Pack:
@@ -51,7 +54,7 @@ def resolve(pack: str, economy: str, language: str | None, configured: str | Non
         raise ContentError(f"Content pack {pack!r} was not found in the content directory "
                            f"(available: {', '.join(available_packs(configured)) or 'none'}).")
     if economy:
-        if not NAME.match(economy) or not (root(configured) / "economies" / economy / "overlay.yaml").is_file():
+        if not NAME.match(economy) or economy not in available_economies(configured):
             raise ContentError(f"Economy overlay {economy!r} was not found (available: "
                                f"{', '.join(available_economies(configured)) or 'none'}).")
     try:

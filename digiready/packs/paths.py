@@ -48,7 +48,11 @@ def economy_dir(base: Path, economy: str) -> Path:
 
 
 def economy_codes() -> list[str]:
-    """The economies with an overlay beside the base pack, by code."""
+    """The economies with an overlay beside the base pack, or a version published by
+    DigiReady Studio (:mod:`digiready.packs.published`), by code."""
+    from digiready.packs.published import published_economies
+
     root = base_pack_dir().resolve().parent / "economies"
-    return sorted(p.name for p in root.iterdir() if (p / "overlay.yaml").is_file()) \
-        if root.is_dir() else []
+    found = {p.name for p in root.iterdir() if (p / "overlay.yaml").is_file()} \
+        if root.is_dir() else set()
+    return sorted(found | set(published_economies()))

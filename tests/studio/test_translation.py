@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.studio.conftest import csrf_of, make_user, new_economy, post_form, signed_in
+from tests.studio.conftest import csrf_of, make_user, new_economy, signed_in
 
 UNIT = "dimensions.connectivity.title"
 
