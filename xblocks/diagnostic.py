@@ -401,7 +401,17 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         module_id = suffix.strip("/")
         return module_page_response(pack, suffix, self.translator(pack),
                                     events_url=self.runtime.handler_url(self, "player_events", module_id),
-                                    csrf=request.cookies.get("csrftoken", ""))
+                                    csrf=request.cookies.get("csrftoken", ""),
+                                    media_url=lambda path: self.runtime.handler_url(self, "media", path))
+
+    @XBlock.handler
+    def media(self, request, suffix=""):
+        """A built video file (digiready.media): byte ranges, ETag, long cache; for sites
+        where nginx does not serve DIGIREADY_MEDIA_DIR (docs/media.md)."""
+        from digiready.media.serve import MediaFiles
+
+        files = MediaFiles()
+        return request.get_response(lambda environ, start: files.serve(environ, start, suffix))
 
     @json_endpoint
     def player_events(self, data, suffix=""):
