@@ -76,7 +76,7 @@ class Gunicorn:
              "--threads", "2", FACTORIES[app_name]],
             cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log)
         log.close()
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # a loaded 2-core CI machine starts 4 workers slowly
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError("gunicorn exited: " + self.log()[-3000:])

@@ -203,7 +203,7 @@ def start_gunicorn(env: dict, workers: int = 4, threads: int = 1) -> tuple[subpr
     proc.log_path = log.name
     log.close()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # a loaded 2-core CI machine starts 4 workers slowly
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("gunicorn exited: " + server_log(proc)[-2000:])
@@ -213,7 +213,7 @@ def start_gunicorn(env: dict, workers: int = 4, threads: int = 1) -> tuple[subpr
         except requests.RequestException:
             time.sleep(0.2)
     stop(proc)
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError("gunicorn did not start: " + server_log(proc)[-2000:])
 
 
 def server_log(proc: subprocess.Popen) -> str:
