@@ -100,7 +100,7 @@ class SitePorts:
 
 def render_site(text: str, ports: SitePorts, *, cert: Path, key: Path, snippets: Path,
                 logs: Path, lti_static: Path = LTI_STATIC,
-                portal_static: Path = PORTAL_STATIC) -> str:
+                portal_static: Path = PORTAL_STATIC, media: Path | None = None) -> str:
     """digiready.conf for loopback: each server block on its own port (the host name cannot
     choose between them without DNS), upstreams pointing at the given instances, the given
     certificate, static folders and log directory. Fails if an expected line is missing, so
@@ -151,6 +151,7 @@ def render_site(text: str, ports: SitePorts, *, cert: Path, key: Path, snippets:
     text = _must_sub(r"alias \S+/lti_tool/static/;", f"alias {lti_static}/;", text, "LTI static")
     text = _must_sub(r"alias \S+/symposium_portal/static/;", f"alias {portal_static}/;", text,
                      "portal static")
+    text = _must_sub(r"alias \S+/digiready/media/;", f"alias {media or logs / 'media'}/;", text, "media")
     return text.replace("root /var/www/letsencrypt;", f"root {logs};")
 
 
@@ -195,8 +196,11 @@ class Nginx:
         for snippet in SNIPPETS.iterdir():
             shutil.copy(snippet, prefix / "snippets" / snippet.name)
         self.site = prefix / "digiready.conf"
+        self.media = prefix / "media"  # DIGIREADY_MEDIA_DIR of this stack
+        self.media.mkdir(exist_ok=True)
         self.site.write_text(render_site(SITE.read_text(), ports, cert=self.cert, key=self.key,
-                                         snippets=prefix / "snippets", logs=prefix / "logs"))
+                                         snippets=prefix / "snippets", logs=prefix / "logs",
+                                         media=self.media))
         modules = "\n".join(f"load_module {m};" for m in sorted(NGINX_MODULES.glob("*brotli*.so")))
         # As root, nginx's workers would switch to "nobody", who cannot read a private temp
         # directory; keep them as the current user.

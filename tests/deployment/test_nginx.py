@@ -159,3 +159,21 @@ def test_app_pages_compressed_and_oversized_bodies_stopped(single_server):
     # it all): its page, none of the app's headers.
     assert big.status_code == 413
     assert "nginx" in big.text and "Content-Security-Policy" not in big.headers
+
+
+def test_media_files_come_from_nginx_with_byte_ranges(single_server):
+    stack, _peer = single_server
+    build = stack.nginx.media / "base" / "pay_basics" / "en" / "0123456789ab"
+    build.mkdir(parents=True, exist_ok=True)
+    data = bytes(range(256)) * 64
+    (build / "video-360p.mp4").write_bytes(data)
+    (stack.nginx.media / ".cache").mkdir(exist_ok=True)
+    (stack.nginx.media / ".cache" / "x.vtt").write_text("WEBVTT")
+    path = "/media/base/pay_basics/en/0123456789ab/video-360p.mp4"
+    part = get(stack, "lti", path, headers={"Range": "bytes=1000-1999"})
+    assert part.status_code == 206 and part.content == data[1000:2000]
+    assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(data)}"
+    assert part.headers["Content-Type"] == "video/mp4" and "ETag" in part.headers
+    assert "immutable" in part.headers["Cache-Control"] and "max-age=31536000" in part.headers["Cache-Control"]
+    assert "Content-Security-Policy" not in part.headers  # nginx, not the app
+    assert get(stack, "lti", "/media/.cache/x.vtt").status_code == 404
