@@ -19,6 +19,23 @@ config.declare(
     "Flask-Limiter limits per client IP on registration and sign-in forms.",
 )
 config.declare(
+    "PORTAL_MEETING_RATELIMIT",
+    "5/hour;20/day",
+    "Meeting requests one registrant may send (Flask-Limiter syntax; requests refused for "
+    "another reason do not count).",
+)
+config.declare(
+    "PORTAL_MEETING_RECIPIENT_RATELIMIT",
+    "5/hour;15/day",
+    "Meeting requests one registrant may receive, from everyone together: each is an email "
+    "to them.",
+)
+config.declare(
+    "PORTAL_REPORT_RATELIMIT",
+    "5/hour;20/day",
+    "Reports one registrant may send to the moderators.",
+)
+config.declare(
     "PORTAL_TRUSTED_PROXIES",
     "0",
     "Number of reverse proxies in front of the portal whose X-Forwarded-For is trusted.",

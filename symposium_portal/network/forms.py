@@ -1,6 +1,8 @@
 """Network forms: filters, meeting requests, reports."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -10,9 +12,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from symposium_portal import vocab
+from symposium_portal import timez, vocab
 
 
 class FilterForm(FlaskForm):
@@ -44,6 +46,26 @@ class MeetingForm(FlaskForm):
     minutes = SelectField(_l("Length"), choices=[("15", "15 min"), ("30", "30 min"),
                                                   ("45", "45 min"), ("60", "60 min")],
                           default="30")
+
+    def __init__(self, *args, zone: str = "UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone  # the requester's: the times are typed in it
+
+    def to_utc(self, value: datetime) -> datetime:
+        """A wall-clock time typed by the requester, in their zone, to a UTC instant. A time
+        that does not exist (skipped by a daylight-saving change) moves forward, as clocks
+        do."""
+        return value.replace(tzinfo=timez.zone(self.zone)).astimezone(UTC)
+
+    def slots_utc(self) -> list[datetime]:
+        return sorted({self.to_utc(f.data) for f in (self.slot1, self.slot2, self.slot3)
+                       if f.data})
+
+    def _future(self, field) -> None:
+        if field.data and self.to_utc(field.data) <= datetime.now(UTC):
+            raise ValidationError(_l("This time has passed: propose a time in the future."))
+
+    validate_slot1 = validate_slot2 = validate_slot3 = _future
 
 
 class AcceptForm(FlaskForm):

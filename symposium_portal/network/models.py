@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digiready.storage.base import Base
@@ -15,6 +15,13 @@ PENDING, ACCEPTED, DECLINED, CANCELLED = "pending", "accepted", "declined", "can
 
 class PortalMeetingRequest(Base):
     __tablename__ = "portal_meeting_request"
+    __table_args__ = (
+        # One pending request per requester and recipient: a second is a duplicate email,
+        # refused also when two arrive at once.
+        Index("uq_portal_meeting_request_pending", "requester_id", "recipient_id",
+              unique=True, postgresql_where=text("status = 'pending'"),
+              sqlite_where=text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     requester_id: Mapped[int] = mapped_column(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from symposium_portal.network.models import Block
+from symposium_portal.network.models import PENDING, Block, MeetingRequest
 from symposium_portal.registration.models import CONFIRMED, Registration
 
 
@@ -15,6 +15,20 @@ def blocked_ids(session: Session, reg_id: int) -> set[int]:
             or_(Block.blocker_id == reg_id, Block.blocked_id == reg_id))
     ).all()
     return {b if a == reg_id else a for a, b in rows}
+
+
+def pending_between(session: Session, me: int, other: int) -> str | None:
+    """Why a new meeting request from ``me`` to ``other`` is refused: ``"sent"`` (one of
+    theirs is still pending: a duplicate), ``"received"`` (the other asked first: answer
+    it), or None."""
+    rows = session.execute(select(MeetingRequest.requester_id).where(
+        MeetingRequest.status == PENDING,
+        or_((MeetingRequest.requester_id == me) & (MeetingRequest.recipient_id == other),
+            (MeetingRequest.requester_id == other) & (MeetingRequest.recipient_id == me)),
+    )).scalars().all()
+    if me in rows:
+        return "sent"
+    return "received" if rows else None
 
 
 def listed(session: Session, viewer: Registration) -> list[Registration]:

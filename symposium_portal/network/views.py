@@ -6,16 +6,24 @@ answers 404, so ids reveal nothing.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from symposium_portal import audit, mails, timez
 from symposium_portal.auth import current_registrant, registrant_required
 from symposium_portal.db import db
+from symposium_portal.extensions import (
+    by_person_addressed,
+    by_registrant,
+    done,
+    limiter,
+    meeting_limit,
+    meeting_recipient_limit,
+    report_limit,
+)
 from symposium_portal.network import service
 from symposium_portal.network.forms import (
     AcceptForm,
@@ -66,6 +74,12 @@ def organisations():
 
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+# Each request is an email to the person: limited per sender and per recipient (all senders
+# together), counters in Redis when configured. Only requests actually sent count.
+@limiter.limit(meeting_limit, key_func=by_registrant, methods=["POST"], deduct_when=done,
+               scope="meeting-sent")
+@limiter.limit(meeting_recipient_limit, key_func=by_person_addressed, methods=["POST"],
+               deduct_when=done, scope="meeting-received")
 @registrant_required(confirmed=True)
 def person(person_id: int):
     dbs = db()
@@ -73,36 +87,42 @@ def person(person_id: int):
     other = service.visible_person(dbs, me, person_id)
     if other is None:
         abort(404)
-    form = MeetingForm()
+    form = MeetingForm(zone=me.timezone)
+    refused = None
     if form.validate_on_submit():
-        slots = []
-        for f in (form.slot1, form.slot2, form.slot3):
-            if f.data:
-                slots.append(_from_local(f.data, me.timezone))
-        meeting = MeetingRequest(requester_id=me.id, recipient_id=other.id,
-                                 note=form.note.data.strip())
-        meeting.slots = [MeetingSlot(starts_at=s, minutes=int(form.minutes.data))
-                         for s in sorted(set(slots))]
-        dbs.add(meeting)
-        dbs.flush()
-        mails.meeting_mail(dbs, "meeting_request", other, me,
-                           _("Meeting request from %(name)s", name=me.full_name),
-                           note=meeting.note, slots=meeting.slots)
-        audit.record(dbs, f"registrant:{me.id}", "meeting.requested", f"meeting:{meeting.id}")
-        dbs.commit()
-        flash(_("Your request was sent."))
-        return redirect(url_for("network.meetings"), 303)
-    status = 400 if request.method == "POST" else 200
+        refused = service.pending_between(dbs, me.id, other.id)
+        if refused is None:
+            meeting = MeetingRequest(requester_id=me.id, recipient_id=other.id,
+                                     note=form.note.data.strip())
+            meeting.slots = [MeetingSlot(starts_at=s, minutes=int(form.minutes.data))
+                             for s in form.slots_utc()]
+            dbs.add(meeting)
+            try:
+                dbs.flush()
+            except IntegrityError:  # the same request, sent twice at once
+                dbs.rollback()
+                refused = "sent"
+        if refused is None:
+            mails.meeting_mail(dbs, "meeting_request", other, me,
+                               _("Meeting request from %(name)s", name=me.full_name),
+                               note=meeting.note, slots=meeting.slots)
+            audit.record(dbs, f"registrant:{me.id}", "meeting.requested",
+                         f"meeting:{meeting.id}")
+            dbs.commit()
+            flash(_("Your request was sent."))
+            return redirect(url_for("network.meetings"), 303)
+    status = 409 if refused else 400 if request.method == "POST" else 200
     return render_template("network/person.html", p=other, me=me, form=form,
-                           action=ActionForm(), report=ReportForm()), status
+                           action=ActionForm(), report=ReportForm(),
+                           refused=REFUSED[refused] if refused else None), status
 
 
-def _from_local(value: datetime, tz: str) -> datetime:
-    """A wall-clock time typed by the requester, in their zone, to a UTC instant. A time
-    that does not exist (skipped by a daylight-saving change) moves forward, as clocks do."""
-
-    local = value.replace(tzinfo=timez.zone(tz))
-    return local.astimezone(UTC)
+REFUSED = {
+    "sent": _l("You already have a request to this person waiting for an answer. Wait for "
+               "it, or cancel it under My meetings and send a new one."),
+    "received": _l("This person has already asked you for a meeting: answer their request "
+                   "under My meetings."),
+}
 
 
 @bp.get("/meetings")
@@ -219,6 +239,7 @@ def block(person_id: int):
 
 
 @bp.post("/people/<int:person_id>/report")
+@limiter.limit(report_limit, key_func=by_registrant, deduct_when=done, scope="report-sent")
 @registrant_required(confirmed=True)
 def report(person_id: int):
     dbs = db()
@@ -230,6 +251,13 @@ def report(person_id: int):
     form = ReportForm()
     if not form.validate_on_submit():
         abort(400)
+    if dbs.scalar(select(Report.id).where(Report.reporter_id == me.id,
+                                          Report.reported_id == person_id,
+                                          Report.status == "open")):
+        # The moderators have not looked at the first one yet: one is enough.
+        g.not_counted = True
+        flash(_("You have already reported this person; a moderator will look at it."))
+        return redirect(url_for("network.directory"), 303)
     rep = Report(reporter_id=me.id, reported_id=person_id, reason=form.reason.data.strip())
     dbs.add(rep)
     dbs.flush()

@@ -19,6 +19,16 @@ EVENT_ROW = text(
     " waitlisted_count, created_at) VALUES (1, 'x', 'X', '', 'UTC', 5, false, true,"
     " false, 0, 0, 0, CURRENT_TIMESTAMP)")
 
+# A confirmed registration as the tables were before portal_0005 (no session nonce).
+OLD_REGISTRATION_ROW = text(
+    "INSERT INTO portal_registration (id, event_id, reference, email, full_name,"
+    " organisation, economy, sector, role, timezone, language, interests, bio,"
+    " consent_privacy, consent_directory, consent_contact, consents_updated_at,"
+    " status, hidden_by_moderator, link_nonce, created_at, updated_at) VALUES"
+    " (:i, 1, :ref, :email, 'N', 'O', 'PE', 'msme', '', 'UTC', 'en', '[]', '', true,"
+    " false, false, CURRENT_TIMESTAMP, 'confirmed', false, 'n', CURRENT_TIMESTAMP,"
+    " CURRENT_TIMESTAMP)")
+
 
 def test_no_drift_between_models_and_migrations(database_url):
     migrate.import_all_models()
@@ -97,14 +107,8 @@ def test_answers_stored_before_portal_0004_are_unlinked_without_loss(database_ur
         conn.execute(EVENT_ROW)
     for i in range(4):
         with engine.begin() as conn:  # one transaction per person, as the old code did
-            conn.execute(text(
-                "INSERT INTO portal_registration (id, event_id, reference, email, full_name,"
-                " organisation, economy, sector, role, timezone, language, interests, bio,"
-                " consent_privacy, consent_directory, consent_contact, consents_updated_at,"
-                " status, hidden_by_moderator, link_nonce, created_at, updated_at) VALUES"
-                " (:i, 1, :ref, :email, 'N', 'O', 'PE', 'msme', '', 'UTC', 'en', '[]', '', true,"
-                " false, false, CURRENT_TIMESTAMP, 'confirmed', false, 'n', CURRENT_TIMESTAMP,"
-                " CURRENT_TIMESTAMP)"), {"i": i + 1, "ref": f"SYM-{i}", "email": f"{i}@x.org"})
+            conn.execute(OLD_REGISTRATION_ROW, {"i": i + 1, "ref": f"SYM-{i}",
+                                                "email": f"{i}@x.org"})
             conn.execute(text(
                 "INSERT INTO portal_evaluation_submission (event_id, registration_id,"
                 " submitted_at) VALUES (1, :i, CURRENT_TIMESTAMP)"), {"i": i + 1})
@@ -131,3 +135,31 @@ def test_answers_stored_before_portal_0004_are_unlinked_without_loss(database_ur
                 "SELECT s.registration_id, r.nps FROM portal_evaluation_submission s"
                 " JOIN portal_evaluation_response r ON r.xmin = s.xmin")).all()
             assert paired == []
+
+
+def test_duplicate_pending_meeting_requests_are_cancelled_not_lost(database_url):
+    """portal_0006's unique index needs one pending request per pair: older duplicates (the
+    flood of issue 13) are kept, marked cancelled; other pairs and statuses are untouched."""
+    from alembic import command
+
+    command.downgrade(migrate.alembic_config(database_url), "portal_0004")
+    engine = get_engine(database_url)
+    meeting = text("INSERT INTO portal_meeting_request (id, requester_id, recipient_id, note,"
+                   " status, created_at, updated_at) VALUES (:id, :a, :b, 'hi', :s,"
+                   " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    with engine.begin() as conn:
+        conn.execute(EVENT_ROW)
+        for i in (1, 2, 3):
+            conn.execute(OLD_REGISTRATION_ROW, {"i": i, "ref": f"SYM-{i}", "email": f"{i}@x.org"})
+        for mid, a, b, status in ((1, 1, 2, "pending"), (2, 1, 2, "pending"), (3, 1, 2, "pending"),
+                                  (4, 2, 1, "pending"), (5, 1, 3, "pending"),
+                                  (6, 1, 3, "declined")):
+            conn.execute(meeting, {"id": mid, "a": a, "b": b, "s": status})
+    migrate.upgrade(database_url)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text(
+            "SELECT id, status FROM portal_meeting_request")).all())
+        nonces = conn.execute(text("SELECT session_nonce FROM portal_registration")).scalars()
+        assert len(set(nonces)) == 3  # portal_0005: a random one each
+    assert rows == {1: "pending", 2: "cancelled", 3: "cancelled", 4: "pending", 5: "pending",
+                    6: "declined"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from symposium_portal.db import new_session
@@ -103,15 +104,14 @@ def test_decline_and_requester_cancel(portal_db, app):
     people = _people(app)
     ana, maria = people["ana@example.org"], people["maria@example.org"]
     mid_id = registration("maria@example.org").id
-    for _ in range(2):
-        ana.post_form(f"/network/people/{mid_id}", {"note": "Hi", "slot1": "2027-03-09T09:00",
-                                                    "minutes": "15"})
-    dbs = new_session()
-    first, second = [m.id for m in dbs.scalars(select(MeetingRequest).order_by(
-        MeetingRequest.id))]
-    dbs.close()
+    request = {"note": "Hi", "slot1": "2027-03-09T09:00", "minutes": "15"}
+    assert ana.post_form(f"/network/people/{mid_id}", request).status_code == 303
+    first = _meeting_ids()[-1]
     assert maria.post_form("/me", {}, action=f"/network/meetings/{first}/decline"
                            ).status_code == 303
+    # Declined, no longer pending: asking again is allowed.
+    assert ana.post_form(f"/network/people/{mid_id}", request).status_code == 303
+    second = _meeting_ids()[-1]
     # The recipient cannot cancel a pending request (they decline it instead).
     assert maria.post_form("/me", {}, action=f"/network/meetings/{second}/cancel"
                            ).status_code == 409
@@ -123,21 +123,116 @@ def test_decline_and_requester_cancel(portal_db, app):
     dbs.close()
 
 
-def test_block_hides_both_ways_and_report_reaches_moderators(portal_db, app):
+def _meeting_ids() -> list[int]:
+    dbs = new_session()
+    try:
+        return list(dbs.scalars(select(MeetingRequest.id).order_by(MeetingRequest.id)))
+    finally:
+        dbs.close()
+
+
+def test_duplicate_pending_requests_and_past_slots_are_refused(portal_db, app):
+    """Issue 13, item 8: a second request while one is pending, either way round, and a time
+    that has passed are refused with a readable page; none queues an email."""
     people = _people(app)
+    ana, rangi = people["ana@example.org"], people["rangi@example.org"]
+    rangi_id, ana_id = registration("rangi@example.org").id, registration("ana@example.org").id
+    request = {"note": "Hi", "slot1": "2027-03-09T09:00", "minutes": "30"}
+    past = ana.post_form(f"/network/people/{rangi_id}", {**request, "slot1": "2020-01-01T09:00"})
+    assert past.status_code == 400
+    assert "This time has passed" in _text(past)
+    assert _meeting_ids() == []
+    assert ana.post_form(f"/network/people/{rangi_id}", request).status_code == 303
+    again = ana.post_form(f"/network/people/{rangi_id}", {**request, "note": "Hello?"})
+    assert again.status_code == 409
+    assert "You already have a request to this person waiting" in _text(again)
+    back = rangi.post_form(f"/network/people/{ana_id}", request)
+    assert back.status_code == 409 and "answer their request" in _text(back)
+    assert len(_meeting_ids()) == 1
+    assert len(outbox(portal_db, "rangi@example.org", "meeting_request")) == 1
+    assert outbox(portal_db, "ana@example.org", "meeting_request") == []
+
+
+def test_pending_duplicates_are_refused_by_the_database_too(portal_db, app):
+    """Two identical requests at once both pass the check; the partial unique index keeps
+    one (other statuses are not limited)."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    _people(app)
+    ana, rangi = registration("ana@example.org").id, registration("rangi@example.org").id
+    dbs = new_session()
+    try:
+        dbs.add(MeetingRequest(requester_id=ana, recipient_id=rangi, note="a"))
+        dbs.commit()
+        dbs.add(MeetingRequest(requester_id=ana, recipient_id=rangi, note="b"))
+        with pytest.raises(IntegrityError):
+            dbs.commit()
+        dbs.rollback()
+        dbs.add(MeetingRequest(requester_id=ana, recipient_id=rangi, note="c",
+                               status="declined"))
+        dbs.commit()
+    finally:
+        dbs.close()
+
+
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_meeting_requests_and_reports_are_rate_limited(sqlite_portal, monkeypatch, storage,
+                                                       request):
+    """Issue 13, item 8: per sender and per recipient (all senders together); only what was
+    sent counts; with Redis the counters are shared by every worker (two apps here)."""
+    import uuid
+
+    from symposium_portal.app import create_app
+
+    monkeypatch.setenv("DIGIREADY_PORTAL_MEETING_RATELIMIT", "1/hour")
+    monkeypatch.setenv("DIGIREADY_PORTAL_MEETING_RECIPIENT_RATELIMIT", "2/hour")
+    monkeypatch.setenv("DIGIREADY_PORTAL_REPORT_RATELIMIT", "2/hour")
+    if storage == "redis":
+        monkeypatch.setenv("DIGIREADY_REDIS_URL", request.getfixturevalue("redis_url"))
+    prefix = "t" + uuid.uuid4().hex[:8]
+    apps = [create_app({"RATELIMIT_KEY_PREFIX": prefix}) for _ in range(2)]
+    people = _people(apps[0])
+    sam = Browser(apps[1].test_client())  # a fourth listed person, on the other "worker"
+    register(sam, "sam@example.org", full_name="Sam Lee", economy="US")
+    confirm(sam, "sam@example.org")
     ana, maria = people["ana@example.org"], people["maria@example.org"]
-    maria_id, ana_id = registration("maria@example.org").id, registration("ana@example.org").id
-    r = ana.post_form(f"/network/people/{maria_id}", {"reason": "Sent spam"},
-                      action=f"/network/people/{maria_id}/report")
-    assert r.status_code == 303
-    assert ana.post_form(f"/network/people/{maria_id}", {},
-                         action=f"/network/people/{maria_id}/block").status_code == 303
-    assert "Maria Santos" not in _text(ana.get("/network/"))
-    assert "Ana Quispe" not in _text(maria.get("/network/"))
-    assert maria.get(f"/network/people/{ana_id}").status_code == 404
+    ids = {e: registration(e).id for e in ("rangi@example.org", "maria@example.org",
+                                           "ana@example.org")}
+    request_ = {"note": "Hi", "slot1": "2027-03-09T09:00", "minutes": "30"}
+    # A request refused for another reason does not count.
+    assert ana.post_form(f"/network/people/{ids['rangi@example.org']}",
+                         {**request_, "slot1": "2020-01-01T09:00"}).status_code == 400
+    assert ana.post_form(f"/network/people/{ids['rangi@example.org']}",
+                         request_).status_code == 303
+    over = ana.post_form(f"/network/people/{ids['maria@example.org']}", request_)
+    assert over.status_code == 429 and "Too many attempts" in over.get_data(as_text=True)
+    # Rangi's inbox: two requests from everyone together, whichever worker takes them.
+    assert maria.post_form(f"/network/people/{ids['rangi@example.org']}",
+                           request_).status_code == 303
+    assert sam.post_form(f"/network/people/{ids['rangi@example.org']}",
+                         request_).status_code == 429
+    # Sam's refused request did not use up Sam's own allowance.
+    assert sam.post_form(f"/network/people/{ids['ana@example.org']}",
+                         request_).status_code == 303
+    assert len(outbox(sqlite_portal, "rangi@example.org", "meeting_request")) == 2
+    assert outbox(sqlite_portal, "maria@example.org", "meeting_request") == []
+    # Reports: two per reporter here; a duplicate of an open report is neither stored nor
+    # counted.
+    report = {"reason": "Spam"}
+
+    def report_on(email: str):
+        page = f"/network/people/{registration(email).id}"
+        return ana.post_form(page, report, action=page + "/report")
+
+    assert report_on("maria@example.org").status_code == 303
+    dup = report_on("maria@example.org")
+    assert dup.status_code == 303
+    assert "already reported" in _text(ana.get(dup.headers["Location"]))
+    assert report_on("rangi@example.org").status_code == 303
+    assert report_on("sam@example.org").status_code == 429
     from symposium_portal.network.models import Report
 
     dbs = new_session()
-    rep = dbs.scalars(select(Report)).one()
-    assert (rep.reported_id, rep.reason, rep.status) == (maria_id, "Sent spam", "open")
+    assert len(dbs.scalars(select(Report)).all()) == 2
     dbs.close()
