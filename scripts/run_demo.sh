@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # What `make run` starts: the symposium portal (http://127.0.0.1:8001/) beside the LTI demo
-# with its built-in LMS (http://127.0.0.1:8000/lms/), both on the default SQLite database.
-# Ctrl+C stops both.
+# with its built-in LMS (http://127.0.0.1:8000/lms/) and DigiReady Studio, the CMS
+# (http://127.0.0.1:8002/), all on the default SQLite database. Ctrl+C stops them all.
 set -euo pipefail
 BIN=${BIN:-.venv/bin}
 mkdir -p var
 "$BIN/digiready" db upgrade
 "$BIN/digiready" portal seed-demo
+"$BIN/digiready" studio seed-demo
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT INT TERM
 # Training videos (docs/media.md): espeak-ng narrates (fast; `digiready media build` uses the
 # Piper voice when installed); built once, cached in var/media. DIGIREADY_MEDIA_DEMO_BUILD:
@@ -23,4 +24,6 @@ case "${DIGIREADY_MEDIA_DEMO_BUILD:-first}" in
 esac
 "$BIN/digiready" serve portal --bind 127.0.0.1:8001 --workers 2 &
 echo "Symposium portal: http://127.0.0.1:8001/"
+"$BIN/digiready" serve studio --bind 127.0.0.1:8002 --workers 2 &
+echo "DigiReady Studio (CMS): http://127.0.0.1:8002/  sign in as studio@demo.example / digiready-demo"
 "$BIN/digiready" demo

@@ -90,8 +90,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-src 'self' " + settings.preview_url() + "; frame-ancestors 'none'; "
-            "form-action 'self'; base-uri 'none'; object-src 'none'")
+            "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "
+            # The preview form answers with a redirect to the LTI tool: allowed there only.
+            f"form-action 'self' {settings.preview_url()}")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cache-Control", "no-store")

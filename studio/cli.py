@@ -44,6 +44,9 @@ def register(subparsers) -> None:
     imp.add_argument("folder", type=Path)
     imp.add_argument("--economy", help="economy code (default: the overlay's)")
     imp.set_defaults(func=_import)
+    seed = sub.add_parser("seed-demo", help="a demo account (printed) and the Peru overlay as a "
+                          "draft, for `make run`")
+    seed.set_defaults(func=_seed_demo)
     sync = sub.add_parser("sync-published", help="write every published version to this "
                           "host's DIGIREADY_PUBLISHED_DIR")
     sync.set_defaults(func=_sync)
@@ -138,4 +141,28 @@ def _sync(_args) -> int:
     for code, number in done:
         print(f"{code}: version {number}")
     print(f"{len(done)} economies written")
+    return 0
+
+
+DEMO_EMAIL = "studio@demo.example"
+DEMO_PASSWORD = "digiready-demo"
+
+
+def _seed_demo(_args) -> int:
+    """Idempotent: the demo site admin, and the pe overlay imported as a draft once."""
+    from digiready import config
+    from digiready.authoring import store
+    from digiready.authoring.content import read_overlay_folder
+    from digiready.packs.paths import content_dir
+    from digiready.storage import session_scope
+    from studio.accounts import service
+
+    if config.get("ENV") == "production":
+        raise CommandError("seed-demo makes an account with a published password: not in production")
+    with session_scope() as s:
+        if service.user_by_email(s, DEMO_EMAIL) is None:
+            service.add_user(s, DEMO_EMAIL, DEMO_PASSWORD, "Demo admin", is_admin=True, actor="demo")
+        if store.economy(s, "pe") is None:
+            store.replace_content(s, read_overlay_folder(content_dir() / "economies" / "pe"), "demo")
+    print(f"DigiReady Studio demo account: {DEMO_EMAIL} / {DEMO_PASSWORD}")
     return 0

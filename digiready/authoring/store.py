@@ -288,6 +288,32 @@ def save_translation(session: Session, code: str, language: str, unit: str, text
     return revision + 1
 
 
+def import_translations(session: Session, code: str, language: str,
+                        entries: list[tuple[str, str, str]], actor: str) -> int:
+    """Save many strings at once (a translator's file): ``(unit, text, source_hash)``; a
+    text that did not change keeps its state. One audit entry for the import. Returns how
+    many strings changed."""
+    rows = translation_rows(session, code, language)
+    changed = 0
+    for unit, text, source_hash in entries:
+        row = rows.get(unit)
+        if row is None:
+            session.add(AuthoringTranslation(economy=code, language=language, unit=unit,
+                                             text=text, source_hash=source_hash,
+                                             updated_by=actor))
+        elif row.text != text or row.source_hash != source_hash:
+            row.text, row.status, row.source_hash = text, "draft", source_hash
+            row.revision += 1
+            row.updated_by, row.updated_at = actor, utcnow()
+        else:
+            continue
+        changed += 1
+    if changed:
+        audit(session, actor, code, "translation.imported", language, strings=changed)
+        _touch(session, code)
+    return changed
+
+
 def file_item_value(session: Session, content: bytes) -> dict:
     """Keep a file's bytes as a blob and return the value of its ``files/`` item."""
     digest = sha256(content)

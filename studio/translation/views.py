@@ -143,17 +143,9 @@ def import_po(code: str, language: str, economy):
         found = tr.import_po(upload.read(), units)
     except tr.PoImportError as exc:
         return _import_failed(code, language, exc.problems)
-    rows = store.translation_rows(db(), code, language)
-    changed = 0
-    for entry in found:
-        row = rows.get(entry.unit.key)
-        if row is not None and row.text == entry.text and not entry.fuzzy:
-            continue
-        store.save_translation(db(), code, language, entry.unit.key, entry.text,
-                               source_hash="" if entry.fuzzy else entry.unit.source_hash,
-                               revision=row.revision if row else None, actor=actor())
-        changed += 1
-    store.audit(db(), actor(), code, "translation.imported", language, strings=changed)
+    changed = store.import_translations(db(), code, language, [
+        (entry.unit.key, entry.text, "" if entry.fuzzy else entry.unit.source_hash)
+        for entry in found], actor())
     db().commit()
     flash(_("%(n)s strings imported.", n=changed))
     return redirect(url_for(".strings", code=code, language=language), 303)
