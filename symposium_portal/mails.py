@@ -129,4 +129,5 @@ def meeting_mail(session: Session, kind: str, to: Registration, other: Registrat
             base_url=settings.get("PORTAL_BASE_URL").rstrip("/"), timez=timez, **ctx,
         )
     outbox.queue(session, kind=kind, to_email=to.email, to_name=to.full_name,
-                        subject=subject, body=body, registration_id=to.id)
+                 subject=subject, body=body, registration_id=to.id,
+                 about_registration_id=other.id)

@@ -28,7 +28,7 @@ from symposium_portal import settings
 from symposium_portal.db import UTCDateTime, utcnow
 from symposium_portal.validators import one_line
 
-QUEUED, SENT, FAILED = "queued", "sent", "failed"
+QUEUED, SENT, FAILED, CANCELLED = "queued", "sent", "failed", "cancelled"
 MAX_ATTEMPTS = 5
 RETRY_MINUTES = (1, 5, 30, 120)  # after the 1st, 2nd, 3rd, 4th failed attempt
 
@@ -40,6 +40,11 @@ class PortalOutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(40))
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("portal_registration.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    # The other person a message is about (the requester of a meeting, who answered it):
+    # their name and words are in it, so deleting their account scrubs it (scrub_about).
+    about_registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portal_registration.id", ondelete="SET NULL"), nullable=True, index=True
     )
     to_email: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str] = mapped_column(String(200), default="")
@@ -55,7 +60,8 @@ class PortalOutboxMessage(Base):
 
 
 def queue(session: Session, *, kind: str, to_email: str, to_name: str, subject: str,
-          body: str, registration_id: int | None = None) -> None:
+          body: str, registration_id: int | None = None,
+          about_registration_id: int | None = None) -> None:
     """Add a message to the caller's transaction; it leaves only if that commits.
 
     A Core insert (no ORM object): it runs at once, after any pending ORM changes, and costs
@@ -63,9 +69,39 @@ def queue(session: Session, *, kind: str, to_email: str, to_name: str, subject: 
     the caller passed (rows stored before the form and model rules existed)."""
     session.execute(insert(PortalOutboxMessage.__table__).values(
         kind=kind, to_email=to_email, to_name=one_line(to_name), subject=one_line(subject),
-        body=body,
-        registration_id=registration_id, status=QUEUED, attempts=0, last_error="",
+        body=body, registration_id=registration_id,
+        about_registration_id=about_registration_id, status=QUEUED, attempts=0, last_error="",
         created_at=utcnow()))
+
+
+# Kinds whose text names another registrant (legacy rows have no about_registration_id).
+ABOUT_ANOTHER_KINDS = ("meeting_request", "meeting_answer")
+SCRUBBED = "Removed: the person this message was about deleted their account."
+
+
+def scrub_about(session: Session, person_id: int, full_name: str) -> int:
+    """Before a registrant's account is deleted: other people's messages that name them or
+    quote their words (meeting requests and answers) lose their subject and body, in the
+    outbox and in every copy; those not sent yet are cancelled. Messages *to* them go with
+    their row (ON DELETE CASCADE). Returns how many were scrubbed.
+
+    Rows queued before ``about_registration_id`` existed are found by the name in their
+    subject, which every such message carries."""
+    rows = list(session.scalars(select(OutboxMessage).where(
+        OutboxMessage.about_registration_id == person_id)))
+    name = (full_name or "").strip()
+    if name:
+        rows += [m for m in session.scalars(select(OutboxMessage).where(
+            OutboxMessage.about_registration_id.is_(None),
+            OutboxMessage.kind.in_(ABOUT_ANOTHER_KINDS),
+            OutboxMessage.registration_id != person_id))
+            if name in m.subject or name in m.body]
+    for msg in rows:
+        msg.subject, msg.body = SCRUBBED, SCRUBBED
+        if msg.status == QUEUED:
+            msg.status, msg.last_error = CANCELLED, "not sent: " + SCRUBBED
+        msg.about_registration_id = None
+    return len(rows)
 
 
 def _smtp() -> smtplib.SMTP:

@@ -170,7 +170,7 @@ def outbox_resend(msg_id: int):
     if msg is None:
         abort(404)
     copy = OutboxMessage(kind=msg.kind, registration_id=msg.registration_id,
-                         to_email=msg.to_email, to_name=one_line(msg.to_name),
+                         about_registration_id=msg.about_registration_id, to_email=msg.to_email, to_name=one_line(msg.to_name),
                          subject=one_line(msg.subject), body=msg.body)
     dbs.add(copy)
     dbs.flush()

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from digiready.events.safe import record_quietly
-from symposium_portal import audit, mails, settings
+from symposium_portal import audit, mails, outbox, settings
 from symposium_portal.db import lock_event, utcnow
 from symposium_portal.programme.models import Event
 from symposium_portal.registration.models import (
@@ -403,11 +403,13 @@ def set_capacity(session: Session, event: Event, capacity: int, actor: str) -> N
 
 
 def delete_registration(session: Session, event: Event, reg: Registration) -> None:
-    """Erase a registrant and everything linked to them; the anonymous evaluation answer
-    stays because nothing links it to them."""
+    """Erase a registrant and everything linked to them, including their name and words in
+    other people's emails (queued or sent); the anonymous evaluation answer stays because
+    nothing links it to them."""
     event = lock_event(session, event.id)
     session.refresh(reg)
     reg_id, held = reg.id, reg.holds_seat
+    outbox.scrub_about(session, reg_id, reg.full_name)
     _set_status(event, reg, None)
     session.delete(reg)
     session.flush()

@@ -236,3 +236,49 @@ def test_meeting_requests_and_reports_are_rate_limited(sqlite_portal, monkeypatc
     dbs = new_session()
     assert len(dbs.scalars(select(Report)).all()) == 2
     dbs.close()
+
+
+def test_deleting_an_account_scrubs_it_from_other_peoples_mail(portal_db, app, smtp_server):
+    """Issue 13, item 10: the person's name and private meeting note leave every other
+    person's message, sent or queued (and a queued one is not sent any more)."""
+    from sqlalchemy import insert
+
+    from digiready.cli.main import main as cli
+    from symposium_portal.db import utcnow
+    from symposium_portal.outbox import OutboxMessage
+
+    people = _people(app)
+    ana = people["ana@example.org"]
+    rangi_id = registration("rangi@example.org").id
+    maria_id = registration("maria@example.org").id
+    secret = "my secret supplier plan"
+    assert ana.post_form(f"/network/people/{rangi_id}", {
+        "note": secret, "slot1": "2027-03-09T09:00", "minutes": "30"}).status_code == 303
+    assert cli(["portal", "send-mail"]) == 0  # Rangi's copy is sent
+    assert ana.post_form(f"/network/people/{maria_id}", {
+        "note": secret, "slot1": "2027-03-09T10:00", "minutes": "30"}).status_code == 303
+    dbs = new_session()  # a message queued before messages recorded whom they are about
+    dbs.execute(insert(OutboxMessage.__table__).values(
+        kind="meeting_answer", registration_id=maria_id, to_email="maria@example.org",
+        to_name="Maria Santos", subject="Meeting declined by Ana Quispe",
+        body="Ana Quispe declined your meeting request.", status="queued", attempts=0,
+        last_error="", created_at=utcnow()))
+    dbs.commit()
+    dbs.close()
+    others_before = {m.id: m.subject for m in outbox(portal_db)
+                     if "Ana Quispe" not in m.subject + m.body and m.to_email != "ana@example.org"}
+    assert ana.post_form("/me/delete", {}).status_code == 200
+
+    remaining = outbox(portal_db)
+    for m in remaining:
+        text = f"{m.subject} {m.body} {m.to_name} {m.to_email} {m.last_error}"
+        assert "Ana Quispe" not in text and secret not in text and "ana@" not in text, m.id
+    scrubbed = sorted((m.to_email, m.status) for m in remaining
+                      if m.subject.startswith("Removed"))
+    assert scrubbed == [("maria@example.org", "cancelled"), ("maria@example.org", "cancelled"),
+                        ("rangi@example.org", "sent")]
+    # Messages about anyone else are untouched.
+    assert {m.id: m.subject for m in remaining if m.id in others_before} == others_before
+    sent_before = len(smtp_server.messages)
+    assert cli(["portal", "send-mail"]) == 0
+    assert all("Ana Quispe" not in str(m) for m in smtp_server.messages[sent_before:])
