@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from webob import Response
@@ -68,8 +69,10 @@ def json_endpoint(func: Callable) -> Callable:
     return wrapper
 
 
-LANGUAGE_VALUES = [{"display_name": "Learner's language (automatic)", "value": "auto"}] + [
+LANGUAGE_VALUES = [{"display_name": _("Learner's language (automatic)"), "value": "auto"}] + [
     {"display_name": code, "value": code} for code in LOCALES]
+# Fields whose Studio editor takes JSON text (Dict and List fields: "generic", "list").
+STUDIO_JSON_TYPES = ("generic", "list")
 
 
 class DigiReadyBlockMixin:
@@ -79,15 +82,17 @@ class DigiReadyBlockMixin:
     # Section of Open edX's XBLOCK_SETTINGS that the settings service hands to both blocks.
     block_settings_key = SETTINGS_BUCKET
 
+    # Field labels are marked with _(): Studio's editor translates them through the i18n
+    # service, which hands it the blocks' own catalog (docs/xblocks.md, "Languages").
     pack = String(
-        display_name="Content pack", scope=Scope.settings, default=content.DEFAULT_PACK,
+        display_name=_("Content pack"), scope=Scope.settings, default=content.DEFAULT_PACK,
         help="Name of the content pack folder in the content directory (the LMS admin's choice; "
              "'base' is the APEC-wide English pack).")
     economy = String(
-        display_name="Economy overlay", scope=Scope.settings, default="",
+        display_name=_("Economy overlay"), scope=Scope.settings, default="",
         help="Economy overlay to merge into the pack (pe, ph, vn, id, pg...); empty for none.")
     language = String(
-        display_name="Language", scope=Scope.settings, default="auto", values=LANGUAGE_VALUES,
+        display_name=_("Language"), scope=Scope.settings, default="auto", values=LANGUAGE_VALUES,
         help="Language of the questions and buttons; 'auto' follows the learner's language "
              "when the pack has it.")
 
@@ -127,6 +132,72 @@ class DigiReadyBlockMixin:
             return str(anonymous)
         raw = f"{self.scope_ids.usage_id}:{self.scope_ids.user_id}".encode()
         return hashlib.sha256(raw).hexdigest()[:32]
+
+    # -- due dates --------------------------------------------------------------------------
+    def is_past_due(self) -> bool:
+        """Whether the due date (plus grace period) has passed. edx-platform mixes ``due`` and
+        ``graceperiod`` into every block (its InheritanceMixin) and folds a learner's
+        extended due date into ``due``; a runtime without them has no due date. Only a
+        declared field counts: the xblock-sdk workbench sets a plain ``due`` attribute to
+        "now" before every handler call (for the LTI consumer block), which is no due date."""
+        due = getattr(self, "due", None) if "due" in self.fields else None
+        if due is None:
+            return False
+        grace = getattr(self, "graceperiod", None)
+        if grace:
+            due = due + grace
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=timezone.utc)
+        return datetime.now(timezone.utc) > due
+
+    def check_due(self, translate: Callable[[str], str]) -> None:
+        """Graded submissions stop at the due date, as problems do (ungraded ones go on)."""
+        if self.weight and self.is_past_due():
+            raise HandlerError(403, translate(_("The due date has passed: your answers were not submitted.")))
+
+    # -- Studio ------------------------------------------------------------------------------
+    def studio_view(self, context=None):
+        """The XBlock editor, plus a check that JSON fields hold JSON before anything is sent
+        (the editor itself throws in the browser and the Save button silently does nothing)."""
+        fragment = super().studio_view(context)
+        fragment.add_javascript(_studio_js())
+        fragment.initialize_js("DigiReadyStudioEdit", {"json_fields": [
+            name for name in self.editable_fields
+            if self._make_field_info(name, self.fields[name]).get("type") in STUDIO_JSON_TYPES]})
+        return fragment
+
+    @XBlock.handler
+    def submit_studio_edits(self, request, suffix=""):
+        """The editor's save, with a value of the wrong JSON type answered as a readable 400
+        in the shape the editor shows (``{"error": {"messages": [...]}}``), not a 500."""
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        values = data.get("values") if isinstance(data, dict) else None
+        if not isinstance(values, dict) or not isinstance(data.get("defaults", []), list):
+            return _studio_error(["The settings could not be read: send them from the Studio editor."])
+        problems = []
+        for name in self.editable_fields:
+            field = self.fields[name]
+            if name in values:
+                try:
+                    field.from_json(values[name])
+                except (TypeError, ValueError) as exc:
+                    problems.append(f"{field.display_name}: {exc}")
+        if problems:
+            return _studio_error(problems)
+        return super().submit_studio_edits(request, suffix)
+
+    def index_document(self, content_type: str, texts: list[str]) -> dict[str, Any]:
+        """What course search (edx-search) indexes for this component, added to what the LMS
+        gives every block (``index_dictionary`` of its XModuleMixin, when there is one)."""
+        parent = getattr(super(), "index_dictionary", None)
+        body = parent() if callable(parent) else {}
+        body.setdefault("content", {}).update({"display_name": self.display_name,
+                                               "text": " ".join(t for t in texts if t)})
+        body["content_type"] = content_type
+        return body
 
     # -- events --------------------------------------------------------------------------
     def publish(self, event_type: str, data: dict[str, Any]) -> None:
@@ -184,3 +255,14 @@ class DigiReadyBlockMixin:
             content.resolve(data.pack, data.economy, None, self.block_settings().get("CONTENT_DIR"))
         except content.ContentError as exc:
             validation.add(ValidationMessage(ValidationMessage.ERROR, str(exc)))
+
+
+def _studio_error(messages: list[str]) -> Response:
+    return json_response({"error": {"messages": [{"type": "error", "text": m} for m in messages]}}, 400)
+
+
+@functools.lru_cache(maxsize=1)
+def _studio_js() -> str:
+    from xblocks import rendering
+
+    return rendering.load("public/js/studio_edit.js")

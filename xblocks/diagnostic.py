@@ -6,10 +6,11 @@ submission the core scores the answers (:func:`digiready.diagnostic.diagnose`), 
 publishes a grade, completion and an analytics event, and shows the result page that the LTI
 tool shows too (:mod:`digiready.presentation.results_view`).
 
-State: answers, attempt number and results live in ``Scope.user_state``; a small summary per
-learner (pseudonymous id, scores, profile fields used for peer groups) lives in
-``Scope.user_state_summary`` for the peer benchmark and the staff CSV. Nothing goes to the
-DigiReady database: an Open edX site needs only the XBlock fields it already has.
+State: answers, attempt number and results live in ``Scope.user_state``; the class's results
+live in ``Scope.user_state_summary`` as a bounded aggregate (per peer group, counts of scores:
+:mod:`digiready.diagnostic.peer_aggregate`) for the peer benchmark and the staff CSV, never as
+a record per learner. Nothing goes to the DigiReady database: an Open edX site needs only the
+XBlock fields it already has.
 """
 from __future__ import annotations
 
@@ -28,13 +29,13 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from digiready.diagnostic import DiagnosticError, diagnose, validate, visible_questions
+from digiready.diagnostic import DiagnosticError, diagnose, peer_aggregate, validate, visible_questions
 from digiready.events import ClientEventError
 from digiready.events.xblock import block_event, block_player_events
 from digiready.packs import Pack
 from digiready.presentation.results_view import results_view
 from xblocks import content, rendering
-from xblocks.common import DigiReadyBlockMixin, HandlerError, json_endpoint, json_response
+from xblocks.common import DigiReadyBlockMixin, HandlerError, _, json_endpoint, json_response
 from xblocks.module_page import module_page_response
 from xblocks.question_html import step_questions_html
 from xblocks.questionnaire_view import (
@@ -44,12 +45,11 @@ from xblocks.questionnaire_view import (
     shown_dimension_ids,
     steps_view,
 )
+from xblocks.rendering import author_fragment
 
 GRADING_COMPLETION = "completion"
 GRADING_MATURITY = "maturity"
 HISTORY_LIMIT = 20  # attempts kept in full detail per learner (older ones keep their summary)
-# Profile fields copied to the class summary: what peer groups and the staff CSV need.
-SUMMARY_PROFILE = ("economy", "sector", "size", "legal_form", "area")
 
 
 def _now() -> str:
@@ -69,26 +69,26 @@ def _dimension_values(block) -> list[dict[str, str]]:
 class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBlockMixin, XBlock):
     """The self-diagnostic: questionnaire, results, re-assessment, grade and completion."""
 
-    display_name = String(display_name="Display name", scope=Scope.settings,
+    display_name = String(display_name=_("Display name"), scope=Scope.settings,
                           default="Digital readiness self-diagnostic")
     dimensions = List(
-        display_name="Dimensions shown", scope=Scope.settings, default=[],
+        display_name=_("Dimensions shown"), scope=Scope.settings, default=[],
         list_style="set", list_values_provider=_dimension_values,
         help="The dimensions this component asks about; none ticked means all of them.")
     grading_mode = String(
-        display_name="Grading", scope=Scope.settings, default=GRADING_COMPLETION,
-        values=[{"display_name": "Full credit for completing the diagnostic", "value": GRADING_COMPLETION},
-                {"display_name": "Credit equal to the overall maturity score", "value": GRADING_MATURITY}],
+        display_name=_("Grading"), scope=Scope.settings, default=GRADING_COMPLETION,
+        values=[{"display_name": _("Full credit for completing the diagnostic"), "value": GRADING_COMPLETION},
+                {"display_name": _("Credit equal to the overall maturity score"), "value": GRADING_MATURITY}],
         help="Completion-based: a submitted diagnostic earns full credit. Maturity-based: the "
              "overall score (0-100) becomes the grade.")
-    weight = Float(display_name="Problem weight", scope=Scope.settings, default=1.0,
+    weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0,
                    values={"min": 0, "step": 0.5},
                    help="Points this component is worth in the course grade (0 for ungraded).")
     unit_mapping = Dict(
-        display_name="Recommendation links", scope=Scope.settings, default={},
+        display_name=_("Recommendation links"), scope=Scope.settings, default={},
         help='Where each recommended module is taught in this course, as JSON: {"module_id": '
              '"block-v1:... usage key or URL"}. Modules left out link to their own page.')
-    show_benchmark = Boolean(display_name="Show the peer comparison", scope=Scope.settings, default=True)
+    show_benchmark = Boolean(display_name=_("Show the peer comparison"), scope=Scope.settings, default=True)
 
     # -- learner state ------------------------------------------------------------------
     profile = Dict(scope=Scope.user_state, default={}, help="Business profile answers of the current attempt")
@@ -100,13 +100,17 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
     history = List(scope=Scope.user_state, default=[], help="Summary of every submitted attempt")
     started_at = String(scope=Scope.user_state, default="")
     raw_earned = Float(scope=Scope.user_state, default=None, help="Earned share of the grade (0-1)")
-    class_results = Dict(scope=Scope.user_state_summary, default={},
-                         help="Latest result summary per pseudonymous learner (benchmark, staff CSV)")
+    contributed = Dict(scope=Scope.user_state, default={},
+                       help="What this learner's latest result adds to the class aggregate")
+    class_aggregate = Dict(scope=Scope.user_state_summary, default={},
+                           help="Class results per peer group: counts of scores (benchmark, staff CSV)")
+    # Before 0.1.0 the class's results were one summary per learner; read once, then replaced.
+    class_results = Dict(scope=Scope.user_state_summary, default={}, help="Superseded by class_aggregate")
 
     editable_fields = ("display_name", "pack", "economy", "language", "dimensions", "grading_mode",
                        "weight", "unit_mapping", "show_benchmark")
     has_score = True
-    has_author_view = False
+    has_author_view = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
     has_custom_completion = True
     i18n_js_namespace = "DigiReadyI18N"
@@ -160,10 +164,17 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
             return next((t["url"] for t in rec.get("tools", []) if t.get("url")), None)
         return rec.get("url")
 
-    def _peers(self) -> list[dict[str, Any]]:
-        me = self.learner_key()
-        return [dict(summary, **summary.get("profile", {}))
-                for key, summary in (self.class_results or {}).items() if key != me]
+    def _class_aggregate(self, pack: Pack) -> dict[str, Any]:
+        """The class aggregate, built once from the per-learner summaries of earlier versions."""
+        if self.class_aggregate or not self.class_results:
+            return self.class_aggregate or {}
+        aggregate: dict[str, Any] = {}
+        for summary in self.class_results.values():
+            result = {"overall": {"score": summary.get("overall")},
+                      "dimensions": [{"id": k, "score": v} for k, v in summary.get("dimensions", {}).items()]}
+            aggregate = peer_aggregate.apply(
+                aggregate, peer_aggregate.contribution(pack, summary.get("profile", {}), result))
+        return aggregate
 
     def _results_html(self, pack: Pack, _) -> str:
         view = results_view(self.result, gettext=_, link_for=self._link_for,
@@ -199,6 +210,7 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         return self._results_html(pack, _) if self.submitted and self.result else self._questionnaire_html(pack, _)
 
     # -- views --------------------------------------------------------------------------
+    @XBlock.supports("multi_device")  # the mobile apps show it, and use student_view_data
     def student_view(self, context=None) -> Fragment:
         fragment = Fragment()
         fragment.add_css(rendering.load("public/css/digiready.css"))
@@ -223,6 +235,37 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
                          "submit": self.runtime.handler_url(self, "submit"),
                          "reassess": self.runtime.handler_url(self, "reassess")}})
         return fragment
+
+    def author_view(self, context=None) -> Fragment:
+        """What an author sees in Studio's unit page: the settings that decide what learners
+        get, and any problem with them (instead of a questionnaire that saves nothing)."""
+        validation = self.validate()
+        try:
+            pack = self.load_pack()
+        except content.ContentError:
+            pack = None
+        t = self.translator(pack)
+        rows = [(t(_("Content pack")), f"{pack.title} ({pack.id} {pack.version})" if pack else self.pack),
+                (t(_("Economy overlay")), self.economy or "-"), (t(_("Language")), pack.language if pack else self.language)]
+        if pack is not None:
+            shown = self.shown(pack)
+            rows.append((t(_("Dimensions shown")), ", ".join(d.title for d in pack.dimensions if d.id in shown)))
+            rows.append((t(_("Questions")), str(sum(1 for q in pack.questions if q.dimension in shown))))
+        rows += [(t(_("Grading")), t(_("Full credit for completing the diagnostic")) if self.grading_mode == GRADING_COMPLETION
+                  else t(_("Credit equal to the overall maturity score"))),
+                 (t(_("Problem weight")), f"{self.weight:g}")]
+        return author_fragment(self.display_name, rows, [m.text for m in validation.messages])
+
+    def index_dictionary(self) -> dict[str, Any]:
+        """Course search: the questions and dimensions, in the component's language."""
+        try:
+            pack = self.load_pack()
+        except content.ContentError:
+            return self.index_document("DigiReady diagnostic", [])
+        shown = self.shown(pack)
+        return self.index_document("DigiReady diagnostic", [
+            *(d.title for d in pack.dimensions if d.id in shown),
+            *(q.text for q in pack.questions if q.dimension in shown)])
 
     def student_view_data(self, context=None) -> dict[str, Any]:
         """For the mobile apps: the questionnaire (structure only) and where to post answers."""
@@ -317,23 +360,29 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         profile, answers = self._merged(pack, data)
         shown = self.shown(pack)
         missing = missing_required(pack, profile, answers, shown)
-        _ = self.translator(pack)
+        t = self.translator(pack)
+        self.check_due(t)
         if missing:
-            raise HandlerError(400, _("Please answer every required question before you see your results."),
+            raise HandlerError(400, t(_("Please answer every required question before you see your results.")),
                                [f"{qid}: {text}" for qid, text in missing])
         try:
-            result = diagnose(pack, profile, answers, complete=False,
-                              peers=self._peers() if self.show_benchmark else None,
-                              previous=self._previous_result())
+            result = diagnose(pack, profile, answers, complete=False, previous=self._previous_result())
         except DiagnosticError as exc:  # defensive: answers were validated above
             raise HandlerError(400, "The answers could not be scored.", exc.errors) from exc
+        # The class without this learner's previous result (a re-assessment replaces it).
+        others = peer_aggregate.apply(self._class_aggregate(pack), self.contributed or None, -1)
+        if self.show_benchmark:
+            result["benchmark"] = peer_aggregate.benchmark_from_aggregate(pack, result["profile"], result, others)
+        mine = peer_aggregate.contribution(pack, result["profile"], result)
         summary = self._summary(result)
         if profile != self.profile or answers != self.answers:  # each field written costs a query
             self.profile, self.answers = profile, answers
         self.result = result
         self.submitted = True
         self.history = (list(self.history) + [summary])[-HISTORY_LIMIT:]
-        self._record_class_result(summary, profile)
+        self.class_aggregate, self.contributed = peer_aggregate.apply(others, mine), mine
+        if self.class_results:
+            self.class_results = {}
         score = self.calculate_score()
         self.set_score(score)
         self.publish_grade(score)
@@ -373,21 +422,22 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
 
     @XBlock.handler
     def class_results_csv(self, request, suffix=""):
-        """Staff only: the class's latest results, one pseudonymous row per learner."""
+        """Staff only: the class's latest results per peer group (businesses, mean scores).
+        One row per learner is the instructor's "Problem responses" report."""
         if not self.is_staff():
             return Response("Only course staff can download the class results.", status=403,
                             content_type="text/plain", charset="utf8")
-        dims = sorted({d for s in self.class_results.values() for d in s.get("dimensions", {})})
+        try:
+            rows = peer_aggregate.group_rows(self._class_aggregate(self.load_pack()))
+        except content.ContentError as exc:
+            return Response(str(exc), status=503, content_type="text/plain", charset="utf8")
+        dims = sorted({d for row in rows for d in row["dimensions"]})
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["learner", "attempt", "submitted_at", *SUMMARY_PROFILE, "overall", "level",
-                         "dii_count", *dims])
-        for key, summary in sorted(self.class_results.items()):
-            profile = summary.get("profile", {})
-            writer.writerow([key, summary.get("attempt"), summary.get("submitted_at"),
-                             *(profile.get(f, "") for f in SUMMARY_PROFILE), summary.get("overall"),
-                             summary.get("level"), summary.get("dii"),
-                             *(summary.get("dimensions", {}).get(d, "") for d in dims)])
+        writer.writerow([*peer_aggregate.GROUP_FIELDS, "businesses", "overall_mean", *dims])
+        for row in rows:
+            writer.writerow([*(row[f] for f in peer_aggregate.GROUP_FIELDS), row["businesses"],
+                             row["overall_mean"], *(row["dimensions"].get(d, "") for d in dims)])
         response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
         response.content_disposition = 'attachment; filename="digiready-class-results.csv"'
         return response
@@ -439,11 +489,6 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         last = self.history[-1]
         return {"overall": {"score": last.get("overall"), "level": last.get("level")},
                 "dimensions": [{"id": k, "score": v} for k, v in last.get("dimensions", {}).items()]}
-
-    def _record_class_result(self, summary: dict[str, Any], profile: dict[str, Any]) -> None:
-        results = dict(self.class_results or {})
-        results[self.learner_key()] = dict(summary, profile={f: profile[f] for f in SUMMARY_PROFILE if f in profile})
-        self.class_results = results
 
     def _event_base(self, pack: Pack) -> dict[str, Any]:
         """What every analytics event carries: no name, no e-mail, no free text."""

@@ -36,3 +36,12 @@ def load(path: str) -> str:
 @lru_cache(maxsize=32)
 def _load(path: str) -> str:
     return loader.load_unicode(path)
+
+
+def author_fragment(title: str, rows: list[tuple[str, str]], problems: list[str]):
+    """Studio's unit page view of a block: its settings as a list, and what is wrong with them."""
+    from web_fragments.fragment import Fragment
+
+    fragment = Fragment(render("templates/author.html", {"title": title, "rows": rows, "problems": problems}))
+    fragment.add_css(load("public/css/digiready.css"))
+    return fragment

@@ -21,7 +21,8 @@ from xblock.validation import ValidationMessage
 from digiready.events.xblock import block_event
 from digiready.packs import Pack
 from xblocks import content, rendering
-from xblocks.common import DigiReadyBlockMixin, HandlerError, json_endpoint
+from xblocks.common import DigiReadyBlockMixin, HandlerError, _, json_endpoint
+from xblocks.rendering import author_fragment
 
 COMMENT_MAX = 1000
 COMMENTS_KEPT = 200  # newest comments kept in the aggregate
@@ -33,7 +34,7 @@ def _module_values(block) -> list[dict[str, str]]:
         pack = block.load_pack()
     except content.ContentError:
         return []
-    return [{"display_name": "First module of the pack", "value": ""}] + [
+    return [{"display_name": _("First module of the pack"), "value": ""}] + [
         {"display_name": m.title, "value": m.id} for m in pack.modules.values()]
 
 
@@ -64,16 +65,16 @@ def check_questions(questions: Any) -> list[str]:
 class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBlockMixin, XBlock):
     """Knowledge check (graded) and feedback survey of one training module."""
 
-    display_name = String(display_name="Display name", scope=Scope.settings, default="Check your knowledge")
-    module = String(display_name="Module", scope=Scope.settings, default="", values_provider=_module_values,
+    display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Check your knowledge")
+    module = String(display_name=_("Module"), scope=Scope.settings, default="", values_provider=_module_values,
                     help="The training module whose knowledge check and survey this shows.")
     custom_questions = List(
-        display_name="Questions written in Studio", scope=Scope.settings, default=[],
+        display_name=_("Questions written in Studio"), scope=Scope.settings, default=[],
         help='Leave empty to use the module\'s own questions. Otherwise a JSON list: [{"id": "q1", '
              '"text": "...", "options": [{"id": "a", "label": "...", "correct": true, "feedback": "..."}]}]')
-    ask_feedback = Boolean(display_name="Ask for feedback", scope=Scope.settings, default=True,
+    ask_feedback = Boolean(display_name=_("Ask for feedback"), scope=Scope.settings, default=True,
                            help="Also ask how useful the module was, and for a comment.")
-    weight = Float(display_name="Problem weight", scope=Scope.settings, default=1.0, values={"min": 0, "step": 0.5})
+    weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0, values={"min": 0, "step": 0.5})
 
     choices = Dict(scope=Scope.user_state, default={}, help="Chosen option per knowledge-check question")
     usefulness = Integer(scope=Scope.user_state, default=None, help="Usefulness rating 1-5")
@@ -89,6 +90,7 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
     editable_fields = ("display_name", "pack", "economy", "language", "module", "custom_questions",
                        "ask_feedback", "weight")
     has_score = True
+    has_author_view = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
     has_custom_completion = True
     i18n_js_namespace = "DigiReadyI18N"
@@ -163,6 +165,7 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
     def body_html(self, pack: Pack) -> str:
         return rendering.render("templates/survey.html", self._context(pack))
 
+    @XBlock.supports("multi_device")  # the mobile apps show it, and use student_view_data
     def student_view(self, context=None) -> Fragment:
         fragment = Fragment()
         fragment.add_css(rendering.load("public/css/digiready.css"))
@@ -182,6 +185,33 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
         fragment.add_javascript(rendering.load("public/js/survey.js"))
         fragment.initialize_js("DigiReadySurvey", {"submit": self.runtime.handler_url(self, "submit")})
         return fragment
+
+    def author_view(self, context=None) -> Fragment:
+        """Studio's unit page: which module, how many questions, and what is wrong, if anything."""
+        validation = self.validate()
+        try:
+            pack = self.load_pack()
+            title, questions, _survey = self.questions(pack)
+        except content.ContentError as exc:
+            pack, title, questions = None, str(exc), []
+        t = self.translator(pack)
+        rows = [(t(_("Content pack")), f"{pack.title} ({pack.id} {pack.version})" if pack else self.pack),
+                (t(_("Economy overlay")), self.economy or "-"), (t(_("Module")), title),
+                (t(_("Questions")), str(len(questions))),
+                (t(_("Ask for feedback")), t(_("Yes")) if self.ask_feedback else t(_("No"))),
+                (t(_("Problem weight")), f"{self.weight:g}")]
+        return author_fragment(self.display_name, rows, [m.text for m in validation.messages])
+
+    def index_dictionary(self) -> dict[str, Any]:
+        """Course search: the module's title, objectives and knowledge-check questions."""
+        try:
+            pack = self.load_pack()
+            module = self._module(pack)
+            _title, questions, _survey = self.questions(pack)
+        except content.ContentError:
+            return self.index_document("DigiReady survey", [])
+        return self.index_document("DigiReady survey", [module.title, *module.objectives,
+                                                        *(q["text"] for q in questions)])
 
     def student_view_data(self, context=None) -> dict[str, Any]:
         try:
@@ -206,6 +236,7 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
         _ = self.translator(pack)
         if self.submitted:
             raise HandlerError(409, _("You have already answered this survey."))
+        self.check_due(_)
         _title, questions, _survey = self.questions(pack)
         choices = data.get("choices") or {}
         if not isinstance(choices, dict):

@@ -83,10 +83,10 @@ def make_block(content_dir):
     stores: dict = {}
 
     def make(cls, user_id: str = "learner-1", staff: bool = False, usage: str = "u1",
-             runtime_class: type = RecordingRuntime, **fields):
+             runtime_class: type = RecordingRuntime, block_type: str | None = None, **fields):
         kvs = stores.setdefault(usage, ToyRuntimeKeyValueStore({}))
         runtime = runtime_class(user_id=user_id, staff=staff, kvs=kvs)
-        block_type = cls.__name__.lower()
+        block_type = block_type or cls.__name__.lower()
         block = runtime.construct_xblock_from_class(cls, ScopeIds(user_id, block_type, f"def-{usage}", usage))
         for name, value in fields.items():
             setattr(block, name, value)

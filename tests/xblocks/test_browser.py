@@ -3,6 +3,7 @@ reloads half-way and resumes, sees the results; axe-core finds no WCAG 2.1 AA vi
 the question and result views, at desktop width and at 320 px."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -169,4 +170,27 @@ def test_real_base_pack_views_are_accessible(browser, make_block, monkeypatch):
     show(block.student_view().content)
     assert_accessible(page, "base pack results, es, 320 px")
     assert_fits(page, 320)
+    page.close()
+
+
+def test_studio_editor_names_a_json_mistake_instead_of_failing_silently(browser, workbench):
+    """XBlock's editor parses JSON fields with JSON.parse and throws on a typo (Save then does
+    nothing); the blocks' editor names the field and sends nothing until it is fixed."""
+    page = browser.new_page(viewport={"width": 1024, "height": 900})
+    errors, posts = [], []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda r: posts.append(r.url) if "submit_studio_edits" in r.url else None)
+    page.goto(f"{workbench.url}/scenario/digiready_diagnostic.0/studio_view/")
+    field = page.locator("#xb-field-edit-unit_mapping")
+    field.fill('{"pay_basics": "/unit/1"')  # the closing brace is missing
+    page.locator(".save-button").click()
+    alert = page.locator(".dr-studio-error")
+    alert.get_by_text("Recommendation links: this is not valid JSON").wait_for()
+    assert field.get_attribute("aria-invalid") == "true"
+    assert posts == [] and errors == [], errors
+    field.fill('{"pay_basics": "/unit/1"}')
+    with page.expect_request(lambda r: "submit_studio_edits" in r.url) as sent:
+        page.locator(".save-button").click()
+    assert json.loads(sent.value.post_data)["values"]["unit_mapping"] == {"pay_basics": "/unit/1"}, sent.value.post_data
+    assert alert.inner_text() == "" and errors == []
     page.close()

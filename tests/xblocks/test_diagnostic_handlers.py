@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -195,7 +196,7 @@ def test_peer_benchmark_appears_with_enough_peers(make_block):
     assert "higher than" in html
 
 
-def test_class_csv_is_staff_only_and_pseudonymous(make_block):
+def test_class_csv_is_staff_only_and_per_peer_group(make_block):
     complete(make_block(DiagnosticXBlock, user_id="alice"))
     complete(make_block(DiagnosticXBlock, user_id="bob"))
     learner = make_block(DiagnosticXBlock, user_id="bob")
@@ -204,9 +205,43 @@ def test_class_csv_is_staff_only_and_pseudonymous(make_block):
     staff = make_block(DiagnosticXBlock, user_id="teacher", staff=True)
     status, text = call(staff, "class_results_csv", method="GET")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert status == 200 and {r["learner"] for r in rows} == {"anon-alice", "anon-bob"}
-    assert rows[0]["overall"] == "28.9" and rows[0]["payments"] == "0.0"
-    assert "alice" not in text.replace("anon-alice", "")
+    assert status == 200 and len(rows) == 1
+    assert rows[0]["sector"] == "a" and rows[0]["businesses"] == "2"
+    assert rows[0]["overall_mean"] == "29.0" and rows[0]["payments"] == "0.0"
+    assert "alice" not in text and "bob" not in text
+
+
+def test_class_results_are_a_bounded_aggregate_and_reassessment_replaces_a_learners_share(make_block):
+    """Not a record per learner: the shared field holds counts per peer group and score point,
+    so 12 more learners with the same profile leave its size nearly unchanged."""
+    complete(make_block(DiagnosticXBlock, user_id="first"))
+    size_one = len(json.dumps(make_block(DiagnosticXBlock, user_id="x").class_aggregate))
+    for n in range(12):
+        complete(make_block(DiagnosticXBlock, user_id=f"learner{n}"))
+    shared = make_block(DiagnosticXBlock, user_id="x").class_aggregate
+    assert len(json.dumps(shared)) < size_one + 40  # only counts grew (1 -> 13)
+    assert not any(f"learner{n}" in json.dumps(shared) for n in range(12))
+    (group,) = shared["groups"].values()
+    assert group["n"] == 13 and sum(group["overall"].values()) == 13
+    # A re-assessment with better answers moves the learner's share; it does not add one.
+    again = make_block(DiagnosticXBlock, user_id="learner0")
+    assert call(again, "reassess", {"attempt": 1})[0] == 200
+    status, body = call(again, "save_answers", {"attempt": 2, "answers": {"posting": 5}})
+    assert status == 200, body
+    assert call(again, "submit", {"attempt": 2})[0] == 200
+    (group,) = make_block(DiagnosticXBlock, user_id="x").class_aggregate["groups"].values()
+    assert group["n"] == 13 and len(group["overall"]) == 2  # 12 at the old score, 1 at the new
+
+
+def test_per_learner_summaries_of_earlier_versions_become_the_aggregate(make_block):
+    old = make_block(DiagnosticXBlock, user_id="old")
+    old.class_results = {f"anon-{n}": {"overall": 40.0 + n, "dimensions": {"payments": 10.0},
+                                       "profile": {"sector": "a", "size": "micro"}} for n in range(3)}
+    old.save()
+    block = make_block(DiagnosticXBlock, user_id="me")
+    complete(block)
+    assert block.result["benchmark"]["available"] and block.result["benchmark"]["peers"] == 3
+    assert block.class_results == {} and block.class_aggregate["groups"]["|a|micro"]["n"] == 4
 
 
 def test_student_view_data_and_user_state_for_mobile(block):

@@ -1,0 +1,41 @@
+/* The Studio editor of the DigiReady blocks: XBlock's StudioEditableXBlockMixin, with the JSON
+   fields checked first. The mixin's Save parses them with JSON.parse and throws on a typo,
+   which leaves the author with a button that does nothing; here the field is named instead. */
+function DigiReadyStudioEdit(runtime, element, init) {
+    "use strict";
+    var $element = $(element);
+    var translate = (typeof gettext === "function") ? gettext : function (text) { return text; };
+    var $alert = $('<div class="dr-studio-error" role="alert" style="color:#b00020;margin:.5rem 0"></div>');
+    $element.find(".editor-with-buttons").first().prepend($alert);
+
+    $element.find(".save-button").on("click", function (event) {
+        var problems = [];
+        $alert.empty();
+        $.each(init.json_fields || [], function (_, name) {
+            var $field = $element.find('.field-data-control[data-field-name="' + name + '"], #xb-field-edit-' + name).first();
+            var text = ($field.val() || "").trim();
+            $field.removeAttr("aria-invalid");
+            if (text === "") { return; }
+            try {
+                JSON.parse(text);
+            } catch (error) {
+                var label = $element.find('label[for="xb-field-edit-' + name + '"]').text() || name;
+                problems.push(label + ": " + translate("this is not valid JSON") + " (" + error.message + ")");
+                $field.attr("aria-invalid", "true");
+            }
+        });
+        if (problems.length) {
+            event.preventDefault();
+            event.stopImmediatePropagation();  // the mixin's own Save handler is bound after this one
+            $.each(problems, function (_, text) { $("<p></p>").text(text).appendTo($alert); });
+            $element.find('[aria-invalid="true"]').first().focus();
+            runtime.notify("error", {title: translate("Unable to update settings"), message: problems.join(" ")});
+        }
+    });
+    if (typeof runtime.notify !== "function") {
+        // Studio's runtime has notify; xblock-sdk's workbench before 0.15 has none, and the
+        // mixin's Save would throw there before sending anything.
+        runtime.notify = function () {};
+    }
+    StudioEditableXBlockMixin(runtime, element);
+}
