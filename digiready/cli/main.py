@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "digiready.demo.cli",
     "digiready.events.cli",
     "digiready.media.cli",
+    "digiready.courseexport.cli",
     "digiready.reports.cli",
     "digiready.ops.cli",
 ]
