@@ -18,6 +18,7 @@ from digiready.media import manifest as media_manifest
 from digiready.packs import load_pack
 from digiready.packs.paths import content_dir
 
+
 def export(tmp_path: Path, *args: str) -> Path:
     out = tmp_path / "course.tar.gz"
     assert main(["course", "export", "--out", str(out), *args]) == 0
