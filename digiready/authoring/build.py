@@ -105,7 +105,7 @@ def build_overlay(content: OverlayContent, base: Path) -> BuiltOverlay:
         folder = Path(scratch) / content.economy
         folder.mkdir()
         write_files(folder, provisional)
-        raw = read_pack(Path(base), str(folder))
+        raw = _read_with_overlay(Path(base), folder)
         issues = list(raw.issues)
         if not any(i.severity == "error" for i in issues):
             issues.extend(check(raw))
@@ -126,6 +126,35 @@ def build_overlay(content: OverlayContent, base: Path) -> BuiltOverlay:
             text, _total, _done = translation_template(raw, language, existing)
             files[f"translations/{language}.yaml"] = text.encode()
     return built
+
+
+_base_reads: OrderedDict[tuple, RawPack] = OrderedDict()
+_base_lock = threading.Lock()
+
+
+def _read_with_overlay(base: Path, folder: Path) -> RawPack:
+    """``read_pack(base, folder)``, with the base pack read once per version of its files:
+    a draft is built again at every publish and preview, the base pack (most of the reading)
+    seldom changes. A copy of the parsed base gets the overlay, exactly as read_pack does."""
+    import copy
+
+    from digiready.packs import _walk_signature, loader
+
+    overlay_reader = getattr(loader, "_read_overlay", None)
+    if overlay_reader is None:  # the loader changed shape: read everything
+        return read_pack(base, str(folder))
+    key = (str(base.resolve()), _walk_signature(str(base.resolve()), None))
+    with _base_lock:
+        cached = _base_reads.get(key)
+    if cached is None:
+        cached = read_pack(base)
+        with _base_lock:
+            _base_reads[key] = cached
+            while len(_base_reads) > 2:
+                _base_reads.popitem(last=False)
+    raw = copy.deepcopy(cached)
+    overlay_reader(raw, folder, folder.name)
+    return raw
 
 
 def _relocate(issue: PackIssue, scratch: str, economy: str) -> PackIssue:
