@@ -137,7 +137,8 @@ def build_module(module_id: str, language: str, economy: str | None = None, *, p
                            time.monotonic() - began)
     parts = paragraphs(module.script)
     local = _local_names(pack, module_id, pack_dir) if economy else []
-    inputs = {"pipeline": PIPELINE_VERSION, "module": module_id, "language": language, "economy": economy,
+    translated = _translations(module_id, language, len(parts), folders, pack, pack_dir, economy)
+    inputs = {"subtitles": {lang: [p.sentences for p in ps] for lang, ps in translated.items()},"pipeline": PIPELINE_VERSION, "module": module_id, "language": language, "economy": economy,
               "economy_name": pack.economy_name, "title": module.title, "objectives": list(module.objectives),
               "script": [p.sentences for p in parts], "local": local, "narrator": narrator.fingerprint,
               "renditions": encode.RENDITIONS, "frame": encode.MAX_FRAME_SECONDS, "audio": encode.AUDIO_ONLY_KBPS}
@@ -159,6 +160,12 @@ def build_module(module_id: str, language: str, economy: str | None = None, *, p
         build_dir.mkdir()
         names = {name: build_dir / file for name, (file, _type) in manifest.FILES.items()}
         names["captions"].write_text(captions.webvtt(cues), "utf-8")
+        problems = captions.problems(cues)
+        for other, other_parts in translated.items():
+            subs = _subtitles(line, other_parts)
+            names[f"subtitles_{other}"] = build_dir / f"subtitles.{other}.vtt"
+            names[f"subtitles_{other}"].write_text(captions.webvtt(subs), "utf-8")
+            problems += [f"subtitles {other}: {p}" for p in captions.problems(subs)]
         schedule = _slides(work, line, parts, module, pack, language, local)
         encode.concat_list(schedule, line.duration, work / "slides.txt")
         encode.render(work / "slides.txt", line.audio, names)
@@ -168,7 +175,7 @@ def build_module(module_id: str, language: str, economy: str | None = None, *, p
             module=module_id, language=language, economy=economy, title=module.title,
             duration_seconds=line.duration, narrator={"kind": narrator.kind, "voice": narrator.voice},
             input_hash=digest, built_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            files=files, cues=len(cues), warnings=captions.problems(cues))
+            files=files, cues=len(cues), warnings=problems)
         final = target.parent / build_dir.name
         target.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():
@@ -249,10 +256,43 @@ def _slides(work: Path, line: timeline.Timeline, parts: list[Paragraph], module,
     return [(png, seconds) for png, seconds in schedule if seconds > 0] or schedule[:1]
 
 
+def _translations(module_id: str, language: str, count: int, folders: list[Path], pack, pack_dir,
+                  economy) -> dict[str, list[Paragraph]]:
+    """The module's script in the pack's other languages, when it has the narration's
+    paragraphs (a translation keeps them): those become subtitles of this video."""
+    from digiready.packs import load_pack
+
+    found = {}
+    for other in pack.languages:
+        if other != language and _has_script(folders, other, module_id, pack_dir, economy):
+            other_parts = paragraphs(load_pack(pack_dir, economy, other).modules[module_id].script)
+            if len(other_parts) == count:
+                found[other] = other_parts
+    return found
+
+
+def _subtitles(line: timeline.Timeline, other: list[Paragraph]) -> list[captions.Cue]:
+    """A translation's cues on the narration's timing: each paragraph is shown while its
+    counterpart is spoken, its sentences (and their parts) sharing that time by length."""
+    cues = []
+    for n, paragraph in enumerate(other):
+        spoken = [s for s in line.spoken if s.paragraph == n]
+        if not spoken:
+            continue
+        start, end = spoken[0].start, spoken[-1].shown_until
+        total = sum(len(s) for s in paragraph.sentences) or 1
+        at = start
+        for sentence in paragraph.sentences:
+            stop = at + (end - start) * len(sentence) / total
+            cues.extend(captions.cues_for(sentence, at, stop))
+            at = stop
+    return cues
+
+
 def _describe(names: dict[str, Path], language: str) -> dict[str, manifest.MediaFile]:
     files = {}
     for name, path in names.items():
-        kind = manifest.FILES[name][1]
+        kind = manifest.FILES[name][1] if name in manifest.FILES else "text/vtt"
         info: dict = {}
         if kind.startswith(("video/", "audio/")):
             probed = encode.probe(path)
@@ -264,6 +304,8 @@ def _describe(names: dict[str, Path], language: str) -> dict[str, manifest.Media
                 info["width"], info["height"] = video["width"], video["height"]
         if name == "captions":
             info["language"] = language
+        elif name.startswith("subtitles_"):
+            info["language"] = name.split("_", 1)[1]
         files[name] = manifest.MediaFile(path=f"{path.parent.name}/{path.name}", type=kind,
                                          bytes=path.stat().st_size, sha256=_sha256(path), **info)
     return files

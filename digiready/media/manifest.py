@@ -32,6 +32,8 @@ FILES = {
     "poster": ("poster.jpg", "image/jpeg"),
     "captions": ("captions.vtt", "text/vtt"),
 }
+# Besides: "subtitles_<lang>" -> "subtitles.<lang>.vtt" (text/vtt), the script's translation
+# into another pack language timed on this narration, paragraph by paragraph.
 
 
 def media_dir() -> Path:

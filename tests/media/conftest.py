@@ -15,6 +15,13 @@ Meet Ana. Ana sells fruit at the market, and many of her customers now ask wheth
 
 Your task for this week: ask your bank for a QR code. See you next time.
 """
+# Its translation in the fixture overlay "xx" (Spanish): subtitles of the English video.
+SCRIPT_ES = """Hola y bienvenidos. Hoy aprendemos a cobrar con un código QR.
+
+Conozca a Ana. Ana vende fruta en el mercado, y muchos clientes preguntan si pueden pagar con el teléfono.
+
+Su tarea de esta semana: pida un código QR a su banco. Hasta la próxima.
+"""
 
 
 def needs_media_tools() -> None:
@@ -28,6 +35,7 @@ def make_pack(folder: Path, script: str = SCRIPT) -> Path:
     shutil.copytree(FIXTURES / "pack", folder / "pack")
     shutil.copytree(FIXTURES / "economies", folder / "economies")
     (folder / "pack" / "modules" / MODULE / "script.md").write_text(script, "utf-8")
+    (folder / "economies" / "xx" / "modules" / MODULE / "script.es.md").write_text(SCRIPT_ES, "utf-8")
     return folder / "pack"
 
 
@@ -38,12 +46,13 @@ def media_pack(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built(media_pack, tmp_path_factory):
-    """(pack folder, media root, BuildResult) of the short module, built once."""
+    """(pack folder, media root, BuildResult) of the short module in English for the fixture
+    economy "xx" (whose Spanish script becomes subtitles), built once."""
     needs_media_tools()
     from digiready.media import build_module
 
     root = tmp_path_factory.mktemp("media")
-    result = build_module(MODULE, "en", pack_dir=media_pack, root=root, backends=["espeak-ng"])
+    result = build_module(MODULE, "en", "xx", pack_dir=media_pack, root=root, backends=["espeak-ng"])
     assert result.status == "built", result.message
     return media_pack, root, result
 

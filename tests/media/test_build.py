@@ -7,7 +7,7 @@ import pytest
 
 from digiready.media import build_module, captions
 from digiready.media.script import paragraphs
-from tests.media.conftest import MODULE, SCRIPT, make_pack, probe, silence_ends
+from tests.media.conftest import MODULE, SCRIPT, SCRIPT_ES, make_pack, probe, silence_ends
 
 
 def test_renditions_have_the_promised_streams_sizes_and_rates(built):
@@ -78,7 +78,7 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(built):
         return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*")}
 
     before = snapshot()
-    again = build_module(MODULE, "en", pack_dir=pack, root=root, backends=["espeak-ng"])
+    again = build_module(MODULE, "en", "xx", pack_dir=pack, root=root, backends=["espeak-ng"])
     assert again.status == "unchanged" and again.manifest.input_hash == first.manifest.input_hash
     assert snapshot() == before
 
@@ -109,3 +109,39 @@ class _Timed:
 def _seconds(stamp: str) -> float:
     h, m, s = stamp.split(":")
     return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_a_translation_of_the_script_becomes_subtitles_on_the_narrations_timing(built):
+    import webvtt
+
+    _pack, _root, result = built
+    m = result.manifest
+    assert m.economy == "xx" and m.files["subtitles_es"].language == "es"
+    subs = [_Timed(c) for c in webvtt.read(str(m.file("subtitles_es")))]
+    spanish = [p.sentences for p in paragraphs(SCRIPT_ES)]
+    assert [" ".join(c.text.split()) for c in subs] == [part for p in spanish for s in p for part in captions.parts(s)]
+    english = [_Timed(c) for c in webvtt.read(str(m.file("captions")))]
+    firsts_en, firsts_es, at_en, at_es = [], [], 0, 0
+    for p_en, p_es in zip(paragraphs(SCRIPT), spanish, strict=True):  # each paragraph's first cue
+        firsts_en.append(english[at_en].start_s)
+        firsts_es.append(subs[at_es].start_s)
+        at_en += sum(len(captions.parts(s)) for s in p_en.sentences)
+        at_es += sum(len(captions.parts(s)) for s in p_es)
+    assert firsts_es == pytest.approx(firsts_en, abs=0.01)
+    assert subs[-1].end_s <= english[-1].end_s + 0.01
+
+
+def test_the_player_offers_the_learners_language_first_and_the_others(built):
+    from digiready.media.player import PlayerView, html
+
+    _pack, _root, result = built
+    m = result.manifest
+    urls = {name: f"/media/{name}" for name in m.files}
+    spanish = html(PlayerView(MODULE, m.duration_seconds, m, "es", urls), str, title="T")
+    assert '<track kind="subtitles" src="/media/subtitles_es" srclang="es" label="Español" default>' in spanish
+    assert '<track kind="captions" src="/media/captions" srclang="en" label="English">' in spanish
+    assert "narrated in English; the transcript below is in Español" in spanish
+    english = html(PlayerView(MODULE, m.duration_seconds, m, "en", urls), str, title="T")
+    assert '<track kind="captions" src="/media/captions" srclang="en" label="English" default>' in english
+    assert 'srclang="es" label="Español">' in english and "narrated in" not in english
+    assert 'preload="none"' in english and 'poster="/media/poster"' in english
