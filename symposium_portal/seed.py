@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 from symposium_portal import settings, timez
 from symposium_portal.evaluation.models import LearningObjective
 from symposium_portal.programme.models import Day, Event, Session, Speaker
+from symposium_portal.validators import url_problem
 
 
 class ProgrammeError(ValueError):
@@ -95,6 +96,17 @@ def _need(obj: dict, key: str, where: str, kind: type = str):
     return value
 
 
+def _url(obj: dict, key: str, where: str) -> str | None:
+    """An optional organiser-entered URL: only https (http for localhost), never javascript:."""
+    value = obj.get(key)
+    if value in (None, ""):
+        return None
+    problem = url_problem(str(value).strip())
+    if problem:
+        raise ProgrammeError(f"{where}.{key}: {value!r} {problem}")
+    return str(value).strip()
+
+
 def load_programme(dbs: DbSession, data: dict, replace: bool = False) -> Event:
     """Create the event from ``data`` (see :func:`demo_programme` for the shape). Validates
     everything before writing anything; with ``replace`` an existing event (and its
@@ -106,6 +118,7 @@ def load_programme(dbs: DbSession, data: dict, replace: bool = False) -> Event:
     if not timez.is_valid_zone(tz):
         raise ProgrammeError(f"event.timezone: unknown IANA time zone {tz!r}")
     title = _need(ev, "title", "event")
+    room = _url(ev, "virtual_room_url", "event")
     zone = ZoneInfo(tz)
     days = {}
     for i, d in enumerate(data.get("days") or []):
@@ -122,6 +135,7 @@ def load_programme(dbs: DbSession, data: dict, replace: bool = False) -> Event:
     for i, sp in enumerate(data.get("speakers") or []):
         speaker_keys[_need(sp, "key", f"speakers[{i}]")] = sp
         _need(sp, "name", f"speakers[{i}]")
+        _url(sp, "photo_url", f"speakers[{i}]")
     sessions = []
     for i, s in enumerate(data.get("sessions") or []):
         where = f"sessions[{i}]"
@@ -136,6 +150,7 @@ def load_programme(dbs: DbSession, data: dict, replace: bool = False) -> Event:
         for key in s.get("speakers") or []:
             if key not in speaker_keys:
                 raise ProgrammeError(f"{where}.speakers: unknown speaker key {key!r}")
+        _url(s, "room_url", where)
         start = datetime.combine(days[number][0], start_time, zone).astimezone(timezone.utc)
         sessions.append((number, start, start + timedelta(minutes=minutes), s))
     slug = settings.get("PORTAL_EVENT")
@@ -151,7 +166,7 @@ def load_programme(dbs: DbSession, data: dict, replace: bool = False) -> Event:
     event = Event(slug=slug, title=title, description=ev.get("description", ""), timezone=tz,
                   capacity=int(ev.get("capacity", 300)),
                   requires_approval=bool(ev.get("requires_approval", False)),
-                  virtual_room_url=ev.get("virtual_room_url"))
+                  virtual_room_url=room)
     dbs.add(event)
     dbs.flush()
     day_rows = {n: Day(event_id=event.id, number=n, date=d, title=t)
@@ -159,14 +174,14 @@ def load_programme(dbs: DbSession, data: dict, replace: bool = False) -> Event:
     dbs.add_all(day_rows.values())
     speakers = {k: Speaker(event_id=event.id, name=sp["name"], position=sp.get("position", ""),
                            organisation=sp.get("organisation", ""), economy=sp.get("economy"),
-                           bio=sp.get("bio", ""), photo_url=sp.get("photo_url"))
+                           bio=sp.get("bio", ""), photo_url=_url(sp, "photo_url", "speakers"))
                 for k, sp in speaker_keys.items()}
     dbs.add_all(speakers.values())
     dbs.flush()
     for number, start, end, s in sessions:
         row = Session(event_id=event.id, day_id=day_rows[number].id, title=str(s["title"]),
                       kind=s.get("kind", "session"), description=s.get("description", ""),
-                      starts_at=start, ends_at=end, room_url=s.get("room_url"))
+                      starts_at=start, ends_at=end, room_url=_url(s, "room_url", "sessions"))
         row.speakers = [speakers[k] for k in s.get("speakers") or []]
         dbs.add(row)
     for i, text in enumerate(data.get("objectives") or []):

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from symposium_portal.validators import SafeUrl
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
@@ -19,4 +21,5 @@ class EventForm(FlaskForm):
     registration_open = BooleanField(_l("Registration open"))
     evaluation_open = BooleanField(_l("Evaluation open"))
     virtual_room_url = StringField(_l("Virtual room link (shown to confirmed registrants)"),
-                                   validators=[Optional(), Length(max=500)])
+                                   filters=[lambda v: v.strip() if isinstance(v, str) else v],
+                                   validators=[Optional(), Length(max=500), SafeUrl()])

@@ -103,7 +103,8 @@ def event_settings():
         dbs.commit()
         flash(_("Saved."))
         return redirect(url_for("admin.event_settings"), 303)
-    return render_template("admin/event.html", form=form, event=event)
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/event.html", form=form, event=event), status
 
 
 @bp.get("/registrations")

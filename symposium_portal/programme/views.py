@@ -13,6 +13,7 @@ from symposium_portal.db import db
 from symposium_portal.programme import ics
 from symposium_portal.programme.models import Day, Session, Speaker
 from symposium_portal.registration import service
+from symposium_portal.validators import safe_url
 from symposium_portal.viewing import viewer_zone
 
 bp = Blueprint("programme", __name__, template_folder="templates")
@@ -22,6 +23,15 @@ def _ranges(session: Session, event_tz: str, viewer_tz: str | None):
     ev = timez.shown_range(session.starts_at, session.ends_at, event_tz)
     vw = timez.shown_range(session.starts_at, session.ends_at, viewer_tz) if viewer_tz else None
     return ev, vw
+
+
+def join_url(session: Session, event) -> str | None:
+    """The room a session is joined in, only if its URL may be shown (https, or http on
+    localhost; rows stored before the rules may hold anything). A session with a room of its
+    own that is not valid gets no link rather than the event's general room."""
+    if session.room_url:
+        return safe_url(session.room_url)
+    return safe_url(event.virtual_room_url)
 
 
 def _can_join() -> bool:
@@ -62,10 +72,10 @@ def session_detail(session_id: int):
         abort(404)
     vz = viewer_zone()
     ev, vw = _ranges(session, event.timezone, vz.name)
-    join_url = (session.room_url or event.virtual_room_url) if _can_join() else None
+    link = join_url(session, event) if _can_join() else None
     _viewed(f"/programme/session/{session.id}")
     return render_template("programme/session.html", event=event, s=session, ev=ev, vw=vw,
-                           vz=vz, join_url=join_url, registrant_status=(
+                           vz=vz, join_url=link, registrant_status=(
                                current_registrant().status if current_registrant() else None))
 
 
@@ -114,12 +124,14 @@ def speaker(speaker_id: int):
 
 
 def photo_url(person: Speaker) -> str:
-    return person.photo_url or url_for("programme.speaker_photo", speaker_id=person.id)
+    return safe_url(person.photo_url) or url_for("programme.speaker_photo",
+                                                 speaker_id=person.id)
 
 
 @bp.app_context_processor
 def _helpers() -> dict:
-    return {"speaker_photo_url": photo_url}
+    # join_url and safe_url for every template that shows an organiser-entered link.
+    return {"speaker_photo_url": photo_url, "join_url": join_url, "safe_url": safe_url}
 
 
 @bp.get("/speakers/<int:speaker_id>/photo.svg")
