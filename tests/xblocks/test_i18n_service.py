@@ -4,13 +4,11 @@ the service hands over the blocks' own catalog (OEP-58 folder filled, as in a Tu
 or passes through to Django."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from django.utils import translation
 
 from tests.xblocks.conftest import RecordingRuntime
-from tests.xblocks.edx_i18n import XBlockI18nService
+from tests.xblocks.edx_i18n import XBlockI18nService, edx_runtime, install_catalogs
 from xblocks.diagnostic import DiagnosticXBlock
 from xblocks.i18n import LOCALE_DIR, LOCALES
 from xblocks.survey import SurveyXBlock
@@ -21,21 +19,12 @@ def edx_i18n(request, tmp_path, monkeypatch):
     """The service class, with the OEP-58 folder holding the blocks' catalogs or absent."""
     root = tmp_path / "conf" / "plugins-locale" / "xblock.v1"
     if request.param == "atlas-catalog":  # what compile_xblock_translations leaves there
-        for locale in LOCALES:
-            target = root / "xblocks" / locale / "LC_MESSAGES"
-            target.mkdir(parents=True)
-            shutil.copy(LOCALE_DIR / locale / "LC_MESSAGES" / "text.mo", target / "django.mo")
+        install_catalogs(root, LOCALE_DIR, LOCALES)
     monkeypatch.setattr(XBlockI18nService, "python_locale_root", root)
     return request.param
 
 
-class EdxRuntime(RecordingRuntime):
-    """The LMS builds the i18n service per block (it needs the block to find its catalog)."""
-
-    def service(self, block, service_name):
-        if service_name == "i18n":
-            return XBlockI18nService(block)
-        return super().service(block, service_name)
+EdxRuntime = edx_runtime(RecordingRuntime)
 
 
 @pytest.mark.parametrize("learner, lang, button", [("es", "es", "Guardar y continuar"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,7 +14,7 @@ from xblock.core import XBlockMixin
 from xblock.fields import DateTime, Scope
 
 from tests.xblocks.conftest import RecordingRuntime, call
-from tests.xblocks.edx_i18n import XBlockI18nService
+from tests.xblocks.edx_i18n import XBlockI18nService, edx_runtime, install_catalogs
 from tests.xblocks.test_diagnostic_handlers import ANSWERS, PROFILE
 from xblocks.diagnostic import DiagnosticXBlock
 from xblocks.i18n import LOCALE_DIR, LOCALES
@@ -112,18 +111,11 @@ def test_author_view_shows_the_settings_without_touching_learner_state(make_bloc
     assert "dr-alert" in html and "no_such_module" in html
 
 
-class EdxRuntime(RecordingRuntime):
-    def service(self, block, service_name):
-        if service_name == "i18n":
-            return XBlockI18nService(block)
-        return super().service(block, service_name)
+EdxRuntime = edx_runtime(RecordingRuntime)
 
 
 def test_studio_field_labels_are_in_the_authors_language(make_block, tmp_path, monkeypatch):
-    root = tmp_path / "xblock.v1"
-    for locale in LOCALES:  # the blocks' catalogs where Tutor's image compiles them
-        (root / "xblocks" / locale / "LC_MESSAGES").mkdir(parents=True)
-        shutil.copy(LOCALE_DIR / locale / "LC_MESSAGES" / "text.mo", root / "xblocks" / locale / "LC_MESSAGES" / "django.mo")
+    root = install_catalogs(tmp_path / "xblock.v1", LOCALE_DIR, LOCALES)
     monkeypatch.setattr(XBlockI18nService, "python_locale_root", root)
     block = make_block(DiagnosticXBlock, runtime_class=EdxRuntime)
     with translation.override("es"):

@@ -34,7 +34,8 @@ LOCALES = ("en", "es", "fil", "vi", "id", "tpi")
 NEEDED = [
     "xblocks/templates/block.html", "xblocks/templates/diagnostic.html", "xblocks/templates/survey.html",
     "xblocks/templates/module_page.html", "xblocks/public/css/digiready.css", "xblocks/public/js/diagnostic.js",
-    "xblocks/public/js/survey.js", "digiready/events/static/player.js",
+    "xblocks/public/js/survey.js", "xblocks/public/js/studio_edit.js", "xblocks/templates/author.html",
+    "digiready/events/static/player.js",
     *(f"xblocks/translations/{loc}/LC_MESSAGES/text.mo" for loc in LOCALES),
     *(f"xblocks/public/js/translations/{loc}/textjs.js" for loc in LOCALES),
     "digiready_content/base/pack.yaml", "digiready_content/base/questions.yaml",
