@@ -90,6 +90,14 @@ CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' https:; style
        "base-uri 'none'; object-src 'none'; frame-ancestors ")
 
 
+def media_origin() -> str:
+    """`` https://cdn.example.org`` when DIGIREADY_MEDIA_URL names another origin, else ""."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(config.get("MEDIA_URL") or "")
+    return f" {url.scheme}://{url.netloc}" if url.scheme in ("http", "https") and url.netloc else ""
+
+
 class NoCookieSession(SessionInterface):
     """The tool sets no cookie: a page's launch travels in the page (see
     :mod:`lti_tool.launch_context`), which keeps working when the LMS iframe's browser blocks
@@ -165,9 +173,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         flush_queued()
         return response
 
+    # Posters and captions from nginx/a CDN on another origin (DIGIREADY_MEDIA_URL).
+    csp = CSP.replace("img-src 'self' data:;", f"img-src 'self' data:{media_origin()};")
+
     @app.after_request
     def security_headers(response):
-        response.headers["Content-Security-Policy"] = CSP + frame_ancestors()
+        response.headers["Content-Security-Policy"] = csp + frame_ancestors()
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers.setdefault("Cache-Control", "no-store")

@@ -74,7 +74,9 @@ def html(player: PlayerView, _: Callable[[str], str], *, title: str,
     if m is None:
         return ""
     u = player.urls
+    # crossorigin: captions from nginx/a CDN on another origin load only with CORS (both send it)
     attrs = {"id": "dr-video", "class": "video", "controls": "", "preload": "none", "playsinline": "",
+             "crossorigin": "anonymous",
              "poster": u["poster"], "data-duration": f"{m.duration_seconds:.3f}", "data-video-src": u["video_360p"],
              "data-audio-src": u["audio"], "aria-label": title, **(attributes or {})}
     tag = " ".join(f'{k}="{escape(v)}"' if v != "" else k for k, v in attrs.items())

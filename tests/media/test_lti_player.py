@@ -140,3 +140,13 @@ def test_the_module_page_plays_the_built_video(lti, fixture_media, ralph_validat
 
         model = ralph_validate(build_statement(event))
         assert type(model).__name__.startswith("Video"), (event.kind, type(model).__name__)
+
+
+def test_posters_from_a_media_url_on_another_origin_are_allowed_by_the_csp(sqlite_db, monkeypatch):
+    from lti_tool.app import create_app
+
+    monkeypatch.setenv("DIGIREADY_MEDIA_URL", "https://cdn.example.org/media/")
+    csp = create_app().test_client().get("/no-such-page").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://cdn.example.org;" in csp
+    monkeypatch.delenv("DIGIREADY_MEDIA_URL")
+    assert "img-src 'self' data:;" in create_app().test_client().get("/x").headers["Content-Security-Policy"]
