@@ -30,9 +30,8 @@ venv311: $(VENV311)/bin/.installed
 system-deps:
 	@scripts/install_system_deps.sh
 
-# The local demo: `digiready demo` migrates, seeds and serves the LTI tool and a built-in LMS
-# on SQLite; open the one URL it prints.
-# The LTI demo (tool + built-in LMS) and the symposium portal, on SQLite.
+# The local demo on SQLite: the LTI tool with its built-in LMS, the symposium portal, a mail
+# catcher and the mail worker; scripts/run_demo.sh prints every address and the demo login.
 run: venv
 	BIN=$(BIN) scripts/run_demo.sh
 

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from digiready.diagnostic import compare, diagnose, peer_group, validate
+from digiready.diagnostic import DiagnosticError, compare, diagnose, peer_group, validate
 from digiready.learners import find_or_create_learner
 from digiready.packs.model import Pack
 from digiready.storage.models import Attempt, Learner
@@ -39,6 +39,7 @@ __all__ = [
     "get_or_create_learner",
     "latest_completed",
     "peers_for",
+    "result_in_language",
     "save_answers",
     "start_attempt",
 ]
@@ -241,6 +242,38 @@ def complete_attempt(session: Session, attempt: Attempt, pack: Pack) -> dict[str
     _denormalise_profile(attempt)
     session.flush()
     return result
+
+
+def result_in_language(attempt: Attempt, pack: Pack) -> dict[str, Any] | None:
+    """The attempt's stored result, with its texts (areas, levels, recommendations) in
+    ``pack``'s language, so that a page shows one language even when the attempt was scored
+    in another (a learner who answered in Spanish and now opens the course in English).
+
+    The texts come from scoring the stored answers again with ``pack``; the stored numbers,
+    benchmark and change are kept. When ``pack`` is another version than the one that
+    scored the attempt (its scoring may differ), or the answers no longer validate, the
+    stored result is returned as it is."""
+    stored = attempt.result
+    if not stored:
+        return stored
+    scored_with = stored.get("pack") or {}
+    if scored_with.get("language") == pack.language:
+        return stored
+    if (scored_with.get("id"), scored_with.get("version")) != (pack.id, pack.version):
+        return stored
+    profile = dict(attempt.profile or {})
+    if attempt.economy and "economy" not in profile:
+        profile["economy"] = attempt.economy
+    try:
+        fresh = diagnose(pack, profile, attempt.answers or {})
+    except DiagnosticError:
+        return stored
+    titles = {d["id"]: d.get("title") for d in fresh["dimensions"]}
+    change = stored.get("change")
+    if change:
+        change = dict(change, dimensions=[dict(d, title=titles.get(d["id"], d.get("title")))
+                                          for d in change.get("dimensions", [])])
+    return dict(fresh, benchmark=stored.get("benchmark"), change=change)
 
 
 def attempt_history(session: Session, learner: Learner) -> list[dict[str, Any]]:

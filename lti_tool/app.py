@@ -75,6 +75,13 @@ def frame_ancestors() -> str:
 
 
 def select_locale() -> str:
+    launch = g.get("launch")
+    if launch is not None:  # one language per page: the launch's pack's (lti_tool.content)
+        from lti_tool.content import page_language
+
+        language = page_language(launch)
+        if language:
+            return language
     wanted = g.get("ui_language")
     if wanted:
         base = wanted.replace("_", "-").split("-")[0].lower()

@@ -4,6 +4,12 @@ from __future__ import annotations
 import argparse
 
 
+def demo_port() -> int:
+    from digiready.demo.ports import port
+
+    return port("LTI")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     lti = subparsers.add_parser("lti", help="LTI 1.3 tool: platforms, URLs, keys")
     sub = lti.add_subparsers(dest="lti_command", metavar="COMMAND")
@@ -20,9 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--auth-login-url", required=True, help="platform OIDC authorisation URL")
     add.add_argument("--token-url", required=True, help="platform OAuth2 token URL")
     add.add_argument("--jwks-url", required=True, help="platform public keyset URL")
-    add.add_argument("--economy", help="economy overlay, e.g. pe (default: base pack)")
-    add.add_argument("--language", help="content and UI language, e.g. es (default: the "
-                                        "learner's LMS language)")
+    add.add_argument("--economy", help="economy overlay, e.g. pe; `none` clears it (the "
+                                       "APEC-wide base pack); left out: unchanged")
+    add.add_argument("--language", help="content and UI language, e.g. es; `none` clears it "
+                                        "(each learner's LMS language); left out: unchanged")
     add.add_argument("--title", help="a name for this platform")
     add.set_defaults(func=_platform_add)
     ls = psub.add_parser("list", help="list registered platforms")
@@ -70,7 +77,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser("demo", help="local demo: the LTI tool and a built-in LMS "
                                               "on SQLite (migrate, seed, serve)")
     demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--port", type=int, default=demo_port(),
+                      help="default %(default)s (DIGIREADY_DEMO_LTI_PORT)")
     demo.add_argument("--no-serve", action="store_true", help="migrate and seed only")
     demo.set_defaults(func=_demo)
 
@@ -99,20 +107,30 @@ def _platform_add(args) -> int:
         issuer=args.issuer.rstrip("/") if args.issuer.count("/") > 2 else args.issuer,
         client_id=args.client_id, deployment_ids=args.deployment_id,
         auth_login_url=args.auth_login_url, token_url=args.token_url, jwks_url=args.jwks_url,
-        economy=args.economy.lower() if args.economy else None, language=args.language,
+        economy=_cleared_or(args.economy, str.lower), language=_cleared_or(args.language),
         title=args.title)
     try:
         with _session() as s:
             row, created = service.add(s, data)
             deployments = ", ".join(d.deployment_id for d in row.deployments)
+            economy, language = row.economy, row.language
     except service.RegistrationError as exc:
         raise CommandError(str(exc)) from exc
     except SQLAlchemyError as exc:
         raise _db_error(exc) from exc
+    # What is stored now, not what was typed: an option left out keeps the earlier value.
     print(f"{'added' if created else 'updated'}: {data.issuer} client_id={data.client_id} "
-          f"deployments=[{deployments}] economy={data.economy or '-'} "
-          f"language={data.language or '-'}")
+          f"deployments=[{deployments}] economy={economy or '-'} language={language or '-'}")
     return 0
+
+
+def _cleared_or(value: str | None, normalise=str) -> str | None:
+    """An option's value for :class:`PlatformInput`: None (left out: keep), "" (``none``
+    or an empty string: clear), or the normalised value."""
+    if value is None:
+        return None
+    value = value.strip()
+    return "" if value.lower() in ("", "none", "-") else normalise(value)
 
 
 def _platform_list(args) -> int:

@@ -1,7 +1,13 @@
 """Which content pack a launch sees: the configured pack with the launch's economy overlay,
 localised to the launch's language (the registration's, a link's custom parameter, or the
 platform's locale). An economy without an overlay in this pack gets the base pack rather
-than an error page: the diagnostic still works, only local content is missing."""
+than an error page: the diagnostic still works, only local content is missing.
+
+One language per page: the pages speak the pack's language (:func:`page_language`), which
+is the launch's when the pack has it, else the pack's default (Peru's overlay: Spanish). A
+pack language the pages have no catalogue for is not used: the pack is then shown in
+English, like the pages, rather than a page half in each language (except in a Studio
+preview, whose point is to show the draft in its own language)."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import abort
+from werkzeug.exceptions import HTTPException
 
 from digiready import config
 from digiready.packs import PackError, load_pack
@@ -17,6 +24,7 @@ from digiready.packs.model import Pack
 from digiready.packs.paths import base_pack_dir
 
 log = logging.getLogger("lti_tool.content")
+_warned: set[str] = set()  # pack languages without a page catalogue, logged once each
 
 
 def pack_for(economy: str | None, language: str | None) -> Pack:
@@ -52,6 +60,25 @@ def _load(path: str | None, economy: str | None, lang: str | None) -> Pack:
 
 
 def launch_pack(launch) -> Pack:
+    from lti_tool.app import LANGUAGES
+
     # A DigiReady Studio preview names the folder of the draft it shows (lti_tool.preview).
-    return pack_for(launch.services.get("preview_overlay") or launch.services.get("economy"),
-                    launch.language)
+    preview = launch.services.get("preview_overlay")
+    economy = preview or launch.services.get("economy")
+    pack = pack_for(economy, launch.language)
+    if pack.language not in LANGUAGES and not preview:  # a preview shows the draft's language
+        if pack.language not in _warned:
+            _warned.add(pack.language)
+            log.warning("the pages have no %r catalogue (lti_tool/translations); showing "
+                        "the pack in English", pack.language)
+        pack = pack_for(economy, "en")
+    return pack
+
+
+def page_language(launch) -> str | None:
+    """The language of a launch's pages: its pack's (None if the pack cannot be loaded:
+    the error page then speaks the browser's language)."""
+    try:
+        return launch_pack(launch).language
+    except HTTPException:
+        return None

@@ -12,7 +12,7 @@ from digiready import config
 
 AREA_MODULES = [
     "digiready.storage.engine", "digiready.packs", "digiready.events", "digiready.media",
-    "digiready.media.narrators", "digiready.reports", "digiready.ops",
+    "digiready.media.narrators", "digiready.reports", "digiready.ops", "digiready.demo.ports",
 ]
 
 

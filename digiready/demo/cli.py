@@ -1,9 +1,12 @@
 """``digiready demo-data``: fill the database with synthetic learners, attempts, events and
-evaluations for demos, tests and benchmarks."""
+evaluations for demos, tests and benchmarks. ``digiready mail-catcher``: the local SMTP
+server and sent-mail page of ``make run``."""
 from __future__ import annotations
 
 import argparse
 import re
+
+from digiready.demo import ports
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +26,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="comma-separated generators to run (attempts, events, evaluations)")
     p.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     p.set_defaults(func=run)
+
+    mail = subparsers.add_parser(
+        "mail-catcher", help="a local SMTP server that shows every email it gets on a web page "
+                             "(for the demo; nothing is relayed)")
+    mail.add_argument("--host", default="127.0.0.1")
+    mail.add_argument("--smtp-port", type=int, default=ports.port("SMTP"),
+                      help="default %(default)s (DIGIREADY_DEMO_SMTP_PORT)")
+    mail.add_argument("--http-port", type=int, default=ports.port("MAIL"),
+                      help="the page of sent emails; default %(default)s "
+                           "(DIGIREADY_DEMO_MAIL_PORT)")
+    mail.set_defaults(func=catch_mail)
 
 
 def parse_economies(text: str) -> list[str]:
@@ -62,3 +76,33 @@ def _db_errors() -> tuple[type[BaseException], ...]:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     return (OperationalError, ProgrammingError)
+
+
+def catch_mail(args: argparse.Namespace) -> int:
+    """Serve until interrupted (Ctrl+C or SIGTERM), then stop both servers."""
+    import signal
+    import threading
+
+    from digiready.cli.main import CommandError
+
+    try:
+        from digiready.demo.mailcatcher import MailCatcher
+        catcher = MailCatcher(args.host, args.smtp_port, args.http_port)
+        catcher.start()
+    except ModuleNotFoundError as exc:
+        raise CommandError(f"the mail catcher needs {exc.name} (a development dependency): "
+                           "pip install 'digiready[dev]'") from exc
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {args.host} (SMTP {args.smtp_port}, page "
+                           f"{args.http_port}): {exc.strerror or exc}") from exc
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"Mail catcher: SMTP {args.host}:{args.smtp_port}, sent emails at {catcher.page_url}",
+          flush=True)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        catcher.stop()
+    return 0

@@ -7,17 +7,26 @@ the tool's client assertion against the tool's JWKS, AGS line items and scores, 
 roster, the deep-linking return, and Dynamic Registration (openid-configuration + register
 endpoint) in Moodle's or Canvas's shape. Everything is kept in memory.
 
+A learner launch may carry a chosen economy (the custom claim ``digiready_economy``) and
+language (the launch's ``locale``), as an LMS course or user setting would: the demo offers
+both, so any economy and language can be tried without registering the tool again. The
+scores received are kept in memory, and also appended to ``score_log`` when one is given
+(the demo's gradebook survives a restart).
+
 Test hooks (``claim_overrides``, ``drop_claims``, :meth:`launch_claims` + :meth:`sign`) let a test send a payload
 that a correct tool must refuse; they are never used by the demo.
 """
 from __future__ import annotations
 
+import json
+import re
 import secrets
 import threading
 import time
 import typing as t
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
 
 import requests
 from flask import Flask, Response, jsonify, redirect, render_template_string, request
@@ -32,6 +41,10 @@ from lti1p3platform.service_connector import AssignmentsGradesService, NamesRole
 
 ROLE_LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 ROLE_INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+PRESENTATION_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
+ECONOMY_CODE = re.compile(r"[a-z]{2}")
+LOCALE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
 
 
 @dataclass
@@ -186,6 +199,11 @@ class PeerPlatform:
     keys: list[PlatformKey] = field(default_factory=list)
     # The Cache-Control header of the key set (platforms differ: Moodle sends none).
     jwks_cache_control: str | None = None
+    # Choices the course page offers a learner launch (code -> name); empty: none offered.
+    economies: dict[str, str] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)
+    # A JSON-lines file the scores are appended to and read back from (the demo's gradebook).
+    score_log: Path | None = None
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -203,6 +221,8 @@ class PeerPlatform:
         if not self.links:
             self.add_link("DigiReady diagnostic", {"digiready_target": "diagnostic"},
                           line_item=True)
+        if self.score_log is not None and self.score_log.exists():
+            self.scores.extend(self._read_score_log())
 
     # -- URLs -------------------------------------------------------------------------
     @property
@@ -258,8 +278,36 @@ class PeerPlatform:
         return data
 
     def record_score(self, line_item_id: str, score: dict) -> None:
+        entry = dict(score, lineitem=line_item_id)
         with self._lock:
-            self.scores.append(dict(score, lineitem=line_item_id))
+            self.scores.append(entry)
+            if self.score_log is not None:
+                with self.score_log.open("a", encoding="utf-8") as log:
+                    log.write(json.dumps(entry) + "\n")
+
+    def _read_score_log(self) -> list[dict]:
+        """Scores saved by earlier runs; a line cut short by a crash is skipped."""
+        scores = []
+        for line in self.score_log.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                scores.append(entry)
+        return scores
+
+    def gradebook(self) -> list[dict]:
+        """One row per learner and column: the latest score, and every score received for
+        it, newest first (a score is sent when an attempt starts, and again when it ends)."""
+        rows: dict[tuple, dict] = {}
+        for score in self.scores:
+            key = (score.get("userId"), score.get("lineitem"))
+            row = rows.setdefault(key, {"user_id": key[0], "lineitem": key[1], "history": []})
+            row["history"].insert(0, score)
+        for row in rows.values():
+            row["latest"] = row["history"][0]
+        return sorted(rows.values(), key=lambda r: (str(r["user_id"]), str(r["lineitem"])))
 
     def launch_claims(self, user: User, link: Link | None, nonce: str,
                       deep_linking: bool = False) -> dict:
@@ -309,11 +357,17 @@ class PeerPlatform:
             claim["lineitem"] = self.url(f"/lineitems/{link.lineitem_id}")
         return claim
 
-    def initiate_url(self, user_id: str, link_id: str | None = None, deep_linking: bool = False) -> str:
-        """Where the LMS sends the browser to start a launch (third-party initiated login)."""
+    def initiate_url(self, user_id: str, link_id: str | None = None, deep_linking: bool = False,
+                     economy: str | None = None, language: str | None = None) -> str:
+        """Where the LMS sends the browser to start a launch (third-party initiated login).
+        The link and the learner's choices travel in ``lti_message_hint``, which the tool
+        sends back unchanged to :meth:`app`'s ``/auth``."""
+        hint = "dl" if deep_linking else urlencode(
+            {k: v for k, v in (("link", link_id or next(iter(self.links))),
+                               ("economy", economy), ("language", language)) if v})
         return self.tool_login_url + "?" + urlencode({
             "iss": self.issuer, "login_hint": user_id, "target_link_uri": self.tool_launch_url,
-            "lti_message_hint": "dl" if deep_linking else (link_id or next(iter(self.links))),
+            "lti_message_hint": hint,
             "client_id": self.client_id, "lti_deployment_id": self.deployment_id})
 
     # -- the web app ------------------------------------------------------------------------
@@ -328,8 +382,10 @@ class PeerPlatform:
 
         @app.get("/")
         def course():
+            learners = [u for u in platform.users.values() if ROLE_LEARNER in u.roles]
             return render_template_string(COURSE_PAGE, p=platform, users=platform.users,
-                                          links=platform.links, scores=platform.scores,
+                                          learners=learners, links=platform.links,
+                                          gradebook=platform.gradebook(),
                                           items=platform.line_items)
 
         @app.get("/launch")
@@ -337,8 +393,15 @@ class PeerPlatform:
             user = request.args.get("user", "learner-1")
             if user not in platform.users:
                 return Response("unknown user", 404)
+            economy = request.args.get("economy") or None
+            language = request.args.get("language") or None
+            if economy and not ECONOMY_CODE.fullmatch(economy):
+                return Response("economy: a two-letter code such as pe", 400)
+            if language and not LOCALE_CODE.fullmatch(language):
+                return Response("language: a language code such as es or es-PE", 400)
             return redirect(platform.initiate_url(user, request.args.get("link"),
-                                                  request.args.get("dl") == "1"))
+                                                  request.args.get("dl") == "1",
+                                                  economy=economy, language=language))
 
         @app.route("/auth", methods=["GET", "POST"])
         def auth():
@@ -359,16 +422,23 @@ class PeerPlatform:
             message.set_user_data(user.id, user.roles, full_name=user.name,
                                   email_address=user.email)
             message.set_launch_context_claim(platform.context_id, context_title=platform.course_title)
-            message.set_launch_presentation_claim("iframe", return_url=platform.url("/"))
             hint = params.get("lti_message_hint", "")
+            chosen = _hint_choices(hint)
+            presentation = {"document_target": "iframe", "return_url": platform.url("/")}
+            if chosen.get("language"):
+                presentation["locale"] = chosen["language"]
+            message.set_extra_claims({PRESENTATION_CLAIM: presentation})
             if hint == "dl":
                 message.set_dl(platform.url("/deep_link_return"), title="DigiReady",
                                accept_types={"ltiResourceLink"},
                                extra_data="dl-data")  # type: ignore[arg-type]
             else:
-                link = platform.links.get(hint) or next(iter(platform.links.values()))
+                link = platform.links.get(chosen.get("link", "")) or next(iter(platform.links.values()))
                 message.set_resource_link_claim(link.id, title=link.title)
-                message.set_custom_parameters_claim(link.custom)
+                custom = dict(link.custom)
+                if chosen.get("economy"):
+                    custom["digiready_economy"] = chosen["economy"]
+                message.set_custom_parameters_claim(custom)
                 message.set_extra_claims({
                     "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": platform._ags_claim(link)})
                 message.set_nrps(platform.url("/memberships"))
@@ -507,6 +577,19 @@ class PeerPlatform:
         return base
 
 
+def _hint_choices(hint: str) -> dict[str, str]:
+    """The link and choices :meth:`PeerPlatform.initiate_url` put in ``lti_message_hint``
+    (a bare link id, as earlier hints were, still names the link)."""
+    if "=" not in hint:
+        return {"link": hint}
+    choices = {k: v[0] for k, v in parse_qs(hint).items()}
+    if not ECONOMY_CODE.fullmatch(choices.get("economy", "")):
+        choices.pop("economy", None)
+    if not LOCALE_CODE.fullmatch(choices.get("language", "")):
+        choices.pop("language", None)
+    return choices
+
+
 def fetch_json(url: str) -> t.Any:
     return requests.get(url, timeout=5).json()
 
@@ -520,20 +603,41 @@ AUTO_POST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 COURSE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Demo LMS · {{ p.course_title }}</title>
-<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem;color:#1a1a1a}
-a.b{display:inline-block;padding:.6rem 1rem;margin:.2rem;background:#5b2a86;color:#fff;border-radius:.4rem;text-decoration:none;font-weight:600}
-a.b:focus{outline:3px solid #b35c00;outline-offset:2px}table{border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}</style></head>
+<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem;color:#1a1a1a;overflow-wrap:anywhere}
+a.b,button{display:inline-block;font:inherit;padding:.6rem 1rem;margin:.2rem 0;background:#5b2a86;color:#fff;border:0;border-radius:.4rem;text-decoration:none;font-weight:600;cursor:pointer}
+a.b:focus,button:focus,select:focus,summary:focus{outline:3px solid #b35c00;outline-offset:2px}
+.act{border:1px solid #bbb;border-radius:.4rem;padding:.25rem .75rem .5rem;margin:0 0 1rem}.act h3{margin:.5rem 0}
+label{display:block;font-weight:600;margin-top:.5rem}select{font:inherit;width:100%;max-width:24rem;padding:.35rem}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.3rem .25rem;text-align:left;vertical-align:top}
+details ol{margin:.25rem 0;padding-left:1.25rem;font-size:.95rem}</style></head>
 <body><header><p>Demo LMS (an LTI 1.3 platform built on lti1p3platform)</p></header>
 <main><h1>{{ p.course_title }}</h1>
-<h2>Activities</h2><ul>{% for l in links.values() %}<li>{{ l.title }}
-<a class="b" href="launch?user=learner-1&amp;link={{ l.id }}">Launch as learner</a>
-<a class="b" href="launch?user=instructor-1&amp;link={{ l.id }}">Launch as instructor</a></li>{% endfor %}</ul>
+<h2>Activities</h2>
+{% for l in links.values() %}{% set n = loop.index %}
+<section class="act" aria-labelledby="act-{{ n }}"><h3 id="act-{{ n }}">{{ l.title }}</h3>
+<form method="get" action="launch"><input type="hidden" name="link" value="{{ l.id }}">
+<label for="user-{{ n }}">Learner</label>
+<select id="user-{{ n }}" name="user">{% for u in learners %}<option value="{{ u.id }}">{{ u.name }}</option>{% endfor %}</select>
+{% if p.economies %}<label for="economy-{{ n }}">Economy (local tools and programmes)</label>
+<select id="economy-{{ n }}" name="economy"><option value="">Not set: the APEC-wide base pack, unless the LMS registration names one</option>
+{% for code, name in p.economies.items() %}<option value="{{ code }}">{{ name }}</option>{% endfor %}</select>{% endif %}
+{% if p.languages %}<label for="language-{{ n }}">Language (the launch's locale)</label>
+<select id="language-{{ n }}" name="language"><option value="">Automatic: the economy's, else the browser's</option>
+{% for code, name in p.languages.items() %}<option value="{{ code }}" lang="{{ code }}">{{ name }}</option>{% endfor %}</select>{% endif %}
+<p><button type="submit">Launch as learner</button></p></form>
+<p><a class="b" href="launch?user=instructor-1&amp;link={{ l.id }}">Launch as instructor</a></p>
+</section>{% endfor %}
 <p><a class="b" href="launch?user=instructor-1&amp;dl=1">Add DigiReady content (deep linking)</a></p>
-<h2>Gradebook (scores received over AGS)</h2>
-<table><thead><tr><th scope="col">Learner</th><th scope="col">Column</th><th scope="col">Score</th><th scope="col">Progress</th></tr></thead>
-<tbody>{% for s in scores %}<tr><td>{{ users[s.userId].name if s.userId in users else s.userId }}</td>
-<td>{{ items[s.lineitem].label if s.lineitem in items else s.lineitem }}</td>
-<td>{% if s.scoreGiven is defined %}{{ s.scoreGiven }} / {{ s.scoreMaximum }}{% endif %}</td>
-<td>{{ s.activityProgress }} · {{ s.gradingProgress }}</td></tr>{% else %}<tr><td colspan="4">No scores yet.</td></tr>{% endfor %}</tbody></table>
+<h2>Gradebook</h2>
+<p>Scores received over LTI Assignment and Grade Services: the latest for each learner and
+column; a row's history lists every score received.</p>
+<table><thead><tr><th scope="col">Learner</th><th scope="col">Column</th><th scope="col">Latest score</th><th scope="col">Progress</th></tr></thead>
+<tbody>{% for row in gradebook %}{% set s = row.latest %}<tr><th scope="row">{{ users[row.user_id].name if row.user_id in users else row.user_id }}</th>
+<td>{{ items[row.lineitem].label if row.lineitem in items else row.lineitem }}</td>
+<td>{% if s.scoreGiven is defined %}{{ s.scoreGiven }} / {{ s.scoreMaximum }}{% else %}–{% endif %}</td>
+<td>{{ s.activityProgress }} · {{ s.gradingProgress }}
+{% if row.history|length > 1 %}<details><summary>History ({{ row.history|length }} scores)</summary><ol>
+{% for h in row.history %}<li>{{ (h.timestamp or '')[:19]|replace('T', ' ') }}: {% if h.scoreGiven is defined %}{{ h.scoreGiven }} / {{ h.scoreMaximum }}, {% endif %}{{ h.activityProgress }} · {{ h.gradingProgress }}</li>{% endfor %}</ol></details>{% endif %}</td></tr>
+{% else %}<tr><td colspan="4">No scores yet.</td></tr>{% endfor %}</tbody></table>
 <h2>Roster</h2><ul>{% for u in users.values() %}<li>{{ u.name }} ({{ 'instructor' if 'Instructor' in u.roles[0] else 'learner' }})</li>{% endfor %}</ul>
 </main></body></html>"""

@@ -2,7 +2,9 @@
 
 The LMS lives under ``/lms`` and the tool at the root of the same local server (a threaded
 server, because the tool calls back into the LMS for keys, scores and the roster). The LMS's
-keys are kept in ``var/`` so restarting the demo keeps launches and grades working.
+keys and its gradebook are kept in ``var/`` so restarting the demo keeps launches and grades.
+Its course page offers a learner launch in any economy of the content folder and any
+language of the tool's pages.
 """
 from __future__ import annotations
 
@@ -29,6 +31,35 @@ def _save_key(key: PlatformKey) -> None:
     path.chmod(0o600)
 
 
+# The tool's page languages, by their own names (lti_tool.app.LANGUAGES holds the codes).
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fil": "Filipino", "vi": "Tiếng Việt",
+                  "id": "Bahasa Indonesia", "tpi": "Tok Pisin"}
+
+
+def economy_choices() -> dict[str, str]:
+    """Every economy overlay in the content folder: code -> "Name (code)"."""
+    import yaml
+
+    from digiready.packs.paths import content_dir
+    from lti_tool.registration.views import economies
+
+    choices = {}
+    for code in economies():
+        try:
+            overlay = yaml.safe_load((content_dir() / "economies" / code / "overlay.yaml")
+                                     .read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            overlay = {}
+        choices[code] = f"{overlay.get('name') or code.upper()} ({code})"
+    return choices
+
+
+def language_choices() -> dict[str, str]:
+    from lti_tool.app import LANGUAGES
+
+    return {code: LANGUAGE_NAMES.get(code, code) for code in LANGUAGES}
+
+
 def build(base: str) -> tuple[PeerPlatform, object]:
     """The demo platform and the combined WSGI app (tool at /, LMS at /lms)."""
     from lti_tool.app import create_app
@@ -36,7 +67,9 @@ def build(base: str) -> tuple[PeerPlatform, object]:
     key = _platform_key()
     platform = PeerPlatform(base_url=base + "/lms", tool_base_url=base,
                             client_id="digiready-demo", deployment_id="demo-deployment",
-                            keys=[key] if key else [])
+                            keys=[key] if key else [], economies=economy_choices(),
+                            languages=language_choices(),
+                            score_log=config.var_dir() / "demo-lms-scores.jsonl")
     if key is None:
         _save_key(platform.signing_key)
     tool = create_app()
@@ -70,5 +103,5 @@ def run_demo(host: str, port: int, *, serve: bool = True) -> int:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     except OSError as exc:
         raise CommandError(f"cannot listen on {host}:{port} ({exc.strerror}); "
-                           f"try --port {port + 1}") from exc
+                           f"try --port {port + 1} (with make run: DIGIREADY_DEMO_LTI_PORT={port + 1})") from exc
     return 0

@@ -15,6 +15,7 @@ from digiready.attempts import (
     complete_attempt,
     current_attempt,
     latest_completed,
+    result_in_language,
     save_answers,
     start_attempt,
 )
@@ -210,7 +211,7 @@ def results():
         attempt = latest_completed(s, learner)
         if attempt is None:
             return redirect(url_for(".diagnostic", launch=launch.id), 303)
-        result = attempt.result
+        result = result_in_language(attempt, pack)
         done = {m.module_id: m.status for m in s.scalars(
             select(ModuleProgress).where(ModuleProgress.learner_id == learner.id))}
         events.page_viewed(s, launch, learner, "/results", _("Your results"))

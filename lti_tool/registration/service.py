@@ -51,6 +51,8 @@ class PlatformInput:
     auth_login_url: str
     token_url: str
     jwks_url: str
+    # None keeps what the registration has; "" clears it (the base pack; the learner's
+    # LMS language).
     economy: str | None = None
     language: str | None = None
     title: str | None = None
@@ -133,8 +135,10 @@ def _store(session: Session, row: Registration, data: PlatformInput) -> None:
     if row.jwks_url != data.jwks_url:
         row.jwks, row.jwks_fetched_at = None, None
     row.jwks_url = data.jwks_url
-    row.economy = data.economy or row.economy
-    row.language = data.language or row.language
+    if data.economy is not None:
+        row.economy = data.economy or None
+    if data.language is not None:
+        row.language = data.language or None
     row.title = data.title or row.title
     session.flush()
     known = {d.deployment_id for d in row.deployments}

@@ -52,14 +52,21 @@ class LtiEnv:
         return requests.Session()
 
     def launch(self, user: str = "learner-1", link: str | None = None, *, deep_linking=False,
-               browser: requests.Session | None = None) -> requests.Response:
-        """Start in the LMS, follow login and the auto-posted id_token, as a browser does."""
+               browser: requests.Session | None = None, economy: str | None = None,
+               language: str | None = None) -> requests.Response:
+        """Start in the LMS, follow login and the auto-posted id_token, as a browser does.
+        ``economy`` and ``language``: the learner's choices on the demo LMS's course page
+        (a custom claim and the launch's locale)."""
         b = browser or self.browser()
         query = {"user": user}
         if link:
             query["link"] = link
         if deep_linking:
             query["dl"] = "1"
+        if economy:
+            query["economy"] = economy
+        if language:
+            query["language"] = language
         page = b.get(self.platform_url + "/launch", params=query, timeout=10)
         assert page.status_code == 200, page.text[:500]
         form = first_form(page.text, page.url)

@@ -40,6 +40,23 @@ def test_platform_add_list_remove(migrated, capsys):
     assert "nothing registered matches" in capsys.readouterr().err
 
 
+def test_platform_economy_and_language_kept_when_left_out_and_cleared_with_none(migrated,
+                                                                             capsys):
+    assert main(ADD) == 0
+    without_choices = ADD[:-4]
+    assert main(without_choices) == 0  # left out: the registration keeps both
+    assert "economy=pe language=es" in capsys.readouterr().out
+    assert main(without_choices + ["--economy", "none", "--language", "none"]) == 0
+    assert "economy=- language=-" in capsys.readouterr().out
+    assert main(["lti", "platform", "list"]) == 0  # read back from the database
+    assert "economy=-\tlanguage=-" in capsys.readouterr().out
+    from lti_tool.models import Registration
+
+    with session_scope() as s:
+        row = s.scalars(select(Registration)).one()
+        assert (row.economy, row.language) == (None, None)
+
+
 def test_platform_add_refuses_bad_input_in_one_line(migrated, capsys):
     bad = list(ADD)
     bad[bad.index("--token-url") + 1] = "http://moodle.example.org/token.php"

@@ -103,7 +103,7 @@ def test_demo_learner_flow_in_a_browser(chromium, demo):
     page.goto(demo + "/lms/")
     assert axe_violations(page) == []
     with page.expect_navigation(url="**/lti/launch"):
-        page.get_by_role("link", name="Launch as learner").first.click()
+        page.get_by_role("button", name="Launch as learner").first.click()
     # The launch answers with the diagnostic page, whose script (allowed by its hash in the
     # CSP) puts the page's own URL in the address bar: a reload opens the page again instead
     # of re-posting the spent id_token.
@@ -132,9 +132,47 @@ def test_demo_learner_flow_in_a_browser(chromium, demo):
     assert page.locator("form button[type=submit]").count() == 1
     assert axe_violations(page) == []
     assert no_horizontal_scroll(page)
-    # The grade arrived in the demo LMS's gradebook.
+    # The grade arrived in the demo LMS's gradebook: one row, the latest score, and the
+    # history (started, then completed) behind a disclosure that fits the phone.
     page.goto(demo + "/lms/")
-    assert "Completed · FullyGraded" in page.content()
+    row = page.locator("tbody tr", has_text="Ana Quispe")
+    assert row.count() == 1 and "Completed · FullyGraded" in row.inner_text()
+    row.get_by_text("History (2 scores)").click()
+    assert row.locator("details li").nth(1).is_visible()
+    assert "Started" in row.locator("details li").nth(1).inner_text()
+    assert no_horizontal_scroll(page)
+    assert axe_violations(page) == []
+    context.close()
+
+
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.mark.parametrize("size, learner", [("phone", "Bui Thi Mai"), ("desktop", "Kila Wari")])
+def test_demo_lms_launches_a_learner_in_the_chosen_economy(chromium, demo, size, learner):
+    """The course page offers any economy and language; Peru without a language chosen
+    gives a page wholly in Spanish (its questions and the page's own texts)."""
+    context = chromium.new_context(viewport=VIEWPORTS[size], locale="en-GB")
+    page = context.new_page()
+    page.goto(demo + "/lms/")
+    assert no_horizontal_scroll(page) and axe_violations(page) == []
+    page.get_by_label("Learner").first.select_option(label=learner)
+    page.get_by_label("Economy", exact=False).first.select_option(value="pe")
+    with page.expect_navigation(url="**/lti/launch"):
+        page.get_by_role("button", name="Launch as learner").first.click()
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_role("button", name="Guardar y continuar").is_visible()
+    assert page.get_by_text("¿En qué economía está su negocio?").is_visible()
+    assert page.get_by_text("Save and continue").count() == 0
+    # The same learner, English chosen: the Peruvian content in English.
+    page.goto(demo + "/lms/")
+    page.get_by_label("Learner").first.select_option(label=learner)
+    page.get_by_label("Economy", exact=False).first.select_option(value="pe")
+    page.get_by_label("Language (the launch's locale)").first.select_option(value="en")
+    with page.expect_navigation(url="**/lti/launch"):
+        page.get_by_role("button", name="Launch as learner").first.click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_text("In which economy is your business?").is_visible()
     context.close()
 
 

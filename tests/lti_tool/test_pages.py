@@ -36,11 +36,36 @@ def test_spanish_ui_and_economy_content(sqlite_env):
     assert "Marque todas las que correspondan." in page.text
 
 
-def test_tok_pisin_ui_from_the_platform_locale(sqlite_env):
+def test_tok_pisin_ui_from_the_platform_locale(sqlite_env, monkeypatch):
+    """The page speaks the launch's language when the pack has it: the page's own texts and
+    the pack's alike (the shipped content, Papua New Guinea's overlay)."""
+    monkeypatch.delenv("DIGIREADY_LTI_PACK")
+    sqlite_env.platform.claim_overrides["https://purl.imsglobal.org/spec/lti/claim/launch_presentation"] = {
+        "locale": "tpi-PG", "document_target": "iframe"}
+    page = sqlite_env.launch(economy="pg")
+    assert '<html lang="tpi"' in page.text and "Seivim na go het" in page.text
+    assert "Bisnis bilong yu i stap long wanem kantri o ekonomi?" in page.text
+
+
+def test_one_language_per_page_when_the_pack_lacks_the_launch_language(sqlite_env):
+    """The fixture pack is English only: a Tok Pisin launch gets a wholly English page, not
+    Tok Pisin buttons around English questions."""
     sqlite_env.platform.claim_overrides["https://purl.imsglobal.org/spec/lti/claim/launch_presentation"] = {
         "locale": "tpi-PG", "document_target": "iframe"}
     page = sqlite_env.launch()
-    assert '<html lang="tpi"' in page.text and "Seivim na go het" in page.text
+    assert '<html lang="en"' in page.text and "Save and continue" in page.text
+    assert "Seivim na go het" not in page.text
+
+
+def test_an_economy_without_a_language_speaks_the_economy_language(sqlite_env, monkeypatch):
+    """Peru's overlay is in Spanish: a launch naming no language (and an English browser)
+    gets the questions and the page's own texts in Spanish, then Spanish results."""
+    monkeypatch.delenv("DIGIREADY_LTI_PACK")
+    b = sqlite_env.browser()
+    b.headers["Accept-Language"] = "en-GB,en;q=0.9"
+    page = sqlite_env.launch(economy="pe", browser=b)
+    assert '<html lang="es"' in page.text and "¿En qué economía está su negocio?" in page.text
+    assert "Guardar y continuar" in page.text and "Save and continue" not in page.text
 
 
 def test_answers_are_saved_at_every_step_without_cookies(sqlite_env):
@@ -159,3 +184,22 @@ def test_spanish_results_use_the_shared_results_view(sqlite_env):
     assert "Sus resultados" in results.text
     assert "Su madurez digital general es" in results.text  # digiready.presentation.results_view
     assert "Videos cortos de capacitación" in results.text
+
+
+def test_results_scored_in_spanish_are_shown_wholly_in_english_later(sqlite_env):
+    """A learner who answered in Spanish and opens the course in English later sees their
+    results in English: the areas and recommendations too, not only the page's own texts."""
+    from tests.lti_tool.test_end_to_end import complete_diagnostic
+
+    set_registration(sqlite_env, economy="xx", language="es")
+    b = sqlite_env.browser()
+    results = complete_diagnostic(sqlite_env, b, sqlite_env.launch(browser=b))
+    assert "Sus resultados" in results.text and "Pagos básicos" in results.text
+    set_registration(sqlite_env, language="en")
+    again = sqlite_env.launch(browser=b)
+    assert "/learn/results" in again.url and '<html lang="en"' in again.text
+    assert "Your results" in again.text and "Module pay_basics" in again.text
+    assert "Pagos básicos" not in again.text
+    with session_scope() as s:  # what was stored (and graded) is unchanged
+        attempt = s.scalars(select(Attempt)).one()
+        assert attempt.result["pack"]["language"] == "es"
