@@ -41,15 +41,14 @@ def economy_choices() -> dict[str, str]:
     import yaml
 
     from digiready.packs.paths import content_dir
-    from lti_tool.registration.views import economies
 
     choices = {}
-    for code in economies():
+    for overlay_file in sorted((content_dir() / "economies").glob("*/overlay.yaml")):
         try:
-            overlay = yaml.safe_load((content_dir() / "economies" / code / "overlay.yaml")
-                                     .read_text(encoding="utf-8")) or {}
+            overlay = yaml.safe_load(overlay_file.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
             overlay = {}
+        code = overlay_file.parent.name
         choices[code] = f"{overlay.get('name') or code.upper()} ({code})"
     return choices
 

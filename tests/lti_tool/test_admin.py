@@ -50,6 +50,9 @@ def test_platform_economy_and_language_kept_when_left_out_and_cleared_with_none(
     assert "economy=- language=-" in capsys.readouterr().out
     assert main(["lti", "platform", "list"]) == 0  # read back from the database
     assert "economy=-\tlanguage=-" in capsys.readouterr().out
+    from sqlalchemy import select
+
+    from digiready.storage import session_scope
     from lti_tool.models import Registration
 
     with session_scope() as s:
