@@ -37,18 +37,18 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español", "fil": "Filipino", "vi": "T
 
 
 def economy_choices() -> dict[str, str]:
-    """Every economy overlay in the content folder: code -> "Name (code)"."""
+    """Every economy the tool can serve: code -> "Name (code)"."""
     import yaml
 
-    from digiready.packs.paths import content_dir
+    from digiready.packs.paths import base_pack_dir, economy_codes, economy_dir
 
     choices = {}
-    for overlay_file in sorted((content_dir() / "economies").glob("*/overlay.yaml")):
+    for code in economy_codes():
         try:
+            overlay_file = economy_dir(base_pack_dir(), code) / "overlay.yaml"
             overlay = yaml.safe_load(overlay_file.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
+        except (OSError, yaml.YAMLError):  # e.g. only published by Studio: its code will do
             overlay = {}
-        code = overlay_file.parent.name
         choices[code] = f"{overlay.get('name') or code.upper()} ({code})"
     return choices
 
