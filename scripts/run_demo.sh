@@ -42,10 +42,11 @@ start() {  # start NAME PORT COMMAND...: run in the background, logging to $LOGS
     "$@" >"$LOGS/$name.log" 2>&1 &
     names+=("$name") pids+=($!) ports+=("$port")
 }
-helper() {  # helper NAME COMMAND...: background work that may finish (stopped with the demo)
+helper() {  # helper NAME COMMAND...: background work that may finish; in its own process
+            # group, so that stopping the demo stops the commands it runs too
     local name=$1
     shift
-    nice "$@" >"$LOGS/$name.log" 2>&1 &
+    setsid nice "$@" >"$LOGS/$name.log" 2>&1 &
     helpers+=($!)
 }
 answers() {  # answers PORT: GET /healthz gives 200 (a listening socket alone is not enough:
@@ -76,8 +77,10 @@ wait_until_ready() {  # every started app with a port answers, 120 s at most (a 
 }
 stop() {
     trap - EXIT INT TERM
-    local all=("${pids[@]}" "${helpers[@]}")
-    [ ${#all[@]} -eq 0 ] || { kill "${all[@]}" 2>/dev/null || true; wait || true; }
+    local pid
+    for pid in "${helpers[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
+    [ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true
+    wait || true
 }
 trap stop EXIT
 trap 'echo; echo "Stopping the demo."; exit 0' INT TERM
