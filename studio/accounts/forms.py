@@ -18,7 +18,10 @@ class LoginForm(FlaskForm):
 class AcceptForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Choose a password"),
-                             validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
+                             validators=[DataRequired(), Length(
+                                 min=MIN_PASSWORD, max=200,
+                                 message=_l("Use at least 10 characters (a short sentence is "
+                                            "easy to remember)."))])
     confirm = PasswordField(_l("The same password again"),
                             validators=[DataRequired(), EqualTo("password")])
 

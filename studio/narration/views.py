@@ -54,11 +54,23 @@ def modules(code: str, economy):
     return modules_page(code)
 
 
+def build_status(code: str, modules: list[str], languages: list[str]) -> dict:
+    """(module, language) -> the last video build's manifest (None: not built), from the
+    video pipeline; empty when it is not installed."""
+    try:
+        from digiready.media import load_manifest
+    except ImportError:
+        return {}
+    return {(m, lang): load_manifest(m, lang, code) for m in modules for lang in languages}
+
+
 def modules_page(code: str, error: str | None = None):
     content = store.load_content(db(), code, with_blobs=False)
     languages = list(content.overlay.get("languages") or ["en"])
-    return render_template("narration/modules.html", modules=_modules(code), languages=languages,
-                           recordings=_recordings(code), error=error, action=ActionForm(),
+    names = _modules(code)
+    return render_template("narration/modules.html", modules=names, languages=languages,
+                           builds=build_status(code, names, languages),
+                           recordings=_recordings(code), error=error,
                            limit=settings.get("STUDIO_NARRATION_MAX_MB"),
                            can_edit=current_user().can(code, "edit"),
                            title=_("Recorded narrations")), (422 if error else 200)

@@ -26,6 +26,16 @@ def saved_items(code="th"):
 
 @pytest.fixture
 def team(app):
+    return _team(app)
+
+
+@pytest.fixture
+def team_any_db(app_any_db):
+    """The same team on SQLite, then on PostgreSQL."""
+    return _team(app_any_db)
+
+
+def _team(app):
     make_user("admin@example.org", admin=True)
     make_user("editor@example.org", roles={"th": "editor", "pe": "editor"})
     make_user("translator@example.org", roles={"th": "translator"})
@@ -76,7 +86,8 @@ def test_live_check_answers_the_validator_messages_as_json(team):
     assert saved_items().get("tools/add/th_promptpay") is None
 
 
-def test_concurrent_edits_the_second_is_told_and_nothing_is_lost(team):
+def test_concurrent_edits_the_second_is_told_and_nothing_is_lost(team_any_db):
+    team = team_any_db
     one = signed_in(team, "editor@example.org")
     two = signed_in(team, "admin@example.org")
     assert add_tool(one).status_code == 303
