@@ -145,3 +145,41 @@ def test_the_player_offers_the_learners_language_first_and_the_others(built):
     assert '<track kind="captions" src="/media/captions" srclang="en" label="English" default>' in english
     assert 'srclang="es" label="Español">' in english and "narrated in" not in english
     assert 'preload="none"' in english and 'poster="/media/poster"' in english
+
+
+def test_the_economys_own_tool_names_get_a_slide(built, tmp_path):
+    """Fixture economy "xx" adds the tool PagoXX in the category its rules recommend with the
+    module: the video shows it during the recap (the last paragraph before the task)."""
+    import subprocess
+
+    from PIL import Image, ImageChops, ImageStat
+
+    from digiready.media import slides
+    from digiready.media.build import _local_names
+    from digiready.packs import load_pack
+
+    pack_dir, _root, result = built
+    pack = load_pack(pack_dir, "xx", "en")
+    assert _local_names(pack, MODULE, pack_dir) == ["PagoXX"]
+    cues = [_Timed(c) for c in webvtt_read(result.manifest.file("captions"))]
+    recap_start = next(c.start_s for c in cues if c.text == "Meet Ana.")
+    task_start = next(c.start_s for c in cues if c.text.startswith("Your task"))
+    # the second half of the recap paragraph; ffmpeg gives the first frame at or after it
+    moment = (recap_start + task_start) / 2 + 0.05
+    frame = tmp_path / "frame.png"
+    subprocess.run(["ffmpeg", "-v", "error", "-ss", f"{moment:.2f}", "-i", str(result.manifest.file("video_360p")),
+                    "-frames:v", "1", str(frame)], check=True)
+    expected = {}
+    for kind, heading, lines in (("local", "In Testland", ("PagoXX",)),
+                                 ("sentence", pack.modules[MODULE].title, ("x",))):
+        slides.draw(slides.Slide(kind, heading, lines), tmp_path / f"{kind}.bmp")
+        expected[kind] = Image.open(tmp_path / f"{kind}.bmp").convert("RGB").resize((640, 360))
+    shown = Image.open(frame).convert("RGB")
+    distance = {k: sum(ImageStat.Stat(ImageChops.difference(shown, img)).mean) for k, img in expected.items()}
+    assert distance["local"] < 10 and distance["local"] < distance["sentence"], distance
+
+
+def webvtt_read(path):
+    import webvtt
+
+    return webvtt.read(str(path))
