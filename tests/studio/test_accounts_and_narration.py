@@ -116,3 +116,18 @@ def test_a_narration_over_the_limit_is_refused_and_nothing_saved(sqlite_db, monk
     answer = upload(client, wav_bytes(seconds=10), "long.wav")
     assert answer.status_code == 422 and "larger than 0.05 MB" in answer.text
     assert recordings() == {}
+
+
+def test_sign_in_attempts_are_rate_limited(sqlite_db, monkeypatch):
+    from studio.app import create_app
+
+    monkeypatch.setenv("DIGIREADY_STUDIO_RATELIMIT", "3/minute")
+    app = create_app({"TESTING": True})
+    client = app.test_client()
+    statuses = []
+    for _ in range(5):
+        page = client.get("/login")
+        statuses.append(client.post("/login", data={"email": "x@example.org", "password": "wrong",
+                                                    "csrf_token": csrf_of(page.text)}).status_code)
+    assert statuses[:3] == [401, 401, 401] and statuses[3:] == [429, 429]
+    assert client.get("/login").status_code == 200  # reading the form is never limited
