@@ -9,7 +9,9 @@ import yaml
 from digiready.packs import load_pack, published
 from digiready.packs.paths import economy_codes
 
-PE = Path(__file__).resolve().parents[2] / "content" / "economies" / "pe"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PACK = FIXTURES / "pack"
+PE = FIXTURES / "economies" / "xx"  # a small overlay: quick to load
 
 
 def _files(name: str) -> dict[str, bytes]:
@@ -22,16 +24,16 @@ def _files(name: str) -> dict[str, bytes]:
 
 def test_a_published_version_wins_and_a_new_one_is_seen_without_a_restart(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGIREADY_PUBLISHED_DIR", str(tmp_path / "published"))
-    assert load_pack(None, "pe", "es").economy_name == "Perú"  # the files in content/
-    published.write_version("pe", 1, _files("Perú v1"))
-    assert load_pack(None, "pe", "es").economy_name == "Perú"  # written, not yet current
-    published.make_current("pe", 1)
-    assert load_pack(None, "pe", "es").economy_name == "Perú v1"
-    published.write_version("pe", 2, _files("Perú v2"))
-    published.make_current("pe", 2)
-    assert load_pack(None, "pe", "es").economy_name == "Perú v2"
-    published.make_current("pe", 1)  # a rollback
-    assert load_pack(None, "pe", "es").economy_name == "Perú v1"
+    assert load_pack(PACK, "xx", "es").economy_name == "Testland"  # the files in content/
+    published.write_version("xx", 1, _files("Testland v1"))
+    assert load_pack(PACK, "xx", "es").economy_name == "Testland"  # written, not yet current
+    published.make_current("xx", 1)
+    assert load_pack(PACK, "xx", "es").economy_name == "Testland v1"
+    published.write_version("xx", 2, _files("Testland v2"))
+    published.make_current("xx", 2)
+    assert load_pack(PACK, "xx", "es").economy_name == "Testland v2"
+    published.make_current("xx", 1)  # a rollback
+    assert load_pack(PACK, "xx", "es").economy_name == "Testland v1"
 
 
 def test_an_economy_that_exists_only_published_is_known_everywhere(tmp_path, monkeypatch):
@@ -45,13 +47,13 @@ def test_an_economy_that_exists_only_published_is_known_everywhere(tmp_path, mon
     assert "th" not in economy_codes()
     published.write_version("th", 1, files)
     published.make_current("th", 1)
-    assert "th" in economy_codes() and "th" in content.available_economies()
-    assert content.resolve("base", "th", "es").economy_name == "Thailand"
+    assert "th" in economy_codes() and "th" in content.available_economies(str(FIXTURES))
+    assert content.resolve("pack", "th", "es", str(FIXTURES)).economy_name == "Thailand"
 
 
 def test_current_naming_something_else_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGIREADY_PUBLISHED_DIR", str(tmp_path / "published"))
-    (tmp_path / "published" / "pe").mkdir(parents=True)
-    (tmp_path / "published" / "pe" / "CURRENT").write_text("../../etc\n")
-    assert published.overlay_dir("pe") is None
-    assert load_pack(None, "pe", "es").economy_name == "Perú"
+    (tmp_path / "published" / "xx").mkdir(parents=True)
+    (tmp_path / "published" / "xx" / "CURRENT").write_text("../../etc\n")
+    assert published.overlay_dir("xx") is None
+    assert load_pack(PACK, "xx", "es").economy_name == "Testland"

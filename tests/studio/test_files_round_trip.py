@@ -2,16 +2,31 @@
 ``digiready pack validate`` accepts, and export -> import -> export gives the same bytes."""
 from __future__ import annotations
 
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "digiready.cli.main", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys):
+    """The ``digiready`` command, run in this process (its parsed base pack is reused)."""
+    from digiready.cli.main import main
+
+    def run(*args: str) -> Ran:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return Ran(code, out.out, out.err)
+    return run
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -19,7 +34,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_export_import_export_is_byte_identical_and_validates(sqlite_db, tmp_path):
+def test_export_import_export_is_byte_identical_and_validates(sqlite_db, tmp_path, cli):
     imported = cli("studio", "import", str(ROOT / "content" / "economies" / "pe"))
     assert imported.returncode == 0, imported.stderr
     first = cli("studio", "export", "--economy", "pe", "--out", str(tmp_path / "one" / "pe"))
@@ -42,7 +57,7 @@ def test_export_import_export_is_byte_identical_and_validates(sqlite_db, tmp_pat
     assert "es 100%" in checked.stdout
 
 
-def test_unknown_economy_is_a_clear_error(sqlite_db, tmp_path):
+def test_unknown_economy_is_a_clear_error(sqlite_db, tmp_path, cli):
     answer = cli("studio", "export", "--economy", "zz", "--out", str(tmp_path / "zz"))
     assert answer.returncode == 1
     assert "no economy 'zz'" in answer.stderr
