@@ -20,8 +20,7 @@ from digiready import config
 NOT_SETTINGS = {
     "DIGIREADY_PORTAL_STAFF_PASSWORD": "read once by `digiready portal staff add`",
     "DIGIREADY_REQUIRE_SERVICES": "test suite: fail instead of skip without PostgreSQL/Redis",
-    "DIGIREADY_VERSION": "Tutor plugin: the version to install",
-    "DIGIREADY_REPOSITORY": "Tutor plugin: where to install from",
+    "DIGIREADY_PIP_REQUIREMENT": "Tutor plugin: what to install instead of its bundled wheel",
 }
 NOT_SETTINGS_PREFIXES = ("DIGIREADY_TEST_", "DIGIREADY_BENCH_")
 # Settings that were replaced: named with their successor instead of "did you mean".

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -27,6 +28,7 @@ import requests
 from tests.xblocks.conftest import EXPECTED, SIDE, run
 
 REPO = Path(__file__).resolve().parents[2]
+PLUGIN = REPO / "deployment" / "tutor" / "tutordigiready" / "plugin.py"
 FORBIDDEN = {"flask", "sqlalchemy", "alembic", "psycopg", "redis", "weasyprint", "python-docx", "openpyxl",
              "pyxform", "gunicorn", "jinja2"}
 LOCALES = ("en", "es", "fil", "vi", "id", "tpi")
@@ -129,6 +131,18 @@ def test_both_blocks_render_and_answer_from_the_installed_wheel(installed_workbe
     answer = session.post(base + save, data=json.dumps({"attempt": 1, "answers": {}}), timeout=30,
                           headers={"Content-Type": "application/json", "X-CSRFToken": session.cookies["csrftoken"]})
     assert answer.status_code == 200 and answer.json()["saved"] is True
+
+
+def test_the_plugin_from_source_without_its_wheel_stops_the_build_with_the_reason():
+    """Installed from the source folder (no ``make dist``), the plugin has no wheel to install:
+    the image build stops at its line, saying what to do, instead of an image without blocks."""
+    spec = importlib.util.spec_from_file_location("tutordigiready_source_plugin", PLUGIN)
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    assert plugin.bundled_version() is None
+    patch = plugin.install_patch(None)
+    assert "no bundled digiready wheel" in patch and "make dist" in patch and "&& false" in patch
+    assert "--find-links" not in patch.split("{% else %}")[1]
 
 
 def _stages(dockerfile: str) -> dict[str, str]:
