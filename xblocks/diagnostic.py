@@ -104,7 +104,7 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
                        help="What this learner's latest result adds to the class aggregate")
     class_aggregate = Dict(scope=Scope.user_state_summary, default={},
                            help="Class results per peer group: counts of scores (benchmark, staff CSV)")
-    # Before 0.1.0 the class's results were one summary per learner; read once, then replaced.
+    # Earlier versions kept one summary per learner here; read once into class_aggregate, then emptied.
     class_results = Dict(scope=Scope.user_state_summary, default={}, help="Superseded by class_aggregate")
 
     editable_fields = ("display_name", "pack", "economy", "language", "dimensions", "grading_mode",
