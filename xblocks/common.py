@@ -217,9 +217,9 @@ class DigiReadyBlockMixin:
         """The learner's language, from the runtime's i18n service.
 
         edx-platform's ``XBlockI18nService`` is a pass-through to whatever it translates with:
-        the block's own gettext catalog for the learner's language when the block ships one
-        (``xblocks/translations/<locale>/LC_MESSAGES/text.mo``), else
-        ``django.utils.translation``. A catalog has no ``get_language``, but its header names
+        the block's own gettext catalog for the learner's language when it finds one (in the
+        OEP-58 folder ``conf/plugins-locale/xblock.v1/xblocks/`` that Tutor's image fills),
+        else ``django.utils.translation``. A catalog has no ``get_language``, but its header names
         its language; Django's module has ``get_language``. The workbench's service is the
         latter kind."""
         service = self._service("i18n")

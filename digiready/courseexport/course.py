@@ -88,7 +88,7 @@ def _paragraphs(module: Module) -> tuple[str, ...]:
     return tuple(p.strip() for p in module.script.split("\n\n") if p.strip() and not p.lstrip().startswith("#"))
 
 
-def _video(module: Module, language: str, media: MediaSource | None, notes: list[str]) -> tuple[Video | None, str]:
+def _video(module: Module, language: str, media: MediaSource | None) -> tuple[Video | None, str]:
     """The module's video and the captions that go with it."""
     if media is not None:
         built = media.find(module.id, language)
@@ -137,7 +137,7 @@ def build_course(pack: Pack, *, pack_name: str, org: str, number: str, run: str,
     def units(modules: list[Module]) -> tuple[Unit, ...]:
         made = []
         for module in modules:
-            video, captions = _video(module, pack.language, media, notes)
+            video, captions = _video(module, pack.language, media)
             made.append(Unit(url_name=f"module_{module.id}", module_id=module.id, title=module.title,
                              objectives=module.objectives, transcript_paragraphs=_paragraphs(module),
                              captions_vtt=captions, captions_language=pack.language if video and video.built
