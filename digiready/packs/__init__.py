@@ -60,9 +60,22 @@ def _walk_signature(path: str, economy: str | None) -> tuple:
     stamp = []
     for root in roots:
         for folder, _dirs, files in os.walk(root):
-            stamp.append(os.stat(folder).st_mtime_ns)
-            stamp.extend(os.stat(os.path.join(folder, f)).st_mtime_ns for f in files)
+            stamp.append(_mtime(folder))
+            stamp.extend(_mtime(os.path.join(folder, f)) for f in files)
     return (len(stamp), max(stamp, default=0), sum(stamp))
+
+
+def _mtime(path: str) -> int:
+    """A file's modification time, or its link's when the link is broken or loops (an
+    editor's ``.#questions.yaml`` lock link points at nothing): a running app must not fail
+    because someone is editing the pack."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        try:
+            return os.lstat(path).st_mtime_ns
+        except OSError:  # gone between the walk and now
+            return 0
 
 
 def _validated(path: str, economy: str | None):
@@ -76,7 +89,9 @@ def _validated_cached(path: str, economy: str | None, _signature: tuple):
     if not any(i.severity == "error" for i in issues):
         # Cross-file checks only make sense once each file is well-formed.
         issues.extend(check(raw))
-    languages, default = pack_languages(raw) if raw.manifest else ([], "en")
+    # Languages are read only from well-formed files (a malformed one may have any shape).
+    languages, default = pack_languages(raw) if raw.manifest and not _has_errors(issues) \
+        else ([], "en")
     needing = [lang for lang in languages if raw.overlay is None or lang in (raw.overlay.data or {}).get("languages", [])]
     coverage = translation_coverage(raw, needing) if not _has_errors(issues) else {}
     for language, percent in coverage.items():
@@ -92,7 +107,7 @@ def _has_errors(issues: list[PackIssue]) -> bool:
 
 def validate_pack(path: str | Path, economy: str | None = None) -> tuple[list[PackIssue], dict[str, float]]:
     """Every issue (errors and warnings) and the translation coverage per language."""
-    _raw, issues, coverage, _default = _validated(str(Path(path).resolve()), economy)
+    _raw, issues, coverage, _default = _validated(os.path.realpath(path), economy)
     return issues, coverage
 
 
@@ -140,7 +155,7 @@ def load_pack(path: str | Path | None = None, economy: str | None = None,
     path = Path(path) if path else base_pack_dir()
     if economy and "/" not in economy and os.sep not in economy:
         economy = economy.lower()  # a code; a folder's path is taken as it is
-    return _load(str(path.resolve()), economy or None, language)
+    return _load(os.path.realpath(path), economy or None, language)
 
 
 def clear_cache() -> None:

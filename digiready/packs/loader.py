@@ -40,7 +40,9 @@ class Entry:
 
     @property
     def id(self) -> str:
-        return self.data.get("id", "")
+        """The item's id; an id that is not text (the schema reports it) counts as none."""
+        value = self.data.get("id", "")
+        return value if isinstance(value, str) else ""
 
     def issue(self, message: str, *sub: str | int, severity: str = "error") -> PackIssue:
         return self.doc.issue(self.path + tuple(sub), message, severity)
@@ -69,25 +71,48 @@ class RawPack:
 
     @property
     def source_language(self) -> str:
-        data = self.manifest.data if self.manifest else {}
-        return (data or {}).get("source_language", "en")
+        value = (self.manifest.data if self.manifest else {}).get("source_language")
+        return value if isinstance(value, str) and value else "en"
 
     @property
     def overlay_language(self) -> str:
-        data = (self.overlay.data or {}) if self.overlay else {}
-        languages = data.get("languages") or [self.source_language]
-        return data.get("source_language") or data.get("default_language") or languages[0]
+        data = self.overlay.data if self.overlay else {}
+        languages = data.get("languages")
+        first = languages[0] if isinstance(languages, list) and languages else None
+        for value in (data.get("source_language"), data.get("default_language"), first):
+            if isinstance(value, str) and value:
+                return value
+        return self.source_language
 
 
 def _load(path: Path, schema: str, issues: list[PackIssue]) -> YamlDocument | None:
+    """A pack file, schema-checked. Its data is always a mapping (an empty one when the file
+    holds something else, reported here), so the rest of the loader can rely on it."""
     doc, parse_issues = load_yaml(path)
     issues.extend(parse_issues)
     if doc is None:
         return None
     if doc.data is None:
         doc.data = {}
+    if not isinstance(doc.data, dict):
+        found = "a list" if isinstance(doc.data, list) else f"a single value ({doc.data!r:.40})"
+        issues.append(doc.issue((), f"a pack file holds named fields (`key: value` lines), "
+                                    f"not {found}"))
+        doc.data = {}
+        return doc
     issues.extend(validate_document(doc, schema))
     return doc
+
+
+def _present(path: Path) -> bool:
+    """There, or a link that should be (a broken link is reported when it is read)."""
+    return path.exists() or path.is_symlink()
+
+
+def _editor_leftover(path: Path) -> bool:
+    """Files editors leave beside the ones being edited (``.#x.yaml`` lock links, ``.x.swp``,
+    ``x.yaml~``, ``#x.yaml#``): never part of a pack."""
+    return path.name.startswith((".", "#")) or path.name.endswith("~")
 
 
 def read_pack(base: Path, economy: str | None = None) -> RawPack:
@@ -97,17 +122,17 @@ def read_pack(base: Path, economy: str | None = None) -> RawPack:
         raw.issues.append(PackIssue(display_name(base), 1, 1, "", "no such pack directory"))
         return raw
     for name in REQUIRED_BASE_FILES:
-        if not (base / name).exists():
+        if not _present(base / name):
             raw.issues.append(PackIssue(display_name(base / name), 1, 1, "", "required file is missing"))
-    if (base / "pack.yaml").exists():
+    if _present(base / "pack.yaml"):
         raw.manifest = _load(base / "pack.yaml", "pack", raw.issues)
     language = raw.source_language
     for file, (schema, keys) in COLLECTION_FILES.items():
         raw.collections.update({key: raw.collections.get(key, []) for key in keys})
-        if not (base / file).exists():
+        if not _present(base / file):
             continue
         doc = _load(base / file, schema, raw.issues)
-        if doc is None or not isinstance(doc.data, dict):
+        if doc is None:
             continue
         for key in keys:
             items = doc.data.get(key)
@@ -127,6 +152,8 @@ def read_pack(base: Path, economy: str | None = None) -> RawPack:
 def _add_unique(raw: RawPack, key: str, entries: list[Entry]) -> None:
     seen = {e.id: e for e in raw.collections[key]}
     for entry in entries:
+        if not entry.id:  # no id, or not text: the schema has said so
+            continue
         if entry.id in seen:
             first = seen[entry.id]
             line, _ = first.doc.position(first.path)
@@ -139,10 +166,10 @@ def _add_unique(raw: RawPack, key: str, entries: list[Entry]) -> None:
 def _read_modules(raw: RawPack, folder: Path, language: str, overlay: bool) -> None:
     if not folder.is_dir():
         return
-    for module_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for module_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not _editor_leftover(p)):
         manifest = module_dir / "module.yaml"
         existing = raw.modules.get(module_dir.name)
-        if not manifest.exists():
+        if not _present(manifest):
             if overlay and existing:
                 existing.overlay_folder = module_dir  # translated scripts/captions only
             elif not overlay or not existing:
@@ -150,7 +177,7 @@ def _read_modules(raw: RawPack, folder: Path, language: str, overlay: bool) -> N
                                             f"module folder without module.yaml (no module '{module_dir.name}' to translate)"))
             continue
         doc = _load(manifest, "module", raw.issues)
-        if doc is None or not isinstance(doc.data, dict):
+        if doc is None:
             continue
         entry = Entry(doc.data, doc, (), language)
         if entry.id and entry.id != module_dir.name:
@@ -168,7 +195,7 @@ def _read_modules(raw: RawPack, folder: Path, language: str, overlay: bool) -> N
 def _read_translations(raw: RawPack, folder: Path) -> None:
     if not folder.is_dir():
         return
-    for file in sorted(folder.glob("*.yaml")):
+    for file in sorted(f for f in folder.glob("*.yaml") if not _editor_leftover(f)):
         doc = _load(file, "translations", raw.issues)
         if doc is not None:
             raw.translations.setdefault(file.stem, []).append(doc)
@@ -177,22 +204,22 @@ def _read_translations(raw: RawPack, folder: Path) -> None:
 def _read_overlay(raw: RawPack, folder: Path, economy: str) -> None:
     raw.overlay_dir = folder
     manifest = folder / "overlay.yaml"
-    if not manifest.exists():
+    if not _present(manifest):
         raw.issues.append(PackIssue(display_name(manifest), 1, 1, "", f"no overlay for economy '{economy}'"))
         return
     raw.overlay = _load(manifest, "overlay", raw.issues)
     if raw.overlay is None:
         return
-    base_id = (raw.manifest.data or {}).get("id") if raw.manifest else None
+    base_id = raw.manifest.data.get("id") if raw.manifest else None
     wanted = raw.overlay.data.get("base")
-    if base_id and wanted and wanted != base_id:
+    if isinstance(base_id, str) and wanted and wanted != base_id:
         raw.issues.append(raw.overlay.issue(("base",), f"overlay is for pack '{wanted}', not '{base_id}'"))
     language = raw.overlay_language
     for file, (schema, keys) in COLLECTION_FILES.items():
-        if not (folder / file).exists():
+        if not _present(folder / file):
             continue
         doc = _load(folder / file, schema, raw.issues)
-        if doc is None or not isinstance(doc.data, dict):
+        if doc is None:
             continue
         for key in keys:
             changes = doc.data.get(key)
@@ -206,20 +233,30 @@ def _read_overlay(raw: RawPack, folder: Path, economy: str) -> None:
     _read_translations(raw, folder / "translations")
 
 
+def _listed(changes: dict, kind: str, wanted: type) -> list[tuple[int, Any]]:
+    """The (position, item) of an overlay's add/replace/disable list that have the right
+    type; the schema reports the others, which are left out here."""
+    items = changes.get(kind)
+    return [(n, item) for n, item in enumerate(items) if isinstance(item, wanted)] \
+        if isinstance(items, list) else []
+
+
 def _apply_changes(raw: RawPack, key: str, doc: YamlDocument, changes: dict, language: str) -> None:
     items = raw.collections[key]
     index = {e.id: n for n, e in enumerate(items)}
     disabled = raw.disabled.setdefault(key, {})
-    for n, item_id in enumerate(changes.get("disable") or []):
+    for n, item_id in _listed(changes, "disable", str):
         if item_id not in index:
             raw.issues.append(doc.issue((key, "disable", n), f"cannot disable unknown id '{item_id}'"))
             continue
         disabled[item_id] = doc.issue((key, "disable", n), "")
-    for n, data in enumerate(changes.get("replace") or []):
+    for n, data in _listed(changes, "replace", dict):
         entry = Entry(data, doc, (key, "replace", n), language)
+        if not entry.id:
+            continue
         if entry.id not in index or entry.id in disabled:
             raw.issues.append(entry.issue(f"cannot replace unknown id '{entry.id}'", "id"))
             continue
         items[index[entry.id]] = entry
     items[:] = [e for e in items if e.id not in disabled]
-    _add_unique(raw, key, [Entry(d, doc, (key, "add", n), language) for n, d in enumerate(changes.get("add") or [])])
+    _add_unique(raw, key, [Entry(d, doc, (key, "add", n), language) for n, d in _listed(changes, "add", dict)])

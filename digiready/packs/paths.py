@@ -3,6 +3,7 @@ with the distribution (the data package ``digiready_content``, which setup.py ma
 ``content/``), unless ``DIGIREADY_CONTENT_DIR`` says otherwise."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from digiready import config
@@ -44,7 +45,8 @@ def economy_dir(base: Path, economy: str) -> Path:
     candidate = Path(economy)
     if candidate.is_dir() and (candidate / "overlay.yaml").exists():
         return candidate
-    return base.resolve().parent / "economies" / economy.lower()
+    # realpath, not Path.resolve(): a folder that is a symbolic-link loop must not raise here
+    return Path(os.path.realpath(base)).parent / "economies" / economy.lower()
 
 
 def economy_codes() -> list[str]:
@@ -52,7 +54,7 @@ def economy_codes() -> list[str]:
     DigiReady Studio (:mod:`digiready.packs.published`), by code."""
     from digiready.packs.published import published_economies
 
-    root = base_pack_dir().resolve().parent / "economies"
+    root = Path(os.path.realpath(base_pack_dir())).parent / "economies"
     found = {p.name for p in root.iterdir() if (p / "overlay.yaml").is_file()} \
         if root.is_dir() else set()
     return sorted(found | set(published_economies()))

@@ -15,6 +15,7 @@ import yaml
 
 from digiready.packs.build import item_units, manifest_units, module_units
 from digiready.packs.loader import RawPack, read_pack
+from digiready.packs.yamlfile import load_yaml
 
 
 def _units(raw: RawPack, language: str):
@@ -143,7 +144,12 @@ def refresh_translations(base: Path, economy: str, language: str) -> tuple[Path,
     if raw.overlay_dir is None or raw.overlay is None:
         raise ValueError(f"no overlay for economy '{economy}'")
     path = raw.overlay_dir / "translations" / f"{language}.yaml"
-    existing = yaml.safe_load(path.read_text("utf-8")) if path.exists() else {}
+    existing = {}
+    if path.exists() or path.is_symlink():
+        doc, issues = load_yaml(path)  # the bounded loader: this file may come from anyone
+        if doc is None or issues:
+            raise ValueError("\n".join(map(str, issues)) or f"{path}: cannot be read")
+        existing = doc.data if isinstance(doc.data, dict) else {}
     text, total, done = translation_template(raw, language, existing or {})
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, "utf-8")

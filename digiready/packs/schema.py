@@ -46,7 +46,9 @@ def validate_document(doc: YamlDocument, schema_name: str) -> list[PackIssue]:
     errors = sorted(validator(schema_name).iter_errors(doc.data), key=lambda e: list(e.path))
     for error in errors:
         for leaf in _leaf_errors(error):
-            issues.append(doc.issue(tuple(leaf.absolute_path), _message(leaf)))
+            path = tuple(leaf.absolute_path)
+            if not any(path[:len(refused)] == refused for refused in doc.refused):
+                issues.append(doc.issue(path, _message(leaf)))
     return issues
 
 

@@ -36,7 +36,15 @@ def test_yaml_syntax_error(pack_copy):
     replace(pack_copy / "questions.yaml", "    type: scale\n", "    type: [scale\n")
     assert errors(pack_copy) == [
         f"{rel(pack_copy / 'questions.yaml')}:14:9: YAML syntax error: "
-        "expected ',' or ']', but got ':' (while parsing a flow sequence)"
+        "did not find expected ',' or ']' (while parsing a flow sequence)"
+    ]
+
+
+def test_a_tab_is_named(pack_copy):
+    replace(pack_copy / "levels.yaml", "levels:\n", "levels:\n\t")
+    assert errors(pack_copy) == [
+        f"{rel(pack_copy / 'levels.yaml')}:2:1: YAML syntax error: found character that cannot "
+        "start any token (while scanning for the next token) (a tab: YAML indents with spaces)"
     ]
 
 
