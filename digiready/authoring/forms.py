@@ -17,7 +17,7 @@ import yaml
 
 from digiready.authoring.content import COLLECTION_OF_KEY, SCHEMA_OF_KEY
 from digiready.packs.schema import _leaf_errors, _message, _registry, validator
-from digiready.packs.yamlfile import PackLoader
+from digiready.packs.yamlfile import load_yaml_text
 
 HTML = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>|&#?[a-zA-Z0-9]+;")
 # The overlay's own identity is set when the economy is created, not edited in a form.
@@ -184,12 +184,13 @@ def parse_form(specs: list[FieldSpec], form, base: dict | None = None) -> tuple[
         elif spec.kind == "list":
             _set(data, spec.name, [line.strip() for line in re.split(r"[\n,]", text) if line.strip()])
         elif spec.kind == "yaml":
-            try:
-                _set(data, spec.name, yaml.load(text, Loader=PackLoader))
-            except yaml.MarkedYAMLError as exc:
-                mark = exc.problem_mark
-                where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-                errors[spec.name] = f"{where}{exc.problem or 'not valid YAML'}"
+            # The pack loader's bounds (no tags, aliases counted expanded, depth) apply here too.
+            doc, issues = load_yaml_text(text, spec.name)
+            if issues:
+                errors[spec.name] = f"line {issues[0].line}, column {issues[0].column}: " \
+                                    f"{issues[0].message.removeprefix('YAML syntax error: ')}"
+            else:
+                _set(data, spec.name, doc.data)
         else:
             _set(data, spec.name, text)
     return data, errors

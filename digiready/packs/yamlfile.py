@@ -237,6 +237,15 @@ def load_yaml(path: Path) -> tuple[YamlDocument | None, list[PackIssue]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [PackIssue(name, 1, 1, "", f"not UTF-8 text ({exc.reason})")]
+    return load_yaml_text(text, name)
+
+
+def load_yaml_text(text: str, name: str) -> tuple[YamlDocument | None, list[PackIssue]]:
+    """:func:`load_yaml` for text that is not in a file (a field of a form), under the same
+    bounds; ``name`` is what the issues call it."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        return None, [PackIssue(name, 1, 1, "", f"a pack file may be at most "
+                                                f"{MAX_FILE_BYTES // 1024} KB")]
     loader = None
     try:
         check_bounds(text)

@@ -253,3 +253,22 @@ def test_fuzz_values_of_any_shape_give_issues_not_tracebacks(fuzz_pack, file, st
     finally:
         path.write_text(original)
         clear_cache()
+
+
+def test_yaml_typed_into_a_studio_form_has_the_same_bounds():
+    """Studio's YAML fields (conditions, lists of objects) are parsed by the pack loader too: an
+    alias bomb of a few hundred characters is refused where it goes too far."""
+    from digiready.authoring.forms import FieldSpec, parse_form
+
+    spec = FieldSpec("when", "yaml", False)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    started = time.monotonic()
+    _data, problems = parse_form([spec], {"when": bomb})
+    assert problems == {"when": "line 5, column 28: with its aliases expanded, the file holds "
+                                "more than 50000 values (lists, mappings and their items)"}
+    assert time.monotonic() - started < 2
+    assert parse_form([spec], {"when": "!!python/name:os.system"})[1]["when"].startswith(
+        "line 1, column 1: tag '!!python/name:os.system' is not allowed")
+    assert parse_form([spec], {"when": "{question: q1, in: [yes]}"}) == (
+        {"when": {"question": "q1", "in": ["yes"]}}, {})
