@@ -177,8 +177,11 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         return aggregate
 
     def _results_html(self, pack: Pack, _) -> str:
+        from digiready.media.player import duration_seconds
+
         view = results_view(self.result, gettext=_, link_for=self._link_for,
-                            dimensions=self.shown(pack), chart_id=f"dr-chart-{self._dom_id()}")
+                            dimensions=self.shown(pack), chart_id=f"dr-chart-{self._dom_id()}",
+                            duration_for=lambda module_id: duration_seconds(pack, module_id))
         return rendering.render("templates/diagnostic_results.html", {
             "_": _, "view": view, "attempt": self.attempt, "attempts": len(self.history),
             "history": self.history, "is_staff": self.is_staff(),
