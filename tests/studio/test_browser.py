@@ -1,8 +1,9 @@
 """The whole Studio flow in Debian's Chromium, keyboard only, at 360 px: a team creates
 economy ``th`` from nothing, adds two local tools and a programme, a reviewer publishes; the
-learner-facing strings are translated (by hand and through a PO file), previewed in the LTI
-tool's learner pages, published; a learner launched through the LTI tool for ``th`` sees
-them; a rollback, and the learner sees the previous version. Every Studio page has zero
+learner-facing strings are translated (by hand and through a PO file) and a base question
+changed, previewed in the LTI tool's learner pages, published; a learner launched through
+the LTI tool for ``th`` sees the new version; a rollback, and the learner sees the previous
+one. Every Studio page has zero
 axe-core WCAG 2.1 AA violations and no horizontal scrolling."""
 from __future__ import annotations
 
@@ -173,23 +174,36 @@ def test_a_team_builds_publishes_and_rolls_back_an_economy(stack, chromium):  # 
     press_button(editor, 'form[enctype] button[type=submit]')
     assert "strings imported" in editor.content(), editor.content()[:2000]
 
+    # Change a base question for this economy (written in the overlay, so learners see it
+    # whatever the language of their pages).
+    editor.goto(f"{studio}/e/th/item?kind=profile&op=replace&id=size")
+    checked(editor, seen)
+    type_into(editor, '[name="text"]', "[th-v2] How many people work in your business?")
+    press_button(editor, "button[type=submit]:not(.danger)")
+    assert editor.url.endswith("/e/th/"), editor.content()[:3000]
+
     # Preview in the LTI tool's own learner pages, before publishing.
     editor.goto(f"{studio}/e/th/preview")
     checked(editor, seen)
     press_button(editor, "button[type=submit]")
     assert editor.url.startswith(stack["tool"]) and "/learn/diagnostic" in editor.url
     assert "[th]" in editor.content()
-    assert "[th]" not in learner_first_page(chromium, stack["lms"])  # not published yet
+    assert "[th-v2]" not in learner_first_page(chromium, stack["lms"])  # not published yet
 
-    publish(reviewer, studio, "Thai translation", seen)
-    assert "[th]" in learner_first_page(chromium, stack["lms"])
+    publish(reviewer, studio, "Thai translation, the size question", seen)
+    # The LTI pages speak English until they have a Thai catalogue (lti_tool.content), so the
+    # learner sees the overlay's own text, and the Thai strings in the pack's th view.
+    assert "[th-v2]" in learner_first_page(chromium, stack["lms"])
+    assert load_pack(None, "th", "th").profile_question("size").text.startswith("[th-v2]")
+    assert load_pack(None, "th", "th").dimension("connectivity").title.startswith("[th]")
     reviewer.goto(f"{studio}/e/th/versions/2")
     checked(reviewer, seen)
     assert "translations/th/" in reviewer.content()
     assert "/versions/2/rollback" not in reviewer.content()  # what learners see: no rollback
     reviewer.goto(f"{studio}/e/th/versions/1")
     press_button(reviewer, 'form[action$="/versions/1/rollback"] button')
-    assert "[th]" not in learner_first_page(chromium, stack["lms"])
+    assert "[th-v2]" not in learner_first_page(chromium, stack["lms"])
+    assert not load_pack(None, "th", "th").dimension("connectivity").title.startswith("[th]")
     assert {"th_promptpay", "th_truemoney"} <= {t.id for t in load_pack(None, "th", "th").tools}
     reviewer.goto(f"{studio}/e/th/audit")
     checked(reviewer, seen)
