@@ -72,4 +72,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m digiready.cli.main`, this file is `__main__`, a module apart from the
+    # `digiready.cli.main` whose CommandError the commands raise: call that one's main so
+    # their mistakes print one line and never a traceback.
+    from digiready.cli.main import main as _main
+
+    sys.exit(_main())

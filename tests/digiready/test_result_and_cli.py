@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from digiready.cli.main import main
@@ -103,3 +104,17 @@ def test_interactive_diagnose(fixture_pack_dir, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "is not a whole number from 0 to 5" in out  # "7" was refused and asked again
     assert "Overall: 69.5 / 100 - Advanced" in out
+
+
+@pytest.mark.parametrize("module", ["digiready", "digiready.cli.main"])
+def test_python_dash_m_reports_a_mistake_in_one_line(module, tmp_path):
+    """`python -m …` catches the commands' CommandError as the console script does."""
+    import subprocess
+    import sys
+
+    missing = tmp_path / "no-such-answers.json"
+    run = subprocess.run([sys.executable, "-m", module, "diagnose", "--answers", str(missing)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stderr.startswith("digiready: error:"), run.stderr
