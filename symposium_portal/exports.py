@@ -3,13 +3,13 @@ with dates converted to the event's time zone (and the zone named in the header)
 time."""
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from digiready.spreadsheet import csv_writer, xlsx_append
 from symposium_portal import timez
 
 
@@ -23,7 +23,7 @@ def _cell(value, tz: str):
 
 def to_csv(header: list[str], rows: list[list], tz: str) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # no cell runs as a formula in a spreadsheet program
     writer.writerow(header)
     for row in rows:
         cells = []
@@ -31,8 +31,6 @@ def to_csv(header: list[str], rows: list[list], tz: str) -> bytes:
             v = _cell(v, tz)
             if isinstance(v, datetime):
                 v = v.strftime("%Y-%m-%d %H:%M")
-            elif isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-                v = "'" + v  # no formula injection when opened in a spreadsheet
             cells.append("" if v is None else v)
         writer.writerow(cells)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -42,7 +40,7 @@ def to_xlsx(header: list[str], rows: list[list], tz: str, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append(header)
+    xlsx_append(ws, header)
     for row in rows:
         cells = []
         for v in row:
@@ -50,7 +48,7 @@ def to_xlsx(header: list[str], rows: list[list], tz: str, title: str) -> bytes:
             if isinstance(v, datetime):
                 v = v.replace(tzinfo=None)  # Excel has no zones: wall time in event zone
             cells.append(v)
-        ws.append(cells)
+        xlsx_append(ws, cells)
     for idx, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(idx)].width = min(max(len(name) + 2, 12), 40)
         for cell in ws[get_column_letter(idx)][1:]:

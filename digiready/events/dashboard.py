@@ -6,13 +6,13 @@ suppressed cells read "fewer than N learners" instead of a number.
 """
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from html import escape
 from typing import Any
 
 from digiready.presentation.charts import bar_chart_svg
+from digiready.spreadsheet import csv_writer
 
 Gettext = Callable[[str], str]
 HEADLINES = [
@@ -131,7 +131,7 @@ def csv_text(data: dict[str, Any]) -> str:
     """Every figure as ``section,item,value,learners,suppressed`` rows (suppressed values
     empty), with the filters and the minimum cell size first."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_writer(out)  # filter values come from the URL: never a formula in Excel
     w.writerow(["section", "item", "value", "learners", "suppressed"])
     for key, value in data["filters"].items():
         w.writerow(["filter", key, "" if value is None else value, "", ""])

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from digiready.reports.model import Report
+from digiready.spreadsheet import xlsx_append
 
 
 def _sheet_name(table_id: str, used: set[str]) -> str:
@@ -36,31 +37,31 @@ def write_xlsx(report: Report, path: Path) -> Path:
     wb = Workbook()
     contents = wb.active
     contents.title = "Contents"
-    contents.append([report.title])
+    xlsx_append(contents, [report.title])
     contents["A1"].font = Font(bold=True, size=14)
-    contents.append([report.subtitle])
+    xlsx_append(contents, [report.subtitle])
     if report.notice:
-        contents.append([report.notice])
+        xlsx_append(contents, [report.notice])
         contents["A3"].font = Font(bold=True)
-    contents.append([])
-    contents.append(["Sheet", "Table"])
+    xlsx_append(contents, [])
+    xlsx_append(contents, ["Sheet", "Table"])
     used = {"contents"}
     for table in report.tables():
         name = _sheet_name(table.id, used)
-        contents.append([name, table.caption])
+        xlsx_append(contents, [name, table.caption])
         ws = wb.create_sheet(name)
-        ws.append([table.caption])
+        xlsx_append(ws, [table.caption])
         ws["A1"].font = Font(bold=True)
         if report.notice:
-            ws.append([report.notice])
-        ws.append(table.columns)
+            xlsx_append(ws, [report.notice])
+        xlsx_append(ws, table.columns)
         header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            ws.append([_cell(v) for v in row])
+            xlsx_append(ws, [_cell(v) for v in row])
         if table.notes:
-            ws.append([table.notes])
+            xlsx_append(ws, [table.notes])
         ws.column_dimensions["A"].width = 48
     wb.save(str(path))
     return path

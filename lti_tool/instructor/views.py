@@ -2,7 +2,6 @@
 and the CSV export."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Blueprint, Response, render_template
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from digiready.presentation.charts import bar_chart_svg
+from digiready.spreadsheet import csv_writer
 from digiready.storage import session_scope
 from lti_tool.content import launch_pack
 from lti_tool.instructor.classroom import class_rows, summary
@@ -59,7 +59,7 @@ def export():
         rows = class_rows(s, launch)
         dims = [d for d in pack.dimensions]
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)  # a name like "=HYPERLINK(...)" stays text in Excel
         writer.writerow(["user_id", "name", "status", "attempt", "completed_at", "overall_score",
                          "level", "economy", "sector", "size"] + [d.id for d in dims])
         for r in rows:

@@ -101,6 +101,15 @@ def test_exports_csv_bom_and_xlsx_in_event_time(portal_db, app, monkeypatch, bro
     cell = ws.cell(row=2, column=col + 1).value
     assert cell == singapore.replace(tzinfo=None, microsecond=cell.microsecond)
     assert ws.cell(row=2, column=header.index("full_name") + 1).value == "Nguyễn Thị Hoa"
+    role = ws.cell(row=2, column=header.index("role") + 1)  # text, exactly as typed: no formula
+    assert (role.value, role.data_type, role.quotePrefix) == ("=HYPERLINK()", "s", True)
+
+
+def test_csv_export_cells_starting_with_tab_or_return_stay_text():
+    from symposium_portal.exports import to_csv
+
+    body = to_csv(["a", "b", "c"], [["\t=1+1", "\r=2+2", "-5"]], "UTC").decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(body)))[1] == ["'\t=1+1", "'\r=2+2", "'-5"]
 
 
 def test_evaluation_results_increase_nps_and_small_groups(portal_db, app, monkeypatch):

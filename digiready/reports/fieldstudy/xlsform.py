@@ -150,6 +150,8 @@ def build_xlsform(pack: Pack) -> dict[str, list[dict[str, Any]]]:
 def write_xlsform(pack: Pack, path: Path) -> Path:
     from openpyxl import Workbook
 
+    from digiready.spreadsheet import xlsx_append
+
     sheets = build_xlsform(pack)
     wb = Workbook()
     wb.remove(wb.active)
@@ -157,8 +159,8 @@ def write_xlsform(pack: Pack, path: Path) -> Path:
                "settings": ["form_title", "form_id", "version", "default_language"]}
     for name in ("survey", "choices", "settings"):
         ws = wb.create_sheet(name)
-        ws.append(columns[name])
+        xlsx_append(ws, columns[name])
         for row in sheets[name]:
-            ws.append([row.get(c, "") for c in columns[name]])
+            xlsx_append(ws, [row.get(c, "") for c in columns[name]])  # labels stay text
     wb.save(str(path))
     return path
