@@ -19,6 +19,8 @@ class Setting:
     default: str | None
     doc: str
     secret: bool = False
+    # For numbers: the smallest value that makes sense (`digiready check-config` refuses less).
+    minimum: float | None = None
 
     @property
     def env_name(self) -> str:
@@ -28,9 +30,10 @@ class Setting:
 SETTINGS: dict[str, Setting] = {}
 
 
-def declare(name: str, default: str | None, doc: str, secret: bool = False) -> Setting:
+def declare(name: str, default: str | None, doc: str, secret: bool = False,
+            minimum: float | None = None) -> Setting:
     """Declare a setting; areas declare theirs at import time beside the code that reads it."""
-    setting = Setting(name, default, doc, secret)
+    setting = Setting(name, default, doc, secret, minimum)
     SETTINGS[name] = setting
     return setting
 

@@ -17,10 +17,17 @@ def symposium_source(url: str | None = None):
     return load_symposium(url)
 
 
+def check_portal_settings():
+    from symposium_portal.config_checks import check_portal_settings as check
+
+    return check()
+
+
 def register(registry: Registry) -> None:
     registry.add_commands("symposium_portal.cli")
     registry.add_settings("symposium_portal.app")
     registry.add_migrations("symposium_portal", "symposium_portal.models")
     registry.add_app("portal", "symposium_portal.app:create_app()")
+    registry.add_config_check(check_portal_settings, needs_database=False)
     registry.add_symposium_source(symposium_source)
     registry.add_demo_data("symposium_portal.demo_data")

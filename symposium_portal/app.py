@@ -47,6 +47,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     if config.get("ENV") == "production" and secret == config.SETTINGS["SECRET_KEY"].default:
         raise RuntimeError("DIGIREADY_SECRET_KEY must be set in production")
     base_url = settings.get("PORTAL_BASE_URL")
+    if config.get("ENV") == "production" and not base_url.startswith("https://"):
+        # Not silently: check-config reports it as an error too.
+        log.error("DIGIREADY_PORTAL_BASE_URL %s is not https: session cookies are sent "
+                  "without the Secure flag", base_url)
     app.config.update(
         SECRET_KEY=secret,
         SESSION_COOKIE_NAME="portal_session",

@@ -8,25 +8,16 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
-from limits import parse_many
 
 from digiready import config
 from symposium_portal import settings
+from symposium_portal.config_checks import limit_problem
 
 log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
-
-
-def limit_problem(value: str) -> str | None:
-    """Why a limit setting is not a Flask-Limiter limit (``10/minute;100/hour``), or None."""
-    try:
-        limits = parse_many(value)
-    except ValueError as exc:
-        return str(exc) or "not a rate limit"
-    return None if limits else "no limit given"
 
 
 def _limit(name: str) -> str:

@@ -39,20 +39,23 @@ config.declare(
     "PORTAL_TRUSTED_PROXIES",
     "0",
     "Number of reverse proxies in front of the portal whose X-Forwarded-For is trusted.",
+    minimum=0,
 )
 config.declare(
     "PORTAL_HOLD_HOURS",
     "48",
     "Hours a seat is held for a new registrant until they confirm their email address.",
+    minimum=1,
 )
 config.declare(
     "PORTAL_LINK_MAX_AGE_HOURS",
     "720",
     "Lifetime of the signed links in emails (manage registration / sign in), in hours.",
+    minimum=1,
 )
 config.declare("PORTAL_MAIL_FROM", "symposium@digiready.example", "Sender of portal emails.")
 config.declare("SMTP_HOST", "127.0.0.1", "SMTP server for `digiready portal send-mail`.")
-config.declare("SMTP_PORT", "25", "SMTP port.")
+config.declare("SMTP_PORT", "25", "SMTP port.", minimum=1)
 config.declare("SMTP_USER", None, "SMTP user name (optional).")
 config.declare("SMTP_PASSWORD", None, "SMTP password (optional).", secret=True)
 config.declare("SMTP_STARTTLS", "0", "`1` to use STARTTLS.")

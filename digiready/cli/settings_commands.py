@@ -46,6 +46,8 @@ def markdown() -> str:
     for setting in sorted(config.SETTINGS.values(), key=lambda s: s.env_name):
         default = "(secret)" if setting.secret and setting.default else (setting.default or "")
         doc = setting.doc.replace("|", "\\|")
+        if setting.minimum is not None:
+            doc += f" At least {setting.minimum:g}."
         lines.append(f"| `{setting.env_name}` | {f'`{default}`' if default else ''} | {doc} |")
     return "\n".join(lines) + "\n"
 

@@ -13,7 +13,7 @@ config.declare(
 )
 config.declare("LRS_USERNAME", None, "Basic-auth user for the LRS.")
 config.declare("LRS_PASSWORD", None, "Basic-auth password for the LRS.", secret=True)
-config.declare("LRS_BATCH_SIZE", "200", "Statements per POST to the LRS.")
+config.declare("LRS_BATCH_SIZE", "200", "Statements per POST to the LRS.", minimum=1)
 config.declare("LRS_TIMEOUT", "10", "Seconds to wait for the LRS before retrying later.")
 # The small-group threshold (DIGIREADY_MIN_CELL_SIZE) is declared once for every area in
 # digiready.disclosure.

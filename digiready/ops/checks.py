@@ -159,6 +159,10 @@ def check_values(problems: list[Problem]) -> None:
         if not _is_number(value):
             _add(problems, "error", setting.env_name,
                  f"{setting.env_name} must be a number (default {setting.default}), not {value!r}")
+        elif setting.minimum is not None and float(value) < setting.minimum:
+            _add(problems, "error", setting.env_name,
+                 f"{setting.env_name} must be at least {setting.minimum:g} (default "
+                 f"{setting.default}), not {value!r}")
     for name, check in (("LOG_FORMAT", logs.log_format), ("ACCESS_LOG", logs.access_log_enabled),
                         ("PROXY_HOPS", wsgi.proxy_hops)):
         try:
@@ -192,15 +196,11 @@ def check_production_secrets(problems: list[Problem]) -> None:
                  "what it signs; set a long random value (e.g. `python -c \"import secrets; "
                  "print(secrets.token_urlsafe(48))\"`)")
         elif len(value) < 32:
-            _add(problems, "warning", setting.env_name,
-                 f"{setting.env_name} is only {len(value)} characters; use at least 32")
-    if "PORTAL_BASE_URL" in config.SETTINGS:
-        base = config.get("PORTAL_BASE_URL") or ""
-        host = urlsplit(base).hostname or ""
-        if host in ("127.0.0.1", "localhost", "::1"):
-            _add(problems, "error", "DIGIREADY_PORTAL_BASE_URL",
-                 f"DIGIREADY_PORTAL_BASE_URL is {base} in production: emailed links would "
-                 "point at the server itself; set the portal's public URL")
+            # A short secret can be guessed offline from one signed cookie or link.
+            _add(problems, "error", setting.env_name,
+                 f"{setting.env_name} is only {len(value)} characters in production: anyone "
+                 "who guesses it can forge what it signs; use a random value of at least 32 "
+                 "(e.g. `python -c \"import secrets; print(secrets.token_urlsafe(48))\"`)")
 
 
 def check_urls(problems: list[Problem]) -> None:

@@ -108,8 +108,9 @@ def test_loopback_portal_url_in_production(env, capsys):
     env.setenv("DIGIREADY_ENV", "production")
     status, found = problems(capsys)
     assert status == 1
-    assert found[0]["setting"] == "DIGIREADY_PORTAL_BASE_URL"
-    assert "emailed links would point at the server itself" in found[0]["message"]
+    errors = [p for p in found if p["level"] == "error"]  # (the portal's own check)
+    assert [p["setting"] for p in errors] == ["DIGIREADY_PORTAL_BASE_URL"]
+    assert "emailed links would point at the server itself" in errors[0]["message"]
 
 
 def test_unknown_environment_name(env, capsys):
@@ -229,6 +230,16 @@ def test_malformed_urls(env, capsys, name, value, expected):
      "DIGIREADY_LTI_LEEWAY_SECONDS must be a number (default 60), not 'sixty'"),
     ("LOG_FORMAT", "yaml", "DIGIREADY_LOG_FORMAT must be `text` or `json`, not 'yaml'"),
     ("PROXY_HOPS", "-1", "DIGIREADY_PROXY_HOPS must be 0 or more"),
+    # Issue 13, item 11: numbers that parse but make no sense.
+    ("PORTAL_HOLD_HOURS", "-5",
+     "DIGIREADY_PORTAL_HOLD_HOURS must be at least 1 (default 48), not '-5'"),
+    ("PORTAL_LINK_MAX_AGE_HOURS", "0",
+     "DIGIREADY_PORTAL_LINK_MAX_AGE_HOURS must be at least 1 (default 720), not '0'"),
+    ("LRS_BATCH_SIZE", "0", "DIGIREADY_LRS_BATCH_SIZE must be at least 1 (default 200), not '0'"),
+    # A limit Flask-Limiter cannot read meant no limit at all.
+    ("PORTAL_RATELIMIT", "lots", "DIGIREADY_PORTAL_RATELIMIT 'lots' is not a rate limit"),
+    ("PORTAL_MEETING_RATELIMIT", "5 per fortnight",
+     "DIGIREADY_PORTAL_MEETING_RATELIMIT '5 per fortnight' is not a rate limit"),
 ])
 def test_bad_values(env, capsys, name, value, expected):
     env.setenv("DIGIREADY_" + name, value)
@@ -236,3 +247,27 @@ def test_bad_values(env, capsys, name, value, expected):
     assert status == 1
     assert f"error: {expected}" in out
 
+
+
+def test_short_secret_in_production_is_an_error(env, capsys):
+    env.setenv("DIGIREADY_ENV", "production")
+    env.setenv("DIGIREADY_PORTAL_BASE_URL", "https://symposium.example.org")
+    env.setenv("DIGIREADY_SECRET_KEY", "secret")
+    status, found = problems(capsys)
+    assert status == 1
+    assert [(p["level"], p["setting"]) for p in found if p["level"] == "error"] == [
+        ("error", "DIGIREADY_SECRET_KEY")]
+    assert found[0]["message"].startswith("DIGIREADY_SECRET_KEY is only 6 characters in "
+                                          "production: anyone who guesses it can forge")
+
+
+def test_http_public_portal_url_in_production_is_an_error(env, capsys):
+    env.setenv("DIGIREADY_ENV", "production")
+    env.setenv("DIGIREADY_PORTAL_BASE_URL", "http://symposium.example.org")
+    status, found = problems(capsys)
+    assert status == 1
+    errors = [p for p in found if p["level"] == "error"]
+    assert [p["setting"] for p in errors] == ["DIGIREADY_PORTAL_BASE_URL"]
+    assert "loses its Secure flag" in errors[0]["message"]
+    env.setenv("DIGIREADY_ENV", "development")  # a local demo over http is fine
+    assert problems(capsys)[0] == 0

@@ -49,6 +49,16 @@ def test_rate_limit_gives_429_page(sqlite_portal, app, monkeypatch, browser):
     assert browser.get("/register").status_code == 200
 
 
+def test_an_unreadable_rate_limit_falls_back_to_the_default(sqlite_portal, monkeypatch,
+                                                            browser, caplog):
+    """Issue 13, item 11: DIGIREADY_PORTAL_RATELIMIT=lots ran the portal with no limit at all;
+    now the default (10/minute) applies and the log says why."""
+    monkeypatch.setenv("DIGIREADY_PORTAL_RATELIMIT", "lots")
+    codes = [register(browser, f"lots{i}@example.org").status_code for i in range(11)]
+    assert codes == [303] * 10 + [429]
+    assert "DIGIREADY_PORTAL_RATELIMIT='lots' is not a rate limit" in caplog.text
+
+
 def test_rate_limit_uses_redis_when_configured(sqlite_portal, redis_url, monkeypatch):
     """With DIGIREADY_REDIS_URL the counter is shared: two app instances (two workers)
     together hit the limit."""
