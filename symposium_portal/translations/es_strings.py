@@ -368,4 +368,13 @@ ES = {
  'Export (CSV)': 'Exportar (CSV)',
  'Export (XLSX)': 'Exportar (XLSX)',
  'Not a valid choice.': 'Opción no válida.',
+ 'Use one line of ordinary text: line breaks and control characters are not allowed.': 'Use una sola línea de texto normal: no se permiten saltos de línea ni caracteres de control.',
+ 'Enter a full address starting with https:// (for example https://meet.example.org/room).': 'Escriba una dirección completa que empiece por https:// (por ejemplo https://meet.example.org/sala).',
+ 'This time has passed: propose a time in the future.': 'Esta hora ya pasó: proponga una hora futura.',
+ 'You already have a request to this person waiting for an answer. Wait for it, or cancel it under My meetings and send a new one.': 'Ya tiene una solicitud a esta persona pendiente de respuesta. Espere la respuesta, o cancélela en Mis reuniones y envíe una nueva.',
+ 'This person has already asked you for a meeting: answer their request under My meetings.': 'Esta persona ya le pidió una reunión: responda a su solicitud en Mis reuniones.',
+ 'You have already reported this person; a moderator will look at it.': 'Ya ha denunciado a esta persona; un moderador lo revisará.',
+ 'You registered again': 'Se inscribió de nuevo',
+ 'This link belongs to an earlier registration whose held seat expired. You have registered again with this email address since, and that newer registration is the one that counts.': 'Este enlace pertenece a una inscripción anterior cuya plaza reservada caducó. Desde entonces se inscribió de nuevo con este correo electrónico, y esa inscripción más reciente es la que cuenta.',
+ 'We have emailed you the link to your current registration: use it to confirm your email address or to see your status.': 'Le hemos enviado por correo el enlace a su inscripción actual: úselo para confirmar su correo electrónico o ver su estado.',
 }
