@@ -5,7 +5,10 @@ The overlay is the Philippines' (``content/economies/ph``: English and Filipino,
 and every module script translated), imported as a draft. *Publish* is what the reviewer's
 button runs: build the files, validate them with the core validator (``read_pack`` + the
 cross-file checks, as ``digiready pack validate``), keep them as a version, write the
-published folder and switch it. Each run changes one string first, so nothing is cached.
+published folder and switch it. Each run changes one string first, so no build is reused;
+the first publish of the process also parses the base pack (a running Studio has done that
+at its first page that builds the draft), so it is reported apart (``first_s``) and the
+median is over the runs after it.
 *Preview* is the LTI tool's learner page for a preview launch (the diagnostic's first step
 and the results page), rendered in-process with Flask's test client, warm (the draft's pack
 loaded once, as a reviewer clicking through a preview sees it).
@@ -44,7 +47,7 @@ def measure(url: str, runs: int) -> dict:
     with session_scope(url) as s:
         store.replace_content(s, read_overlay_folder(REPO / "content" / "economies" / "ph"), "bench")
     publish_times = []
-    for run in range(runs):
+    for run in range(runs + 1):
         with session_scope(url) as s:
             row = store.item_row(s, "ph", "overlay")
             data = dict(row.data, name=f"Philippines {run}")
@@ -77,9 +80,11 @@ def measure(url: str, runs: int) -> dict:
             times.append(time.perf_counter() - start)
             assert answer.status_code == 200
         page_times[name] = times
+    first, publish_times = publish_times[0], publish_times[1:]
     return {
         "publish_s": {"median": round(statistics.median(publish_times), 3),
-                      "min": round(min(publish_times), 3), "runs": len(publish_times)},
+                      "min": round(min(publish_times), 3), "max": round(max(publish_times), 3),
+                      "runs": len(publish_times), "first_s": round(first, 3)},
         "preview_ms": {name: {"median": round(1000 * statistics.median(t), 1),
                               "min": round(1000 * min(t), 1)} for name, t in page_times.items()},
     }

@@ -135,9 +135,7 @@ _base_lock = threading.Lock()
 def _read_with_overlay(base: Path, folder: Path) -> RawPack:
     """``read_pack(base, folder)``, with the base pack read once per version of its files:
     a draft is built again at every publish and preview, the base pack (most of the reading)
-    seldom changes. A copy of the parsed base gets the overlay, exactly as read_pack does."""
-    import copy
-
+    seldom changes. A fork of the parsed base gets the overlay, exactly as read_pack does."""
     from digiready.packs import _walk_signature, loader
 
     overlay_reader = getattr(loader, "_read_overlay", None)
@@ -152,9 +150,31 @@ def _read_with_overlay(base: Path, folder: Path) -> RawPack:
             _base_reads[key] = cached
             while len(_base_reads) > 2:
                 _base_reads.popitem(last=False)
-    raw = copy.deepcopy(cached)
+    raw = _fork(cached)
     overlay_reader(raw, folder, folder.name)
     return raw
+
+
+def _fork(raw: RawPack) -> RawPack:
+    """A copy of a parsed pack that reading an overlay into cannot change: the overlay reader
+    replaces, removes and adds items in the collection lists and dicts, and marks base
+    modules as translated in a folder; it never changes a parsed document. So the containers
+    and the module entries are copied, the parsed documents shared (a deep copy of them was
+    a quarter of a publish)."""
+    import copy
+    import dataclasses
+
+    forked = copy.copy(raw)
+    for found in dataclasses.fields(raw):
+        value = getattr(raw, found.name)
+        if isinstance(value, list):
+            setattr(forked, found.name, list(value))
+        elif isinstance(value, dict):
+            setattr(forked, found.name, {k: list(v) if isinstance(v, list) else
+                                         dict(v) if isinstance(v, dict) else
+                                         copy.copy(v) if dataclasses.is_dataclass(v) else v
+                                         for k, v in value.items()})
+    return forked
 
 
 def _relocate(issue: PackIssue, scratch: str, economy: str) -> PackIssue:
