@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import abort
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from digiready import config
@@ -76,9 +77,10 @@ def launch_pack(launch) -> Pack:
 
 
 def page_language(launch) -> str | None:
-    """The language of a launch's pages: its pack's (None if the pack cannot be loaded:
-    the error page then speaks the browser's language)."""
+    """The language of a launch's pages: its pack's (None if the pack cannot be loaded, or
+    the launch cannot be read any more because the request's transaction was rolled back by
+    the error being shown: the error page then speaks the browser's language)."""
     try:
         return launch_pack(launch).language
-    except HTTPException:
+    except (HTTPException, SQLAlchemyError):
         return None

@@ -42,6 +42,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fw.add_argument("--database-url", default=None)
     fw.set_defaults(func=_forward)
 
+    sa = sub.add_parser("set-aside", help="statements the LRS refused: list them with the reason, "
+                                          "or send them again")
+    sa.add_argument("--retry", action="store_true",
+                    help="put them back in line for the next `forward` (after fixing the LRS or "
+                         "the data)")
+    sa.add_argument("--database-url", default=None)
+    sa.set_defaults(func=_set_aside)
+
+
+def _set_aside(args) -> int:
+    from digiready.events.forwarder import retry_set_aside, set_aside_statements
+
+    try:
+        if args.retry:
+            print(f"{retry_set_aside(args.database_url)} statement(s) back in line for the LRS")
+            return 0
+        rows = set_aside_statements(args.database_url)
+    except _db_errors() as exc:
+        raise _not_ready(exc) from exc
+    for row in rows:
+        print(f"{row.statement_id}\t{row.kind}\t{row.since:%Y-%m-%d %H:%M}\t"
+              f"attempts={row.attempts}\t{row.reason}")
+    if not rows:
+        print("no statement is set aside")
+    return 0
+
 
 def _date(text: str) -> date:
     try:
@@ -66,10 +92,11 @@ def _export(args) -> int:
     from digiready.cli.main import CommandError
     from digiready.events.export import export_jsonl
 
+    skipped: list[str] = []
     try:
         if args.out == "-":
             count = export_jsonl(sys.stdout, database_url=args.database_url,
-                                 include_synthetic=not args.no_synthetic)
+                                 include_synthetic=not args.no_synthetic, skipped=skipped)
         else:
             try:
                 out = open(args.out, "w", encoding="utf-8")  # noqa: SIM115
@@ -77,10 +104,13 @@ def _export(args) -> int:
                 raise CommandError(f"cannot write {args.out}: {exc.strerror}") from None
             with out:
                 count = export_jsonl(out, database_url=args.database_url,
-                                     include_synthetic=not args.no_synthetic)
+                                     include_synthetic=not args.no_synthetic, skipped=skipped)
     except _db_errors() as exc:
         raise _not_ready(exc) from exc
     print(f"{count} statements written to {args.out}", file=sys.stderr)
+    if skipped:
+        print(f"{len(skipped)} left out, not valid JSON (a number that is not finite): "
+              + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else ""), file=sys.stderr)
     return 0
 
 

@@ -31,9 +31,19 @@ def iter_statements(database_url: str | None = None, *, include_synthetic: bool 
 
 
 def export_jsonl(out: TextIO, database_url: str | None = None, *,
-                 include_synthetic: bool = True) -> int:
+                 include_synthetic: bool = True, skipped: list[str] | None = None) -> int:
+    """Write the statements; returns how many. A statement that cannot be JSON (a number
+    that is not finite, stored before the events API refused them) is left out, its id
+    added to ``skipped``: one bad event must not make the whole file unreadable."""
     count = 0
     for statement in iter_statements(database_url, include_synthetic=include_synthetic):
-        out.write(json.dumps(statement, ensure_ascii=False, separators=(",", ":")) + "\n")
+        try:
+            line = json.dumps(statement, ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=False)
+        except ValueError:
+            if skipped is not None:
+                skipped.append(statement["id"])
+            continue
+        out.write(line + "\n")
         count += 1
     return count

@@ -165,7 +165,9 @@ class DimensionScore(Base):
 
 class Outbox(Base):
     """Statements still to deliver to the LRS. A row leaves only once the LRS acknowledged
-    it, so an outage, a 5xx or a crash of the sender loses nothing."""
+    it, so an outage, a 5xx or a crash of the sender loses nothing. A statement the LRS
+    refused is kept here, set aside (``set_aside_at``, reason in ``last_error``), until an
+    admin sends it again."""
 
     __tablename__ = "events_outbox"
 
@@ -175,3 +177,4 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    set_aside_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

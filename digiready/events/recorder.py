@@ -7,7 +7,10 @@ publishes through the runtime, and stores nothing.
 """
 from __future__ import annotations
 
+import json
 import logging
+import math
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +37,20 @@ DATA_FIELDS = frozenset({
     "completion_threshold", "duration", "success", "course", "result",
 })
 SOURCES = frozenset({"core", "lti", "xblock", "portal", "cli", "demo", "import"})
+# xAPI limits checked when an event comes in, so that no statement the LRS would refuse is
+# stored: a video's times within a day, a language tag as RFC 5646 shapes it.
+MAX_SECONDS = 24 * 3600.0
+MAX_SEGMENTS = 1000
+MAX_SEGMENTS_TEXT = 40_000
+MAX_LANGUAGE_TAG = 35
+LANGUAGE_TAG = re.compile(
+    r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"  # language (extlang)
+    r"(?:-[A-Za-z]{4})?"  # script
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"  # region
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"  # variants
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"  # extensions
+    r"(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?"  # private use
+    r"|[xX](?:-[A-Za-z0-9]{1,8})+")  # a private-use tag alone
 EPOCH = date(1970, 1, 1)
 
 
@@ -94,13 +111,45 @@ def _utc_ms(ts: datetime | None) -> datetime:
 
 
 def _number(value: Any, name: str, low: float = 0.0, high: float | None = None) -> float:
+    """A finite number in [low, high]. ``Infinity`` and ``NaN`` (which Python's JSON parser
+    accepts) are refused: stored, they made the export non-JSON and stalled the LRS sender,
+    and PostgreSQL's JSON refuses them outright."""
+    if isinstance(value, bool):
+        raise EventError(f"{name} must be a number, got {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise EventError(f"{name} must be a number, got {value!r}") from None
-    if number != number or number < low or (high is not None and number > high):
+    if not math.isfinite(number):
+        raise EventError(f"{name} must be a finite number, got {value!r}")
+    if number < low or (high is not None and number > high):
         raise EventError(f"{name} out of range: {value!r}")
     return number
+
+
+def _language(value: Any) -> str:
+    """An RFC 5646 language tag (what xAPI's ``context.language`` and language maps hold),
+    at most 35 characters, the length RFC 5646 asks implementations to support."""
+    if not isinstance(value, str) or len(value) > MAX_LANGUAGE_TAG or not LANGUAGE_TAG.fullmatch(value):
+        raise EventError(f"language must be a language tag such as en or es-419, got {str(value)[:40]!r}")
+    return value
+
+
+def _segments(value: Any) -> list[list[float]]:
+    """Played segments, each bound finite and within a video's longest length."""
+    if isinstance(value, str) and len(value) > MAX_SEGMENTS_TEXT:
+        raise EventError("played_segments is too long")
+    if not isinstance(value, str) and not isinstance(value, list | tuple):
+        raise EventError(f"played_segments must be a list of [start, end], got {value!r:.40}")
+    if isinstance(value, list | tuple) and len(value) > MAX_SEGMENTS:
+        raise EventError(f"at most {MAX_SEGMENTS} played segments")
+    segments = seg.parse(value)
+    if len(segments) > MAX_SEGMENTS:
+        raise EventError(f"at most {MAX_SEGMENTS} played segments")
+    for start, end in segments:
+        _number(start, "played segment start", 0, MAX_SECONDS)
+        _number(end, "played segment end", 0, MAX_SECONDS)
+    return [list(s) for s in segments]
 
 
 def _normalise(kind: str, data: Mapping[str, Any] | None,
@@ -122,14 +171,19 @@ def _normalise(kind: str, data: Mapping[str, Any] | None,
             value = (result.get("profile") or {}).get(key)
             if value is not None:
                 profile.setdefault(key, value)
+    if data.get("language") is not None:
+        data["language"] = _language(data["language"])
     if kind in VIDEO_KINDS:
         if "length" in data:
-            data["length"] = _number(data["length"], "length")
+            data["length"] = _number(data["length"], "length", 0, MAX_SECONDS)
         for key in ("time", "time_from", "time_to"):
             if key in data:
-                data[key] = _number(data[key], key)
+                data[key] = _number(data[key], key, 0, MAX_SECONDS)
+        if data.get("completion_threshold") is not None:
+            data["completion_threshold"] = _number(data["completion_threshold"],
+                                                   "completion_threshold", 0, 1)
         if "played_segments" in data:
-            data["played_segments"] = [list(s) for s in seg.parse(data["played_segments"])]
+            data["played_segments"] = _segments(data["played_segments"])
         if "progress" in data:
             progress = _number(data["progress"], "progress", 0, 100)
         elif data.get("played_segments") is not None and data.get("length"):
@@ -154,7 +208,12 @@ def _normalise(kind: str, data: Mapping[str, Any] | None,
         }
     if data.get("level") is not None:
         level = str(data["level"])[:32]
-    return {k: v for k, v in data.items() if v is not None}, progress, score, level
+    clean = {k: v for k, v in data.items() if v is not None}
+    try:  # whatever an adapter passed, what is stored is JSON (PostgreSQL would refuse it)
+        json.dumps(clean, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise EventError(f"{kind}: data is not JSON ({exc})") from None
+    return clean, progress, score, level
 
 
 def build(kind: str, *, actor: str, object_id: str, economy: str | None = None,

@@ -120,20 +120,85 @@ def _pending(url: str) -> int:
         return db.scalar(select(func.count()).select_from(Outbox))
 
 
-def test_a_refused_statement_is_isolated_and_kept(sqlite_db, ralph, monkeypatch):
+def _outbox_rows() -> list[Outbox]:
+    with session_scope() as db:
+        rows = list(db.scalars(select(Outbox).order_by(Outbox.event_id)))
+        db.expunge_all()
+        return rows
+
+
+def test_a_refused_statement_is_set_aside_with_its_reason(sqlite_db, ralph, monkeypatch, capsys):
+    from digiready.cli.main import main
+
     monkeypatch.setenv("DIGIREADY_LRS_URL", ralph.url)
     expected = _record(12)
     with session_scope() as db:  # corrupt one stored event so that the LRS refuses it
         bad = db.scalar(select(Event).order_by(Event.id).offset(5).limit(1))
         db.execute(update(Event).where(Event.id == bad.id).values(actor=""))  # an account with no name
         bad_id = bad.statement_id
-    fwd = _forwarder(ralph.url, batch_size=50, parked_delay=3600)
+    fwd = _forwarder(ralph.url, batch_size=50)
     report = fwd.forward_once()
-    assert report.sent == 11 and report.failed == 1
+    assert (report.sent, report.failed, report.pending, report.set_aside) == (11, 1, 0, 1)
     assert sorted(ralph.stored_ids()) == sorted(expected - {bad_id})
+    [row] = _outbox_rows()
+    assert row.attempts == 1 and "HTTP 422" in row.last_error and row.set_aside_at  # kept, with the reason
+    # Set aside: later passes do not send it again.
+    assert fwd.forward_once().as_dict()["set_aside"] == 1 and _outbox_rows()[0].attempts == 1
+    assert main(["analytics", "set-aside"]) == 0
+    listed = capsys.readouterr().out
+    assert bad_id in listed and "HTTP 422" in listed and "attempts=1" in listed
+    # Sent again when an admin asks: refused again, set aside again.
+    assert main(["analytics", "set-aside", "--retry"]) == 0
+    assert "1 statement(s) back in line" in capsys.readouterr().out
+    assert fwd.forward_once().failed == 1 and _outbox_rows()[0].attempts == 2
+
+
+def test_a_statement_that_is_not_json_never_holds_back_the_rest(sqlite_db, ralph, tmp_path, capsys):
+    """An event stored with an infinite number (before the events API refused them) cannot be
+    sent as JSON: it is set aside and every other statement of its batch arrives."""
+    from sqlalchemy import text
+
+    from digiready.cli.main import main
+
+    expected = _record(40)
     with session_scope() as db:
-        row = db.scalar(select(Outbox))
-        assert row.attempts == 1 and "HTTP 422" in row.last_error  # kept, with the reason
+        bad = db.scalar(select(Event).where(Event.kind == "video.played").order_by(Event.id).limit(1))
+        db.execute(text("UPDATE events_event SET data = :data WHERE id = :id"),
+                    {"data": '{"time": Infinity, "length": Infinity}', "id": bad.id})
+        bad_id = bad.statement_id
+    assert enqueue_all() == 40
+    report = _forwarder(ralph.url, batch_size=25).forward_once()
+    assert (report.sent, report.set_aside, report.pending) == (39, 1, 0)
+    assert sorted(ralph.stored_ids()) == sorted(expected - {bad_id})
+    assert "not valid JSON" in _outbox_rows()[0].last_error
+    # The export leaves it out and says so: the file stays JSON lines.
+    out = tmp_path / "statements.jsonl"
+    assert main(["analytics", "export-xapi", "--out", str(out)]) == 0
+    assert "1 left out, not valid JSON" in capsys.readouterr().err and bad_id not in out.read_text()
+    import json
+    assert len([json.loads(line) for line in out.read_text().splitlines()]) == 39
+
+
+def test_a_statement_ralph_refuses_is_set_aside_and_the_rest_flows(sqlite_db, ralph):
+    """Ralph already holds a different statement under one of our ids (409 Conflict): that
+    statement alone is set aside, with Ralph's answer, and the other nine arrive."""
+    import requests
+
+    expected = _record(10)
+    conflicting = sorted(expected)[3]
+    other = {"id": conflicting, "actor": {"objectType": "Agent", "account": {
+                 "homePage": "https://elsewhere.example", "name": "someone-else"}},
+             "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+             "object": {"objectType": "Activity", "id": "https://elsewhere.example/a"},
+             "timestamp": "2026-01-01T00:00:00.000Z", "version": "1.0.3"}
+    assert requests.post(ralph.url + "statements", json=[other], auth=(USER, PASSWORD), timeout=10,
+                         headers={"X-Experience-API-Version": "1.0.3"}).status_code == 200
+    assert enqueue_all() == 10
+    report = _forwarder(ralph.url, batch_size=10).forward_once()
+    assert (report.sent, report.set_aside, report.pending) == (9, 1, 0)
+    assert sorted(ralph.stored_ids()) == sorted(expected)  # ours, and the other one's id
+    [row] = _outbox_rows()
+    assert "HTTP 409" in row.last_error and "Differing statements" in row.last_error
 
 
 def test_backfill_requeues_and_the_lrs_drops_what_it_has(sqlite_db, ralph):
