@@ -111,10 +111,22 @@ def read_manifest(backup_path: Path) -> dict:
         raise BackupError(f"no manifest beside the backup: expected {mpath}") from None
     except json.JSONDecodeError as exc:
         raise BackupError(f"{mpath} is not valid JSON: {exc}") from None
+    _check_manifest(manifest, mpath)
     if manifest.get("sha256") != _sha256(backup_path):
         raise BackupError(f"{backup_path} does not match its manifest's checksum "
                           "(truncated or changed since the backup)")
     return manifest
+
+
+def _check_manifest(manifest, mpath: Path) -> None:
+    """The fields a restore reads, with the types it reads them as: an edited manifest is
+    named, not a KeyError."""
+    tables = manifest.get("tables") if isinstance(manifest, dict) else None
+    if not isinstance(manifest, dict) or manifest.get("database") not in ("sqlite", "postgresql") \
+            or not isinstance(manifest.get("sha256"), str) or not isinstance(tables, dict) \
+            or not all(isinstance(k, str) and isinstance(v, int) for k, v in tables.items()):
+        raise BackupError(f"{mpath} is not a DigiReady backup manifest (it needs database, "
+                          "sha256 and tables with row counts)")
 
 
 def restore(backup_path: Path, url: str, *, force: bool = False) -> dict:
@@ -131,6 +143,7 @@ def restore(backup_path: Path, url: str, *, force: bool = False) -> dict:
                 f"the target database is not empty ({len(found)} tables with rows, e.g. "
                 f"{', '.join(found[:3])}); pass --force to replace its contents")
     if kind == "sqlite":
+        _check_sqlite_file(backup_path)
         _restore_sqlite(backup_path, url)
     else:
         _restore_postgresql(backup_path, url)
@@ -142,6 +155,25 @@ def restore(backup_path: Path, url: str, *, force: bool = False) -> dict:
     return manifest
 
 
+def _check_sqlite_file(backup_path: Path) -> None:
+    """Read every page of the backup before the target is touched. The checksum only proves
+    the file is the one the manifest describes, and a manifest can be edited: a truncated or
+    damaged copy is refused here, with the target left as it was."""
+    unchanged = "nothing was restored; the target database is unchanged"
+    try:
+        conn = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchmany(3)]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{backup_path.name} is not a readable SQLite database ({exc}); "
+                          f"{unchanged}") from None
+    if problems != ["ok"]:
+        raise BackupError(f"{backup_path.name} is damaged (SQLite: {'; '.join(problems)}); "
+                          f"{unchanged}")
+
+
 def _restore_sqlite(backup_path: Path, url: str) -> None:
     target_path = dbinfo.sqlite_path(url)
     target_path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,6 +181,9 @@ def _restore_sqlite(backup_path: Path, url: str) -> None:
     target = sqlite3.connect(target_path, timeout=30)
     try:
         source.backup(target)  # replaces every page of the target, in one go
+    except sqlite3.Error as exc:  # one transaction: the target keeps its pages
+        raise BackupError(f"restoring {backup_path.name} failed ({exc}); the target database "
+                          "is unchanged") from None
     finally:
         source.close()
         target.close()

@@ -93,6 +93,33 @@ def test_restore_checks_manifest_and_file(tmp_path, capsys):
     assert f"no manifest beside the backup: expected {mpath}" in capsys.readouterr().err
 
 
+def test_a_truncated_backup_with_an_edited_checksum_is_refused_and_the_target_kept(tmp_path, capsys):
+    source = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    populate(source)
+    before = counts(source)
+    assert main(["backup", "--database-url", source, "--output", str(tmp_path / "b")]) == 0
+    path = only_backup(tmp_path / "b")
+    with path.open("r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+    import hashlib
+
+    mpath = path.parent / (path.name + ".manifest.json")
+    manifest = json.loads(mpath.read_text())
+    manifest["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()  # made to match
+    mpath.write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert main(["restore", str(path), "--database-url", source, "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and path.name in err and "the target database is unchanged" in err
+    assert counts(source) == before
+    with sqlite3.connect(tmp_path / "live.sqlite3") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # An edited manifest missing what a restore reads is named, not a traceback.
+    mpath.write_text(json.dumps({"sha256": manifest["sha256"], "tables": "all"}))
+    assert main(["restore", str(path), "--database-url", source, "--force"]) == 1
+    assert "is not a DigiReady backup manifest" in capsys.readouterr().err
+
+
 def test_postgresql_backup_and_restore(postgres_url, second_pg_database, tmp_path, capsys):
     populate(postgres_url)
     before = counts(postgres_url)
