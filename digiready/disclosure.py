@@ -90,12 +90,14 @@ class GridProtection:
 
 
 def protect_grid(cells: Mapping[tuple[K, K], int], k: int | None = None, *,
-                 row_totals: bool = True, column_totals: bool = True) -> GridProtection:
+                 row_totals: bool = True, column_totals: bool = True,
+                 hidden_rows: Iterable[K] = ()) -> GridProtection:
     """Cells (and totals) of a two-way table to hide, protecting each row against its total
     and each column against its total, repeated until neither adds a cell; then checked
     against the whole system of totals (a hidden cell can be pinned down by combining rows
     and columns even when each line hides two), hiding one more cell while any can, or the
-    totals through it when no cell is left to hide."""
+    totals through it when no cell is left to hide. ``hidden_rows``: rows already hidden
+    elsewhere (their total too), e.g. a group hidden in the table of group sizes."""
     k = threshold() if k is None else k
     rows: dict[K, dict[tuple[K, K], int]] = {}
     columns: dict[K, dict[tuple[K, K], int]] = {}
@@ -108,6 +110,9 @@ def protect_grid(cells: Mapping[tuple[K, K], int], k: int | None = None, *,
     out.column_totals = {c for c, line in columns.items()
                          if not column_totals or total_hidden(line, k)}
     hidden: set[tuple[K, K]] = {key for key, n in cells.items() if is_small(n, k)}
+    for r in set(hidden_rows) & rows.keys():
+        out.row_totals.add(r)
+        hidden |= rows[r].keys()
     while True:
         before = len(hidden)
         for r, line in rows.items():

@@ -144,6 +144,7 @@ def generate_events(ctx: DemoContext) -> dict[str, Any]:
 
     total = 0
     learners_seen = 0
+    now = datetime.now(timezone.utc)
     for economy in ctx.economies:
         rng = random.Random(f"{ctx.seed}/events/{economy}")
         pack = load_demo_pack(ctx.pack_path, economy)
@@ -160,7 +161,11 @@ def generate_events(ctx: DemoContext) -> dict[str, Any]:
         for index, learner in enumerate(learners, start=1):
             if learner.id not in attempts:
                 continue
-            batch.extend(_learner_events(rng, learner, attempts[learner.id], modules, economy))
+            # Return visits and module sessions after the data's end date have not happened
+            # yet: a report dated today shows nothing after today.
+            batch.extend(ev for ev in _learner_events(rng, learner, attempts[learner.id],
+                                                      modules, economy)
+                         if ev["timestamp"] <= now)
             if len(batch) >= 20000 or index == len(learners):
                 with session_scope(ctx.url) as db:
                     total += record_many(batch, db=db)

@@ -43,6 +43,7 @@ class Response:
     completed_at: datetime | None
     synthetic: bool
     source: str
+    pack_version: str = ""
 
 
 @dataclass
@@ -60,6 +61,7 @@ class EconomyData:
     followups: list[tuple[Response, Response]]  # (first, latest) for re-assessed learners
     attempts_total: int
     min_cell: int
+    unfinished: int = 0  # diagnostics started and not completed (for the completion rate)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -69,6 +71,10 @@ class EconomyData:
     @property
     def synthetic(self) -> bool:
         return any(r.synthetic for r in self.responses)
+
+    @property
+    def synthetic_count(self) -> int:
+        return sum(1 for r in self.responses if r.synthetic)
 
     def mean_overall(self) -> float | None:
         values = [r.overall for r in self.responses if r.overall is not None]
@@ -96,18 +102,36 @@ class EconomyData:
         return sum(1 for s in scored if s < LOW_SCORE), len(scored)
 
     def groups(self, key: str) -> list[Group]:
-        """Mean overall score by a profile field, small groups suppressed."""
+        """Mean overall score by a profile field. The groups add up to the economy's
+        responses (printed), so small groups are hidden with complementary suppression:
+        no hidden group is the total minus the others, in count or in mean."""
         values: dict[str, list[float]] = defaultdict(list)
         for r in self.responses:
-            value = r.profile.get(key)
-            if value is not None and r.overall is not None:
-                values[str(value)].append(r.overall)
+            if r.overall is not None:
+                values[group_of(r, key)].append(r.overall)
+        hidden = disclosure.protect({g: len(v) for g, v in values.items()}, self.min_cell)
         out = []
         for label, v in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            small = len(v) < self.min_cell
+            small = label in hidden
             out.append(Group(label, len(v), None if small else round(statistics.fmean(v), 1),
                              small))
         return out
+
+    def visible(self, pack) -> list[set[str]]:
+        """For each response, the questions it was shown (skip rules applied): a question
+        a respondent never saw is never counted for them."""
+        if "visible" not in self._cache:
+            from digiready.diagnostic.questionnaire import visible_questions
+
+            self._cache["visible"] = [
+                {q.id for q in visible_questions(pack, r.profile, r.answers)[0]}
+                for r in self.responses]
+        return self._cache["visible"]
+
+    def shown_count(self, pack, rule) -> int:
+        """Responses shown every question a rule reads (its possible population)."""
+        questions = rule_questions(rule.when or {})
+        return sum(1 for shown in self.visible(pack) if questions <= shown)
 
     def dii_bands(self) -> Counter:
         return Counter(r.dii_band for r in self.responses if r.dii_band)
@@ -140,6 +164,28 @@ class EconomyData:
         return round(statistics.fmean(deltas), 1)
 
 
+UNKNOWN = "not stated"
+
+
+def group_of(response: Response, key: str) -> str:
+    value = response.profile.get(key)
+    return UNKNOWN if value in (None, "") else str(value)
+
+
+def rule_questions(cond: Any) -> set[str]:
+    """The question ids a rule condition reads."""
+    if isinstance(cond, list):
+        return set().union(*[rule_questions(c) for c in cond]) if cond else set()
+    if not isinstance(cond, dict):
+        return set()
+    found = {cond["question"]} if "question" in cond else set()
+    for key in ("all", "any"):
+        found |= rule_questions(cond.get(key, []))
+    if "not" in cond:
+        found |= rule_questions(cond["not"])
+    return found
+
+
 def _response(row: Any) -> Response:
     result = row.result or {}
     dims = {d["id"]: d.get("score") for d in result.get("dimensions", [])}
@@ -159,7 +205,7 @@ def _response(row: Any) -> Response:
         level=row.level or (result.get("overall") or {}).get("level"), dimensions=dims,
         dii_count=dii.get("count"), dii_band=dii.get("band"), dii_items=list(dii.get("items", [])),
         rules=rules, completed_at=row.completed_at, synthetic=bool(row.synthetic),
-        source=row.source)
+        source=row.source, pack_version=row.pack_version or "")
 
 
 def _reading_engine(url: str | None):
@@ -189,18 +235,26 @@ def load(url: str | None, economies: list[str], *, cell: int | None = None) -> d
     columns = [Attempt.learner_id, Attempt.number, Attempt.economy, Attempt.sector,
                Attempt.size, Attempt.gender, Attempt.age_band, Attempt.overall_score,
                Attempt.level, Attempt.profile, Attempt.answers, Attempt.result, Attempt.completed_at,
-               Attempt.synthetic, Attempt.source]
+               Attempt.synthetic, Attempt.source, Attempt.pack_version]
     by_learner: dict[str, dict[int, list[Response]]] = {e: defaultdict(list) for e in economies}
     totals: Counter = Counter()
     query = (select(*columns).where(Attempt.status == "completed",
                                     Attempt.economy.in_(economies))
              .order_by(Attempt.economy, Attempt.learner_id, Attempt.number))
+    from sqlalchemy import func
+
+    unfinished = Counter()
     engine = _reading_engine(url)
     try:
         with engine.connect() as conn:
             for row in conn.execute(query):
                 by_learner[row.economy][row.learner_id].append(_response(row))
                 totals[row.economy] += 1
+            for economy, count in conn.execute(
+                    select(Attempt.economy, func.count()).where(
+                        Attempt.status != "completed", Attempt.economy.in_(economies))
+                    .group_by(Attempt.economy)):
+                unfinished[economy] = count
     finally:
         engine.dispose()
     data = {}
@@ -210,7 +264,8 @@ def load(url: str | None, economies: list[str], *, cell: int | None = None) -> d
             firsts.append(runs[0])
             if len(runs) > 1:
                 followups.append((runs[0], runs[-1]))
-        data[economy] = EconomyData(economy, firsts, followups, totals[economy], cell)
+        data[economy] = EconomyData(economy, firsts, followups, totals[economy], cell,
+                                    unfinished[economy])
     return data
 
 

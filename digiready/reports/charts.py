@@ -7,10 +7,9 @@ alternative and the data table beside each one, so no figure is only visual.
 from __future__ import annotations
 
 import base64
-import re
 from html import escape
 
-from digiready.presentation.charts import bar_chart_svg as _bar_chart_svg
+from digiready.reports.textwidth import text_width, wrap
 
 # Colour-blind-safe palette (Okabe-Ito), dark enough for white text where it is used.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -21,14 +20,29 @@ __all__ = ["bar_chart_svg", "data_uri", "line_chart_svg", "stacked_bars_svg"]
 DASHES = ["", "6 3", "2 2", "8 3 2 3", "1 3"]
 
 
-def bar_chart_svg(rows: list[tuple[str, float]], **kwargs) -> str:
-    """The shared bar chart with a fixed pixel size (it is sized for its container in the
-    XBlock; in a report it is an image and must keep its proportions)."""
-    svg = _bar_chart_svg(rows, **kwargs)
-    box = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
-    if box:
-        svg = svg.replace('width="100%"', f'width="{box.group(1)}" height="{box.group(2)}"', 1)
-    return svg
+def bar_chart_svg(rows: list[tuple[str, float]], *, title: str, chart_id: str,
+                  max_value: float = 100, unit: str = "", width: int = 520) -> str:
+    """Horizontal bars, one per (label, value), each label above its bar, wrapped between
+    words to the chart's width (never cut), the value at the bar's end."""
+    size, bar_h = 12, 16
+    value_w = max([text_width(f"{v:g}{unit}", size) for _l, v in rows] or [0]) + 8
+    span = width - value_w
+    desc = "; ".join(f"{label}: {value:g}{unit}" for label, value in rows)
+    body, y = [], 0.0
+    for label, value in rows:
+        lines = wrap(label, size, width)
+        for i, line in enumerate(lines):
+            body.append(f'<text x="0" y="{y + 12 + i * 15:.1f}" font-size="{size}" '
+                        f'fill="#1a1a1a">{escape(line)}</text>')
+        y += 15 * len(lines) + 2
+        bar = max(0.0, min(1.0, value / max_value if max_value else 0.0)) * span
+        body.append(f'<rect x="0" y="{y:.1f}" width="{span:.1f}" height="{bar_h}" fill="#e6e6e6"/>')
+        body.append(f'<rect x="0" y="{y:.1f}" width="{bar:.1f}" height="{bar_h}" fill="#0b5cad"/>')
+        body.append(f'<text x="{span + 4:.1f}" y="{y + bar_h - 3:.1f}" font-size="{size}" '
+                    f'fill="#1a1a1a">{value:g}{escape(unit)}</text>')
+        y += bar_h + 10
+    height = int(max(y, 20)) + 2
+    return "".join([*_header(width, height, chart_id, title, desc), *body, "</svg>"])
 
 
 def data_uri(svg: str) -> str:
@@ -38,7 +52,7 @@ def data_uri(svg: str) -> str:
 def _header(width: int, height: int, chart_id: str, title: str, desc: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" '
+        f'width="{width}" height="{height}" role="img" font-family="DejaVu Sans, sans-serif" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
@@ -46,15 +60,26 @@ def _header(width: int, height: int, chart_id: str, title: str, desc: str) -> li
     ]
 
 
-def _legend(parts: list[str], labels: list[str], y: int, width: int) -> None:
-    x = 0
+def legend_height(labels: list[str], width: int) -> int:
+    """Height the legend needs at ``width`` (it wraps between entries, never inside one)."""
+    x, rows = 0.0, 1
+    for label in labels:
+        w = 26 + text_width(label, 11)
+        if x and x + w > width:
+            x, rows = 0.0, rows + 1
+        x += w
+    return rows * 18
+
+
+def _legend(parts: list[str], labels: list[str], y: float, width: int) -> None:
+    x = 0.0
     for i, label in enumerate(labels):
-        w = 18 + 7 * len(label)
-        if x + w > width:
-            x, y = 0, y + 18
-        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" '
+        w = 26 + text_width(label, 11)
+        if x and x + w > width:
+            x, y = 0.0, y + 18
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" '
                      f'fill="{PALETTE[i % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{x + 16}" y="{y + 11}" font-size="11" fill="#1a1a1a">'
+        parts.append(f'<text x="{x + 16:.1f}" y="{y + 11:.1f}" font-size="11" fill="#1a1a1a">'
                      f'{escape(label)}</text>')
         x += w
 
@@ -62,16 +87,22 @@ def _legend(parts: list[str], labels: list[str], y: int, width: int) -> None:
 def stacked_bars_svg(rows: list[tuple[str, list[float]]], categories: list[str], *,
                      title: str, chart_id: str, width: int = 520) -> str:
     """One 100 % bar per row (e.g. economy), split into categories (e.g. levels)."""
-    label_w, bar_h, gap = 60, 22, 10
+    bar_h, gap = 22, 10
+    label_w = min(int(max([text_width(label, 12) for label, _v in rows] or [40])) + 10,
+                  width // 3)
     top = 4
-    height = top + len(rows) * (bar_h + gap) + 44
+    height = top + len(rows) * (bar_h + gap) + 6 + legend_height(categories, width) + 4
     desc = "; ".join(f"{label}: " + ", ".join(f"{c} {v:.1f}%" for c, v in zip(categories, vals, strict=True))
                      for label, vals in rows)
     parts = _header(width, height, chart_id, title, desc)
     span = width - label_w - 10
     for n, (label, values) in enumerate(rows):
         y = top + n * (bar_h + gap)
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12" fill="#1a1a1a">{escape(label)}</text>')
+        lines = wrap(label, 12, label_w - 6)
+        for i, line in enumerate(lines[:2]):
+            parts.append(f'<text x="0" y="{y + (15 if len(lines) == 1 else 9 + 12 * i)}" '
+                         f'font-size="{12 if len(lines) == 1 else 10}" '
+                         f'fill="#1a1a1a">{escape(line)}</text>')
         x = float(label_w)
         total = sum(values) or 1.0
         for i, value in enumerate(values):
@@ -80,7 +111,7 @@ def stacked_bars_svg(rows: list[tuple[str, list[float]]], categories: list[str],
                 continue
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
                          f'fill="{PALETTE[i % len(PALETTE)]}"/>')
-            if w > 30:
+            if w > text_width(f"{value:.0f}%", 10) + 6:
                 parts.append(f'<text x="{x + 3:.1f}" y="{y + 15}" font-size="10" '
                              f'fill="#ffffff">{value:.0f}%</text>')
             x += w
@@ -94,8 +125,11 @@ def line_chart_svg(series: dict[str, list[tuple[str, float]]], *, title: str, ch
     """One line per series over shared x labels (e.g. months)."""
     xs = sorted({x for points in series.values() for x, _ in points})
     ymax = max((v for points in series.values() for _, v in points), default=1) or 1
-    left, bottom, top, right = 44, 40, 10, 40
-    plot_w, plot_h = width - left - right, height - top - bottom - 20
+    left = int(text_width(f"{ymax:.0f}", 10)) + 8
+    right = int(text_width(max(xs, key=len) if xs else "", 10) / 2) + 6
+    top = 10
+    legend_h = legend_height(list(series), width)
+    plot_w, plot_h = width - left - right, height - top - 22 - legend_h - 8
     desc = "; ".join(f"{name}: " + ", ".join(f"{x} {v:g}{unit}" for x, v in points)
                      for name, points in series.items())
     parts = _header(width, height, chart_id, title, desc)
@@ -110,11 +144,12 @@ def line_chart_svg(series: dict[str, list[tuple[str, float]]], *, title: str, ch
     def xpos(i: int) -> float:
         return left + (plot_w * i / (len(xs) - 1) if len(xs) > 1 else plot_w / 2)
 
-    step = max(1, len(xs) // 6)
+    label_w = max([text_width(x, 10) for x in xs] or [0]) + 8
+    step = max(1, int(label_w * len(xs) / max(plot_w, 1)) + 1)
     for i, x in enumerate(xs):
         if i % step == 0:
-            parts.append(f'<text x="{xpos(i) - 16:.1f}" y="{top + plot_h + 14}" font-size="10" '
-                         f'fill="#1a1a1a">{escape(x)}</text>')
+            parts.append(f'<text x="{xpos(i):.1f}" y="{top + plot_h + 14}" font-size="10" '
+                         f'text-anchor="middle" fill="#1a1a1a">{escape(x)}</text>')
     for k, points in enumerate(series.values()):
         colour = PALETTE[k % len(PALETTE)]
         lookup = dict(points)
@@ -128,6 +163,6 @@ def line_chart_svg(series: dict[str, list[tuple[str, float]]], *, title: str, ch
             for c in coords:  # markers, so overlapping lines stay visible
                 x, y = c.split(",")
                 parts.append(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{colour}"/>')
-    _legend(parts, list(series), height - 22, width)
+    _legend(parts, list(series), top + plot_h + 24, width)
     parts.append("</svg>")
     return "".join(parts)

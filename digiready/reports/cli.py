@@ -96,6 +96,7 @@ def run_report(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from digiready.packs import PackError
+    from digiready.reports.builders import ReportDataError
     from digiready.reports.indicators import IndicatorError
 
     progress = _progress(args.quiet)
@@ -113,6 +114,8 @@ def run_report(args: argparse.Namespace) -> int:
                            "check it with `digiready pack validate`") from exc
     except IndicatorError as exc:
         raise CommandError(f"content/indicators: {exc}") from exc
+    except ReportDataError as exc:
+        raise CommandError(str(exc)) from exc
     for report, written in zip(reports, write_reports(reports, Path(args.out), formats,
                                                        progress=progress), strict=True):
         for fmt, path in written.items():

@@ -1,6 +1,7 @@
 """Report → HTML (Jinja2). The same HTML is the web version and the PDF's source."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,21 +23,68 @@ def _environment():
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True)
     env.globals["data_uri"] = data_uri
-    env.globals["col_widths"] = col_widths
+    env.globals["table_layout"] = table_layout
+    env.tests["url"] = lambda value: isinstance(value, str) and is_url(value)
     return env
 
 
-def col_widths(table: Table) -> list[float]:
-    """Column widths (percent) from the longest text in each column, capped so one long
-    column cannot squeeze the others. With them the PDF uses the fixed table layout, which
-    WeasyPrint lays out several times faster than measuring every cell."""
-    longest = [max(len(word) for word in (str(c).split() or [""])) + 1 for c in table.columns]
+# The printed text width (A4, 1.8 cm margins) in em of the table font: .85rem of 11 pt.
+LINE_EM = 17.4 / 2.54 * 72 / (11 * 0.85)
+DENSE_LINE_EM = 17.4 / 2.54 * 72 / (11 * 0.72)
+CELL_PADDING_EM = 0.9
+
+
+@dataclass
+class TableLayout:
+    widths: list[float]  # percent
+    dense: bool  # smaller type: the columns' longest words did not fit otherwise
+
+
+def is_url(text: str) -> bool:
+    return "://" in text or text.startswith("www.")
+
+
+def _word_em(word: str) -> float:
+    """The room a word needs on one line. A URL is not a word: it may break anywhere (the
+    template marks its cell), so it asks only for a reasonable width."""
+    from digiready.reports.textwidth import text_width_em
+
+    if is_url(word):
+        return min(text_width_em(word), 12.0)
+    return text_width_em(word)
+
+
+def table_layout(table: Table) -> TableLayout:
+    """Column widths (percent) for the fixed table layout (WeasyPrint lays it out several
+    times faster than measuring every cell). Each column gets at least its longest word
+    (measured with the font's own advance widths), so no word is ever split across lines;
+    the rest of the line is shared by how much text each column holds. When the longest
+    words do not fit on the line the table is set in smaller type."""
+    from digiready.reports.textwidth import text_width_em
+
+    cells = [[str(c)] for c in table.columns]
     for row in table.rows:
-        for i, cell in enumerate(row[:len(longest)]):
-            longest[i] = max(longest[i], len(str(cell)))
-    weights = [min(max(n, 5), 48) + 2 for n in longest]
-    total = sum(weights) or 1
-    return [round(100 * w / total, 1) for w in weights]
+        for i, cell in enumerate(row[:len(cells)]):
+            cells[i].append(table.formatted(cell))
+    # Short cells ("no data", "suppressed", "2,345.6") stay on one line: they count whole.
+    minimum = [max(_word_em(w) for text in col
+                   for w in ([text] if len(text) <= 12 else text.split() or [""]))
+               + CELL_PADDING_EM for col in cells]
+    bold_header = [max((text_width_em(w, bold=True) for w in str(c).split()), default=0)
+                   + CELL_PADDING_EM for c in table.columns]
+    minimum = [max(a, b) for a, b in zip(minimum, bold_header, strict=True)]
+    dense = sum(minimum) > LINE_EM
+    line = DENSE_LINE_EM if dense else LINE_EM
+    scale = 0.72 / 0.85 if dense else 1.0
+    minimum = [m * scale for m in minimum]
+    wants = [min(max(text_width_em(t) for t in col) * scale + CELL_PADDING_EM, line * 0.6)
+             for col in cells]
+    spare = max(0.0, line - sum(minimum))
+    extra = [max(0.0, w - m) for w, m in zip(wants, minimum, strict=True)]
+    share = sum(extra) or 1.0
+    widths = [m + spare * x / share for m, x in zip(minimum, extra, strict=True)]
+    total = sum(widths) or 1.0
+    return TableLayout([round(100 * w / total, 2) for w in widths], dense)
 
 
 def render_html(report: Report) -> str:

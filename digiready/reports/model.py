@@ -13,6 +13,9 @@ from datetime import datetime
 from typing import Any
 
 SYNTHETIC_NOTICE = "Synthetic data — for demonstration"
+# What a hidden cell prints as (never a number, never "<10": that tells how small it is).
+SUPPRESSED = "suppressed"
+NO_DATA = "no data"
 
 
 @dataclass
@@ -28,11 +31,23 @@ class BulletList:
 
 @dataclass
 class Table:
+    """Cells hold numbers as numbers (the XLSX annex keeps them so), text, or
+    :data:`SUPPRESSED`; the first column names the row (a row header)."""
     id: str
     caption: str
     columns: list[str]
     rows: list[list[Any]]
     notes: str | None = None
+    digits: int = 1  # decimals of float cells in the PDF, HTML and DOCX
+
+    def formatted(self, value: Any) -> str:
+        if value is None:
+            return NO_DATA
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:.{self.digits}f}"
+        return str(value)
 
 
 @dataclass

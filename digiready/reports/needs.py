@@ -1,142 +1,180 @@
-"""Needs: which gaps matter most in an economy, and the evidence for each.
+"""Needs: which areas of practice matter most in an economy, and the evidence for each.
 
-A candidate need is a recommendation rule of the pack (a gap in a dimension, or a missing
-practice such as QR payments). Its rank score is
+A need is an *area of practice* (a dimension of the diagnostic: connectivity, online
+presence, sales and payments, operations, data and cybersecurity, skills, strategy, and the
+optional advanced ones), not a level label: a business at Beginner and one at Novice in the
+same area share one need. A business *has* the need when its score in the area is below the
+Competent level (the pack's level bounds, 40 by default). For each need the report prints:
 
-    gap × prevalence × priority
+- how many businesses have it (prevalence) and how far below they are (gap = mean distance
+  to 100 of their area score);
+- the practices behind it: the pack's rules of that area about one practice (no digital
+  payment accepted, no backups, records on paper...), each with how many businesses lack it;
+- who has it: the share by gender, age band, sector, size, urban/rural and legal form
+  (cooperatives included), under the small-group rule;
+- the barriers the businesses name, when the questionnaire asks for them.
 
-- gap: mean distance to 100 of the rule's dimension among the businesses the rule fired
-  for (0-1), i.e. how far they are;
-- prevalence: share of the economy's responses the rule fired for (0-1), i.e. how many;
-- priority: the economy's priority weight for the dimension (overlay ``priorities``, 1 by
-  default) times the rule's own priority (1-5) divided by 5, i.e. what the economy team
-  and the pack authors put first.
-
-A need is reported only when enough businesses share it (at least ``min_cell`` and 5 % of
-the responses), so a need never rests on a handful of answers.
+Rank score = gap × prevalence × priority, where priority is the economy's weight for the
+area (overlay ``priorities``, 1 by default). A need is reported only when enough businesses
+share it (at least the small-group threshold and 5 % of the responses).
 """
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from digiready.packs.model import Pack, Rule
-from digiready.reports.aggregate import EconomyData
+from digiready.reports.aggregate import EconomyData, Response
 
 MIN_PREVALENCE = 0.05
 NEEDS_SOUGHT = 5
+# Profile fields every need is broken down by (the funder's disaggregation).
+BREAKDOWNS = [("gender", "Gender of owner/manager"), ("age_band", "Age band of owner/manager"),
+              ("sector", "Sector"), ("size", "Size"), ("area", "Urban or rural"),
+              ("legal_form", "Legal form")]
+
+
+@dataclass
+class Practice:
+    """One missing practice inside an area: a pack rule about a single practice."""
+    rule: str
+    label: str
+    count: int
+    n: int  # businesses the rule could fire for (those shown its question)
+
+    @property
+    def share(self) -> float:
+        return self.count / self.n if self.n else 0.0
 
 
 @dataclass
 class Need:
     rank: int
-    rule: str
+    area: str  # dimension id
     title: str
-    dimension: str | None
-    dimension_title: str
     count: int
     n: int
     prevalence: float  # 0-1
-    mean_dimension_score: float | None
+    mean_area_score: float | None  # among the businesses with the need
     gap: float  # 0-1
     priority: float
     score: float
-    reason: str
-    modules: list[str] = field(default_factory=list)
+    holders: list[Response] = field(repr=False, default_factory=list)
+    practices: list[Practice] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)  # module ids, most frequent first
     tool_categories: list[str] = field(default_factory=list)
-    programmes: list[str] = field(default_factory=list)
+    programme_topics: list[str] = field(default_factory=list)
 
     @property
     def evidence(self) -> str:
-        mean = ("n/a" if self.mean_dimension_score is None
-                else f"{self.mean_dimension_score:.1f}/100")
-        return (f"{self.count} of {self.n} responses ({100 * self.prevalence:.1f}%) show this gap "
-                f"(rule '{self.rule}'); their mean {self.dimension_title} score is {mean}; "
-                f"priority weight {self.priority:.2f}; "
-                f"score = {self.gap:.2f} × {self.prevalence:.2f} × {self.priority:.2f} "
-                f"= {self.score:.3f}.")
+        mean = ("not computed" if self.mean_area_score is None
+                else f"{self.mean_area_score:.1f}/100")
+        return (f"{self.count} of {self.n} businesses ({100 * self.prevalence:.1f}%) score below "
+                f"Competent in {self.title}; their mean score in it is {mean}. Rank score = "
+                f"gap {self.gap:.2f} × prevalence {self.prevalence:.2f} × priority "
+                f"{self.priority:.2f} = {self.score:.3f}.")
 
 
-def describe_condition(pack: Pack, cond: dict | None) -> str:
-    """A plain-language reading of a rule condition, for the evidence column."""
-    if not cond:
-        return "always"
-    if "all" in cond:
-        return " and ".join(describe_condition(pack, c) for c in cond["all"])
-    if "any" in cond:
-        return "(" + " or ".join(describe_condition(pack, c) for c in cond["any"]) + ")"
-    if "not" in cond:
-        return "not " + describe_condition(pack, cond["not"])
-    if "dimension" in cond:
-        dim = pack.dimension(cond["dimension"])
-        name = dim.title if dim else cond["dimension"]
-        if "level_in" in cond:
-            levels = {lv.id: lv.title for lv in pack.levels}
-            return f"{name} level is " + "/".join(levels.get(x, x) for x in cond["level_in"])
-        return f"{name} score below {cond.get('score_below')}"
-    if "profile" in cond:
-        value = cond.get("equals", cond.get("in"))
-        return f"profile {cond['profile']} = {value}"
-    q = pack.question(cond.get("question", ""))
-    label = q.text if q else cond.get("question", "?")
-    for op, word in (("includes", "ticked"), ("excludes", "not ticked"), ("equals", "answered"),
-                     ("in", "answered one of"), ("min", "at least"), ("max", "at most")):
-        if op in cond:
-            value = cond[op]
-            if q and isinstance(value, str) and (opt := q.option(value)) is not None:
-                value = opt.label
-            return f"'{label}' {word} {value}"
-    return str(cond)
+def low_bound(pack: Pack) -> float:
+    """The score below which an area is a gap: the lower bound of the level named
+    "competent", else the third level's."""
+    for level in pack.levels:
+        if level.id == "competent":
+            return level.min
+    return pack.levels[min(2, len(pack.levels) - 1)].min
 
 
-def _title(pack: Pack, rule: Rule) -> str:
-    dim = pack.dimension(rule.dimension) if rule.dimension else None
-    dim_title = dim.title if dim else "Overall"
-    cond = rule.when or {}
-    if "dimension" in cond and "level_in" in cond:
-        levels = {lv.id: lv.title for lv in pack.levels}
-        band = "/".join(levels.get(x, x) for x in cond["level_in"])
-        return f"{dim_title}: businesses at {band} level"
-    module = next((pack.modules[m].title for m in rule.modules if m in pack.modules), None)
-    return f"{dim_title}: {module}" if module else f"{dim_title}: {rule.id.replace('_', ' ')}"
+def is_practice_rule(rule: Rule) -> bool:
+    """A rule about one practice (a question's answer), not about a level band or a group."""
+    def walk(cond) -> bool:
+        if not isinstance(cond, dict):
+            return False
+        if "all" in cond or "any" in cond:
+            return all(walk(c) for c in cond.get("all", cond.get("any", [])))
+        if "not" in cond:
+            return walk(cond["not"])
+        return "question" in cond
+    return walk(rule.when or {})
 
 
-def rank_needs(pack: Pack, data: EconomyData, limit: int = 8) -> list[Need]:
-    """The economy's needs, best first (at most ``limit``)."""
+def practice_label(pack: Pack, rule: Rule) -> str:
+    """A short reader's label for a practice rule, from its question and options."""
+    conds = (rule.when or {}).get("all") or [rule.when or {}]
+    parts = []
+    for cond in conds:
+        q = pack.question(cond.get("question", ""))
+        if q is None:
+            continue
+        labels = {o.id: o.label for o in q.options}
+        for op, word in (("excludes", "not"), ("includes", ""), ("equals", ""), ("in", ""),
+                         ("max", "at most"), ("min", "at least")):
+            if op not in cond:
+                continue
+            values = cond[op] if isinstance(cond[op], list) else [cond[op]]
+            shown = " or ".join(str(labels.get(v, {"no": "No", "never": "Never"}.get(v, v)))
+                                for v in values)
+            parts.append((q.text.rstrip("?"), f"{word} {shown}".strip()))
+    if not parts:
+        return rule.id.replace("_", " ")
+    question = parts[0][0]
+    if all(p[0] == question for p in parts):
+        answers = ("; ".join(p[1] for p in parts) if parts[0][1].startswith("not")
+                   else " / ".join(p[1] for p in parts))
+        return f"{question}: {answers}"
+    return "; ".join(f"{q}: {a}" for q, a in parts)
+
+
+def rank_needs(pack: Pack, data: EconomyData, limit: int = 9) -> list[Need]:
+    """The economy's needs, best first."""
     if data.n == 0:
         return []
+    below = low_bound(pack)
+    rules = list(pack.rules)
     counts = data.rule_counts()
-    rules = {r.id: r for r in pack.rules}
     candidates = []
-    for rule_id, count in counts.items():
-        rule = rules.get(rule_id)
-        if rule is None:
+    for dim in pack.dimensions:
+        scored = [r for r in data.responses if r.dimensions.get(dim.id) is not None]
+        holders = [r for r in scored if r.dimensions[dim.id] < below]
+        if not scored or not holders:
             continue
-        prevalence = count / data.n
+        count, n = len(holders), len(scored)
+        prevalence = count / n
         if count < data.min_cell or prevalence < MIN_PREVALENCE:
             continue
-        fired = [r for r in data.responses if rule_id in r.rules]
-        if rule.dimension:
-            scores = [r.dimensions.get(rule.dimension) for r in fired]
-        else:
-            scores = [r.overall for r in fired]
-        scores = [s for s in scores if s is not None]
-        mean = round(statistics.fmean(scores), 1) if scores else None
-        gap = (100 - mean) / 100 if mean is not None else 1.0
-        weight = pack.priorities.get(rule.dimension or "", 1.0) * (rule.priority / 5)
-        dim = pack.dimension(rule.dimension) if rule.dimension else None
-        programmes = [p.name + (f" ({p.organisation})" if p.organisation else "")
-                      for p in pack.programmes if set(p.topics) & set(rule.programme_topics)]
+        mean = round(statistics.fmean(r.dimensions[dim.id] for r in holders), 1)
+        gap = (100 - mean) / 100
+        weight = float(pack.priorities.get(dim.id, 1.0))
+        area_rules = [r for r in rules if r.dimension == dim.id]
+        practices = []
+        for rule in area_rules:
+            if not is_practice_rule(rule):
+                continue
+            c = counts.get(rule.id, 0)
+            if c:
+                practices.append(Practice(rule.id, practice_label(pack, rule), c,
+                                          data.shown_count(pack, rule)))
+        practices.sort(key=lambda p: (-p.count, p.rule))
+        fired = Counter(rule for r in holders for rule in r.rules)
+        modules: Counter = Counter()
+        topics: Counter = Counter()
+        tools: Counter = Counter()
+        for rule in area_rules:
+            if fired.get(rule.id):
+                for m in rule.modules:
+                    modules[m] += fired[rule.id]
+                for t in rule.programme_topics:
+                    topics[t] += fired[rule.id]
+                for c in rule.tool_categories:
+                    tools[c] += fired[rule.id]
         candidates.append(Need(
-            rank=0, rule=rule_id, title=_title(pack, rule), dimension=rule.dimension,
-            dimension_title=dim.title if dim else "overall", count=count, n=data.n,
-            prevalence=prevalence, mean_dimension_score=mean, gap=gap, priority=weight,
-            score=round(gap * prevalence * weight, 4), reason=rule.reason,
-            modules=[pack.modules[m].title for m in rule.modules if m in pack.modules],
-            tool_categories=[pack.tool_categories[c].title for c in rule.tool_categories
-                             if c in pack.tool_categories],
-            programmes=programmes))
-    candidates.sort(key=lambda n: (-n.score, n.rule))
+            rank=0, area=dim.id, title=dim.title, count=count, n=n, prevalence=prevalence,
+            mean_area_score=mean, gap=gap, priority=weight,
+            score=round(gap * prevalence * weight, 4), holders=holders, practices=practices,
+            modules=[m for m, _c in modules.most_common() if m in pack.modules],
+            tool_categories=[c for c, _n in tools.most_common() if c in pack.tool_categories],
+            programme_topics=[t for t, _n in topics.most_common()]))
+    candidates.sort(key=lambda n: (-n.score, n.area))
     for i, need in enumerate(candidates[:limit], start=1):
         need.rank = i
     return candidates[:limit]
@@ -150,6 +188,6 @@ def sufficiency_note(economy_name: str, needs: list[Need], n: int) -> str | None
         return (f"No completed diagnostics for {economy_name}: no needs can be identified "
                 "from data (no data).")
     return (f"The data for {economy_name} support only {len(needs)} need(s), fewer than the "
-            f"{NEEDS_SOUGHT} sought: other gaps are shared by too few of the {n} responses "
-            f"(under {int(MIN_PREVALENCE * 100)}% or under the small-cell threshold) to be "
-            "reported.")
+            f"{NEEDS_SOUGHT} sought: in the other areas too few of the {n} businesses score "
+            f"below Competent (under {int(MIN_PREVALENCE * 100)}% or under the small-group "
+            "threshold) to report a need.")

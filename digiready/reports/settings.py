@@ -3,3 +3,4 @@
 from __future__ import annotations
 
 from digiready import disclosure as _disclosure  # noqa: F401  (declares MIN_CELL_SIZE)
+from digiready.reports import trial as _trial  # noqa: F401  (declares the TARGET_* settings)

@@ -1,11 +1,14 @@
 """Report → XLSX annex (openpyxl): a contents sheet, then one sheet per table, every table of
-the report (figure data included), numbers kept as numbers."""
+the report (figure data included). Numbers are stored as numbers (a share is its own column,
+never "829 (27.6%)"); text goes through the one spreadsheet helper
+(:func:`digiready.spreadsheet.xlsx_append`), so a participant's comment that starts like a
+formula stays text."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from digiready.reports.model import Report
+from digiready.reports.model import Report, Table
 from digiready.spreadsheet import xlsx_append
 
 
@@ -19,15 +22,11 @@ def _sheet_name(table_id: str, used: set[str]) -> str:
     return name
 
 
-def _cell(value):
-    if isinstance(value, (int, float)) or value is None:
+def _cell(table: Table, value):
+    """A number stays a number; anything else is the text the PDF prints."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    text = str(value)
-    try:
-        return float(text) if re.fullmatch(r"-?\d+\.\d+", text) else int(text) \
-            if re.fullmatch(r"-?\d+", text) else text
-    except ValueError:
-        return text
+    return table.formatted(value)
 
 
 def write_xlsx(report: Report, path: Path) -> Path:
@@ -54,12 +53,11 @@ def write_xlsx(report: Report, path: Path) -> Path:
         ws["A1"].font = Font(bold=True)
         if report.notice:
             xlsx_append(ws, [report.notice])
-        xlsx_append(ws, table.columns)
-        header_row = ws.max_row
-        for cell in ws[header_row]:
+        xlsx_append(ws, list(table.columns))
+        for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            xlsx_append(ws, [_cell(v) for v in row])
+            xlsx_append(ws, [_cell(table, v) for v in row])
         if table.notes:
             xlsx_append(ws, [table.notes])
         ws.column_dimensions["A"].width = 48

@@ -66,3 +66,38 @@ def test_demo_data_mistakes(capsys):
     assert main(["demo-data", "--economies", "peru"]) == 1
     assert "two-letter codes" in capsys.readouterr().err
     assert main(["demo-data", "--responses", "0"]) == 1
+
+
+def test_demo_data_has_nothing_after_today_and_no_evaluation_before_the_event(tmp_path, capsys):
+    """Events end at the data's date; the demo symposium took place before it and has
+    evaluations; an upcoming event (the portal's own demo programme) gets none."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import create_engine, text
+
+    from digiready.storage import migrate, session_scope
+
+    url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
+    migrate.upgrade(url)
+    assert main(["demo-data", "--economies", "pe", "--responses", "60", "--database-url", url,
+                 "--quiet"]) == 0
+    out = capsys.readouterr().out
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        last = conn.execute(text("SELECT MAX(timestamp) FROM events_event")).scalar()
+        last_day = conn.execute(text("SELECT MAX(date) FROM portal_day")).scalar()
+        answers = conn.execute(text("SELECT COUNT(*) FROM portal_evaluation_response")).scalar()
+    assert datetime.fromisoformat(str(last)) <= now
+    assert str(last_day) < now.date().isoformat() and answers > 0 and "stored=" in out
+    # An event still to come: demo data leave its evaluation empty.
+    from symposium_portal.seed import seed_demo
+
+    with session_scope(url) as session:
+        seed_demo(session, force=True)  # the portal's upcoming demo programme
+    assert main(["demo-data", "--economies", "pe", "--responses", "20", "--database-url", url,
+                 "--quiet"]) == 0
+    assert "has not ended yet: no evaluations" in capsys.readouterr().out
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM portal_evaluation_response")).scalar() == 0
+    engine.dispose()

@@ -186,3 +186,74 @@ def test_user_mistakes_get_one_line(tmp_path, monkeypatch, capsys, argv, message
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("economy, language", [("pe", "es"), ("vn", "vi")])
+def test_translated_forms_hold_no_english_and_ask_consent_first(economy, language):
+    from digiready.reports.fieldstudy.xlsform import build_xlsform
+
+    english = build_xlsform(load_pack(None, economy, "en"))
+    form = build_xlsform(load_pack(None, economy, language))
+    left_english = []
+    for sheet in ("survey", "choices"):
+        for a, b in zip(english[sheet], form[sheet], strict=True):
+            if b.get("list_name") == "p_economy":
+                continue  # economy names (Peru, Indonesia...) are the same words
+            for column in ("label", "hint", "constraint_message"):
+                text = str(a.get(column) or "")
+                if len(text) > 3 and not text[0].isdigit() and text == b.get(column):
+                    left_english.append((sheet, b.get("name"), text))
+    assert not left_english, left_english[:5]
+    names = [row.get("name") for row in form["survey"]]
+    assert names.index("consent") < names.index("interview_date") < names.index("profile")
+    consent = next(row for row in form["survey"] if row.get("name") == "consent")
+    assert consent["required"] == "yes"
+    groups = [row for row in form["survey"] if row.get("type") == "begin_group"
+              and row["name"] != "intro"]
+    assert all(row.get("relevant") == "${consent} = 'yes'" for row in groups)
+
+
+def test_import_reads_the_interview_date_and_refuses_bad_ones(tmp_path, capsys):
+    from sqlalchemy import create_engine, text
+
+    from digiready.storage import migrate
+
+    url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
+    migrate.upgrade(url)
+    pack = load_pack(None, "pe")
+    path = tmp_path / "dates.csv"
+    _write_kobo_csv(pack, _rows(pack, 4, seed=8), path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("2026-05-01T10:00:00", "31/02/2026", 2)  # row 3
+    lines[3] = lines[3].replace("2026-05-01T10:00:00", "2999-01-01T00:00:00", 2)  # row 4
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["fieldstudy", "import", str(path), "--economy", "pe", "--database-url", url,
+                 "--skip-bad-rows"]) == 0
+    captured = capsys.readouterr()
+    assert "row 3: interview date '31/02/2026' (column end) is not a date" in captured.err
+    assert "row 4: interview date '2999-01-01T00:00:00' (column end) is in the future" in captured.err
+    assert "imported 2 of 4" in captured.out
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored = {str(v)[:19] for v in conn.execute(text("SELECT completed_at FROM core_attempt")).scalars()}
+    engine.dispose()
+    assert stored == {"2026-05-01 10:00:00"}  # the interview's time, not the import's
+
+
+def test_import_refuses_rows_without_consent(tmp_path, capsys):
+    from digiready.storage import migrate
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    migrate.upgrade(url)
+    pack = load_pack(None, "pe")
+    path = tmp_path / "consent.csv"
+    _write_kobo_csv(pack, _rows(pack, 3, seed=9), path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] = "intro/consent," + lines[0]
+    lines[1:] = [("no," if i == 1 else "yes,") + line for i, line in enumerate(lines[1:], 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["fieldstudy", "import", str(path), "--economy", "pe", "--database-url", url,
+                 "--skip-bad-rows"]) == 0
+    captured = capsys.readouterr()
+    assert "row 2: the respondent did not consent" in captured.err
+    assert "imported 2 of 3" in captured.out

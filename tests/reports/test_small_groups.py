@@ -19,11 +19,11 @@ def test_small_groups_suppressed_and_missing_needs_said(tmp_path, monkeypatch, c
     assert report.facts["pg.needs"] == 0
     assert "support only 0 need(s), fewer than the 5 sought" in html
     gender = next(t for t in report.tables() if t.id == "gap-gender-pg")
-    assert all(row[2] == "suppressed" for row in gender.rows)
-    assert all(str(row[1]).startswith("<") for row in gender.rows)
+    # Neither the size of a small group nor its mean is printed ("<30" would tell how small).
+    assert all(row[1] == row[2] == "suppressed" for row in gender.rows)
     # Dimension means of a group under the threshold are not printed either.
     dims = next(t for t in report.tables() if t.id == "dims-pg")
-    assert all(row[2] == "no data" for row in dims.rows)
+    assert all(row[2] == "suppressed" for row in dims.rows)
 
 
 def test_report_command_mistakes_are_one_line(tmp_path, capsys):
@@ -37,16 +37,41 @@ def test_report_command_mistakes_are_one_line(tmp_path, capsys):
     assert "db upgrade" in err and "Traceback" not in err
 
 
-def test_report_from_real_data_is_not_marked_synthetic(tmp_path, capsys):
+def test_no_responses_or_an_unknown_economy_is_a_clear_error(tmp_path, capsys):
     from digiready.storage import migrate
 
     url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     migrate.upgrade(url)
     assert main(["report", "needs-assessment", "--economies", "vn", "--database-url", url,
-                 "--formats", "html,xlsx", "--out", str(tmp_path), "--quiet"]) == 0
+                 "--formats", "html,xlsx", "--out", str(tmp_path), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "no completed diagnostic for Viet Nam" in err and "Traceback" not in err
+    assert not (tmp_path / "digiready-needs-assessment-vn.html").exists()
+    assert main(["report", "final", "--economies", "pe,zz", "--database-url", url,
+                 "--formats", "html", "--out", str(tmp_path), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown economy code zz" in err and "Traceback" not in err
+
+
+def test_report_from_real_data_is_not_marked_synthetic(tmp_path, capsys):
+    """Responses stored as real (field study): nothing says synthetic."""
+    from sqlalchemy import create_engine, text
+
+    from digiready.storage import migrate
+
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    migrate.upgrade(url)
+    assert main(["demo-data", "--economies", "vn", "--responses", "15", "--database-url", url,
+                 "--only", "attempts", "--quiet"]) == 0
+    engine = create_engine(url)
+    with engine.begin() as conn:  # as if imported from a field study
+        conn.execute(text("UPDATE core_attempt SET synthetic = 0, source = 'fieldstudy'"))
+        conn.execute(text("UPDATE core_learner SET synthetic = 0"))
+    engine.dispose()
+    assert main(["report", "needs-assessment", "--economies", "vn", "--database-url", url,
+                 "--formats", "html", "--out", str(tmp_path), "--quiet"]) == 0
     html = (tmp_path / "digiready-needs-assessment-vn.html").read_text(encoding="utf-8")
-    assert "Synthetic data" not in html
-    assert "No completed diagnostics for Viet Nam" in html
+    assert "Synthetic data" not in html and "none is synthetic" in html
 
 
 def test_reports_on_sqlite_and_postgresql(database_url, tmp_path, capsys):

@@ -23,7 +23,7 @@ from digiready.packs.model import Pack
 
 INSTANCE_COLUMNS = ("meta/instanceID", "instanceID", "_uuid", "meta/instanceid", "uuid")
 IGNORED = re.compile(r"^(_.*|start|end|today|deviceid|meta/.*|formhub/.*|__version__|"
-                     r"instanceID|SubmissionDate|KEY)$")
+                     r"instanceID|SubmissionDate|KEY|(.*/)?consent|(.*/)?interview_date)$")
 PLATFORM = "fieldstudy"
 
 
@@ -144,6 +144,33 @@ def row_to_answers(cmap: ColumnMap, data: dict[str, str]) -> tuple[dict[str, Any
     return profile, answers
 
 
+# Where the interview's time is read from, best first: the form's own date question, then the
+# end and start times KoboToolbox and ODK record on the tablet, then the day.
+DATE_COLUMNS = ("interview_date", "end", "start", "today")
+
+
+def interview_time(data: dict[str, str], now: datetime) -> tuple[datetime | None, str | None]:
+    """(the interview's time, None) or (None, why it cannot be used). The import time is
+    never used instead: a row without a usable date is a bad row."""
+    by_last = {key.rsplit("/", 1)[-1]: key for key in data}
+    for column in DATE_COLUMNS:
+        text = (data.get(by_last.get(column, column)) or "").strip()
+        if not text:
+            continue
+        try:
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None, f"interview date {text!r} (column {column}) is not a date"
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        if when > now:
+            return None, f"interview date {text!r} (column {column}) is in the future"
+        if when.year < 2000:
+            return None, f"interview date {text!r} (column {column}) is before 2000"
+        return when.astimezone(timezone.utc), None
+    return None, "no interview date (columns " + ", ".join(DATE_COLUMNS) + " are empty)"
+
+
 def import_file(path: Path, pack: Pack, *, url: str | None = None, economy: str | None = None,
                 skip_bad_rows: bool = False, dry_run: bool = False) -> ImportResult:
     from sqlalchemy import insert, select
@@ -161,8 +188,21 @@ def import_file(path: Path, pack: Pack, *, url: str | None = None, economy: str 
         raise ImportFileError(f"{path}: no column matches a question of pack {pack.id}; "
                               "use the columns of `digiready fieldstudy xlsform`")
     seen: dict[str, int] = {}
-    good: list[tuple[int, str, dict, dict, dict]] = []
+    good: list[tuple[int, str, dict, dict, dict, datetime]] = []
+    now = datetime.now(timezone.utc)
+    consent_column = next((c for c in header if c.rsplit("/", 1)[-1] == "consent"), None)
+    if consent_column is None:
+        result.warnings.append("no consent column: this export is from a form without the "
+                               "consent question (digiready fieldstudy xlsform adds it)")
     for number, data in rows:
+        if consent_column and (data.get(consent_column) or "").strip().lower() not in (
+                "yes", "1", "true"):
+            result.errors.append(RowError(number, "the respondent did not consent: not imported"))
+            continue
+        when, problem = interview_time(data, now)
+        if problem:
+            result.errors.append(RowError(number, problem))
+            continue
         profile, answers = row_to_answers(cmap, data)
         instance = data.get(cmap.instance, "") if cmap.instance else ""
         key = instance or f"{path.name}:{number}"
@@ -182,7 +222,7 @@ def import_file(path: Path, pack: Pack, *, url: str | None = None, economy: str 
         except DiagnosticError as exc:
             result.errors.append(RowError(number, "; ".join(exc.errors)))
             continue
-        good.append((number, key, clean_profile, clean_answers, scored))
+        good.append((number, key, clean_profile, clean_answers, scored, when))
     with session_scope(url) as session:
         keys = [k for _n, k, *_ in good]
         existing = set()
@@ -198,14 +238,13 @@ def import_file(path: Path, pack: Pack, *, url: str | None = None, economy: str 
         result.errors.sort(key=lambda e: e.row)
         if (result.errors and not skip_bad_rows) or dry_run:
             return result
-        now = datetime.now(timezone.utc)
         if kept:
             # Bulk inserts: a field study of thousands of rows imports in seconds.
             ids = list(session.scalars(
                 insert(Learner).returning(Learner.id, sort_by_parameter_order=True),
                 [{"platform": PLATFORM, "external_id": key,
                   "economy": scored["profile"].get("economy"), "synthetic": False,
-                  "created_at": now} for _n, key, _p, _a, scored in kept]))
+                  "created_at": when} for _n, key, _p, _a, scored, when in kept]))
             session.execute(insert(Attempt), [
                 {"learner_id": lid, "number": 1, "pack_id": pack.id,
                  "pack_version": pack.version, "economy": scored["profile"].get("economy"),
@@ -216,8 +255,8 @@ def import_file(path: Path, pack: Pack, *, url: str | None = None, economy: str 
                  "gender": scored["profile"].get("gender"),
                  "age_band": scored["profile"].get("age_band"),
                  "overall_score": scored["overall"]["score"],
-                 "level": scored["overall"]["level"], "started_at": now, "updated_at": now,
-                 "completed_at": now}
-                for lid, (_n, _k, _p, answers, scored) in zip(ids, kept, strict=True)])
+                 "level": scored["overall"]["level"], "started_at": when, "updated_at": now,
+                 "completed_at": when}  # the interview's time, never the import's
+                for lid, (_n, _k, _p, answers, scored, when) in zip(ids, kept, strict=True)])
         result.imported = len(kept)
     return result

@@ -18,8 +18,50 @@ from digiready.packs.model import NA, SCALE_MAX, Pack, Question
 
 SURVEY_COLUMNS = ["type", "name", "label", "hint", "required", "relevant", "constraint",
                   "constraint_message", "appearance", "default"]
-NA_LABEL = "Not applicable"
-YESNO_LABELS = {"yes": "Yes", "partly": "Partly", "no": "No"}
+# The form's own words (not the pack's), in the languages the field studies use. A language
+# missing here gets English for these few strings; the pack's questions are translated by
+# its overlay.
+FORM_STRINGS = {
+    "en": {
+        "profile": "Business profile", "na": "Not applicable", "yes": "Yes",
+        "partly": "Partly", "no": "No",
+        "exclusive": "'None of these' cannot be ticked with others.",
+        "intro": "Consent and interview",
+        "consent": "Read to the owner: this interview is about how your business uses digital "
+                   "tools. It takes about 15 minutes. Your answers are anonymous, used only for "
+                   "statistics, and you may stop at any time. Do you agree to answer?",
+        "consent_hint": "If the answer is No, end the interview: nothing else is recorded.",
+        "date": "Date of the interview",
+    },
+    "es": {
+        "profile": "Perfil del negocio", "na": "No corresponde", "yes": "Sí",
+        "partly": "En parte", "no": "No",
+        "exclusive": "«Ninguno de estos» no se puede marcar junto con otras opciones.",
+        "intro": "Consentimiento y entrevista",
+        "consent": "Lea al propietario: esta entrevista trata de cómo su negocio usa "
+                   "herramientas digitales. Dura unos 15 minutos. Sus respuestas son anónimas, "
+                   "se usan solo con fines estadísticos y puede detenerse cuando quiera. "
+                   "¿Acepta responder?",
+        "consent_hint": "Si la respuesta es No, termine la entrevista: no se registra nada más.",
+        "date": "Fecha de la entrevista",
+    },
+    "vi": {
+        "profile": "Thông tin doanh nghiệp", "na": "Không áp dụng", "yes": "Có",
+        "partly": "Một phần", "no": "Không",
+        "exclusive": "Không thể chọn «Không có mục nào» cùng với các lựa chọn khác.",
+        "intro": "Đồng ý tham gia và phỏng vấn",
+        "consent": "Đọc cho chủ doanh nghiệp: cuộc phỏng vấn này hỏi về cách doanh nghiệp của "
+                   "anh/chị sử dụng công cụ số. Mất khoảng 15 phút. Câu trả lời được ẩn danh, "
+                   "chỉ dùng cho mục đích thống kê, và anh/chị có thể dừng bất cứ lúc nào. "
+                   "Anh/chị có đồng ý trả lời không?",
+        "consent_hint": "Nếu câu trả lời là Không, hãy kết thúc phỏng vấn: không ghi lại gì thêm.",
+        "date": "Ngày phỏng vấn",
+    },
+}
+
+
+def form_strings(language: str) -> dict[str, str]:
+    return {**FORM_STRINGS["en"], **FORM_STRINGS.get(language.split("-")[0], {})}
 
 
 def _quote(value: Any) -> str:
@@ -67,9 +109,21 @@ def _list_name(q: Question) -> str:
 
 def build_xlsform(pack: Pack) -> dict[str, list[dict[str, Any]]]:
     """The XLSForm as sheets of rows (what pyxform also accepts as a dict)."""
-    survey: list[dict[str, Any]] = [{"type": "start", "name": "start"},
-                                    {"type": "end", "name": "end"}]
-    choices: list[dict[str, Any]] = []
+    words = form_strings(pack.language)
+    survey: list[dict[str, Any]] = [
+        {"type": "start", "name": "start"}, {"type": "end", "name": "end"},
+        {"type": "today", "name": "today"},
+        {"type": "begin_group", "name": "intro", "label": words["intro"]},
+        {"type": "select_one consent", "name": "consent", "label": words["consent"],
+         "hint": words["consent_hint"], "required": "yes"},
+        {"type": "date", "name": "interview_date", "label": words["date"], "required": "yes",
+         "relevant": "${consent} = 'yes'", "default": "today()"},
+        {"type": "end_group", "name": ""},
+    ]
+    choices: list[dict[str, Any]] = [
+        {"list_name": "consent", "name": "yes", "label": words["yes"]},
+        {"list_name": "consent", "name": "no", "label": words["no"]}]
+    consented = "${consent} = 'yes'"
     ids = [p.id for p in pack.profile] + [q.id for q in pack.questions]
     clash = {i for i in ids if ids.count(i) > 1}
     if clash:
@@ -79,8 +133,8 @@ def build_xlsform(pack: Pack) -> dict[str, list[dict[str, Any]]]:
     if bad:
         raise ValueError(f"ids not usable as XLSForm names: {bad}")
 
-    survey.append({"type": "begin_group", "name": "profile", "label": "Business profile",
-                   "appearance": "field-list"})
+    survey.append({"type": "begin_group", "name": "profile", "label": words["profile"],
+                   "appearance": "field-list", "relevant": consented})
     for pq in pack.profile:
         row: dict[str, Any] = {"name": pq.id, "label": pq.text, "hint": pq.help or "",
                                "required": "yes" if pq.required else ""}
@@ -105,17 +159,18 @@ def build_xlsform(pack: Pack) -> dict[str, list[dict[str, Any]]]:
         for value in range(SCALE_MAX + 1):
             for list_name in ("scale", "scale_na"):
                 choices.append({"list_name": list_name, "name": str(value), "label": str(value)})
-    for value, label in YESNO_LABELS.items():
+    for value in ("yes", "partly", "no"):
         for list_name in ("yesno", "yesno_na"):
-            choices.append({"list_name": list_name, "name": value, "label": label})
+            choices.append({"list_name": list_name, "name": value, "label": words[value]})
     for list_name in ("scale_na", "yesno_na"):
-        choices.append({"list_name": list_name, "name": NA, "label": NA_LABEL})
+        choices.append({"list_name": list_name, "name": NA, "label": words["na"]})
 
     for dim in pack.dimensions:
         questions = [q for q in pack.questions if q.dimension == dim.id]
         if not questions:
             continue
-        survey.append({"type": "begin_group", "name": dim.id, "label": dim.title})
+        survey.append({"type": "begin_group", "name": dim.id, "label": dim.title,
+                       "relevant": consented})
         for q in questions:
             row = {"name": q.id, "label": q.text, "hint": q.help or "",
                    "required": "yes" if q.required else ""}
@@ -125,13 +180,14 @@ def build_xlsform(pack: Pack) -> dict[str, list[dict[str, Any]]]:
                 choices.extend({"list_name": _list_name(q), "name": o.id, "label": o.label}
                                for o in q.options)
                 if q.allow_na:
-                    choices.append({"list_name": _list_name(q), "name": NA, "label": NA_LABEL})
+                    choices.append({"list_name": _list_name(q), "name": NA,
+                                    "label": words["na"]})
                 exclusive = [o.id for o in q.options if o.exclusive]
                 if q.type == "checklist" and exclusive:
                     row["constraint"] = " and ".join(
                         f"not(selected(., {_quote(x)}) and count-selected(.) > 1)"
                         for x in exclusive)
-                    row["constraint_message"] = "'None of these' cannot be ticked with others."
+                    row["constraint_message"] = words["exclusive"]
             else:
                 row["type"] = f"select_one {_list_name(q)}"
             if q.show_if and (expr := relevant_expression(q.show_if, pack)):
