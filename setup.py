@@ -26,7 +26,7 @@ EXTRAS = {
     # Babel (already pulled by Flask-Babel) reads and writes the PO files for translators.
     "studio": DB + WEB + ["Babel>=2.12", "email-validator>=2"],
     "reports": DB + ["WeasyPrint>=62", "python-docx>=1.1", "openpyxl>=3.1", "pyxform>=2.0",
-                     "Jinja2>=3.1", "orjson>=3.9", "CairoSVG>=2.7"],
+                     "Jinja2>=3.1", "orjson>=3.9", "CairoSVG>=2.7", "pikepdf>=8"],
 }
 EXTRAS["all"] = sorted({req for deps in EXTRAS.values() for req in deps})
 # A neural English voice for the videos (Piper on onnxruntime, ~100 MB): installed on demand

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from digiready.demo import DemoContext, register
-from symposium_portal.report_data import SYNTHETIC_MARKER
+from symposium_portal.report_data import SYNTHETIC_EMAIL_DOMAIN, SYNTHETIC_MARKER
 
 
 def _portal_ready(url: str) -> bool:
@@ -33,8 +33,12 @@ def clear_evaluations(ctx: DemoContext) -> None:
 
     from digiready.storage import session_scope
     from symposium_portal.evaluation.models import EvaluationResponse
+    from symposium_portal.registration.models import Registration
 
     with session_scope(ctx.url) as session:
+        session.execute(delete(Registration).where(
+            Registration.economy.in_([e.upper() for e in ctx.economies]),
+            Registration.email.endswith(SYNTHETIC_EMAIL_DOMAIN)))
         session.execute(delete(EvaluationResponse).where(
             EvaluationResponse.economy.in_([e.upper() for e in ctx.economies]
                                            + list(ctx.economies)),
@@ -81,10 +85,11 @@ def generate_evaluations(ctx: DemoContext) -> dict[str, Any]:
     today = datetime.now(timezone.utc).date()
     with session_scope(ctx.url) as session:
         event = demo_event(session, today)
+        registrations = _store_registrations(session, event, ctx)
         last_day = max((d.date for d in event.days), default=None)
         if last_day is None or last_day >= today:
-            return {"stored": 0, "note": f"the event {event.slug} has not ended yet: "
-                                         "no evaluations"}
+            return {"registrations": registrations, "stored": 0,
+                    "note": f"the event {event.slug} has not ended yet: no evaluations"}
         objective_ids = [str(i) for i in session.scalars(
             select(LearningObjective.id).where(LearningObjective.event_id == event.id)
             .order_by(LearningObjective.position, LearningObjective.id))]
@@ -100,4 +105,26 @@ def generate_evaluations(ctx: DemoContext) -> dict[str, Any]:
                  "recommendations": SYNTHETIC_MARKER + a.recommendation} for a in answers]
         session.execute(insert(EvaluationResponse), rows)
     ctx.progress("demo evaluations", ",".join(ctx.economies), 100)
-    return {"stored": len(rows), "event": event.slug}
+    return {"registrations": registrations, "stored": len(rows), "event": event.slug}
+
+
+def _store_registrations(session, event, ctx: DemoContext) -> int:
+    """Synthetic registrants (core records, placeholder identities under a reserved domain,
+    which is how they are recognised and replaced)."""
+    from sqlalchemy import func, select
+
+    from digiready.demo.symposium import responses_per_economy, synthetic_registrations
+    from symposium_portal.registration.models import CONFIRMED, Registration
+
+    people = synthetic_registrations(ctx.economies, 2 * responses_per_economy(ctx.responses),
+                                     ctx.seed)
+    for i, person in enumerate(people):
+        session.add(Registration(
+            event_id=event.id, email=f"registrant-{person.economy}-{i:05d}{SYNTHETIC_EMAIL_DOMAIN}",
+            full_name=f"Synthetic registrant {i + 1}", organisation="Synthetic organisation",
+            economy=(person.economy or "").upper(), sector=person.sector, timezone=event.timezone,
+            consent_privacy=True, status=person.status))
+    session.flush()
+    event.seats_taken = session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status == CONFIRMED)) or 0
+    return len(people)

@@ -13,8 +13,11 @@ from digiready.storage import session_scope
 # Registration categories -> the public/private breakdown the funder asks for.
 ORG_TYPE = {"ministry": "public", "chamber": "private", "msme": "private",
             "cooperative": "private", "other": "other"}
-# Marker the first demo data put at the start of a synthetic evaluation's free text.
+# Marker the demo data put at the start of a synthetic evaluation's free text (the response
+# table is anonymous and has no other column for it), and the reserved domain of synthetic
+# registrants' placeholder addresses.
 SYNTHETIC_MARKER = "[synthetic] "
+SYNTHETIC_EMAIL_DOMAIN = "@synthetic.invalid"
 
 
 def _lower(code: str | None) -> str | None:
@@ -56,11 +59,13 @@ def load_symposium(url: str | None = None) -> symposium.SymposiumData | None:
             select(LearningObjective).where(LearningObjective.event_id == event.id)
             .order_by(LearningObjective.position, LearningObjective.id))}
         registrations = []
-        for r in db.execute(select(Registration.economy, Registration.sector, Registration.status)
+        for r in db.execute(select(Registration.economy, Registration.sector, Registration.status,
+                                   Registration.email)
                             .where(Registration.event_id == event.id)):
             registrations.append(symposium.Registration(
                 economy=_lower(r.economy), sector=r.sector, sector_label=vocab.sector_name(r.sector),
-                org_type=ORG_TYPE.get(r.sector, "other"), gender="undisclosed", status=r.status))
+                org_type=ORG_TYPE.get(r.sector, "other"), gender="undisclosed", status=r.status,
+                synthetic=r.email.endswith(SYNTHETIC_EMAIL_DOMAIN)))
         evaluations = []
         for e in db.scalars(select(EvaluationResponse).where(
                 EvaluationResponse.event_id == event.id)):

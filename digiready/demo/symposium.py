@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from digiready.symposium import EvaluationAnswer
+from digiready.symposium import EvaluationAnswer, Registration
 
 COMMENTS = [
     "More time for questions from small businesses.",
@@ -55,4 +55,26 @@ def synthetic_evaluations(economies: list[str], per_economy: int, seed: int,
                 relevance=rating(0.1), speakers=rating(-0.1),
                 nps=max(0, min(10, round(rng.gauss(8.0 + mood, 1.6)))), ratings=ratings,
                 recommendation=rng.choice(COMMENTS), synthetic=True))
+    return out
+
+
+# Registrations: mostly confirmed, a few on the waiting list or withdrawn.
+STATUSES = [("confirmed", 0.86), ("waitlisted", 0.06), ("withdrawn", 0.08)]
+ORG_TYPE = {"ministry": "public", "chamber": "private", "msme": "private",
+            "cooperative": "private", "other": "other"}
+
+
+def synthetic_registrations(economies: list[str], per_economy: int, seed: int
+                            ) -> list[Registration]:
+    """Registrants by economy, type of organisation and status (no one's name: the adapter
+    makes up placeholder identities to store them)."""
+    out = []
+    for economy in economies:
+        rng = random.Random(f"{seed}/registrations/{economy}")
+        for _ in range(per_economy):
+            sector = rng.choices(SECTORS, weights=[18, 14, 40, 16, 12])[0]
+            status = rng.choices([s for s, _w in STATUSES], weights=[w for _s, w in STATUSES])[0]
+            out.append(Registration(economy=economy, sector=sector, sector_label=sector,
+                                    org_type=ORG_TYPE[sector], gender="undisclosed",
+                                    status=status, synthetic=True))
     return out

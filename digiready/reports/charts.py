@@ -60,28 +60,36 @@ def _header(width: int, height: int, chart_id: str, title: str, desc: str) -> li
     ]
 
 
-def legend_height(labels: list[str], width: int) -> int:
-    """Height the legend needs at ``width`` (it wraps between entries, never inside one)."""
-    x, rows = 0.0, 1
+def _legend_layout(labels: list[str], width: int) -> list[tuple[float, float, list[str]]]:
+    """(x, y offset, lines) per legend entry: entries side by side while they fit, a label
+    too long for the width wrapped between words over several lines."""
+    out, x, y, row_h = [], 0.0, 0.0, 18.0
     for label in labels:
-        w = 26 + text_width(label, 11)
+        lines = wrap(label, 11, width - 26)
+        w = 26 + max(text_width(line, 11) for line in lines)
         if x and x + w > width:
-            x, rows = 0.0, rows + 1
+            x, y, row_h = 0.0, y + row_h, 18.0
+        out.append((x, y, lines))
+        row_h = max(row_h, 14.0 * len(lines) + 4)
         x += w
-    return rows * 18
+    return out
+
+
+def legend_height(labels: list[str], width: int) -> int:
+    """Height the legend needs at ``width``."""
+    layout = _legend_layout(labels, width)
+    if not layout:
+        return 0
+    return int(max(y + 14 * len(lines) + 4 for _x, y, lines in layout)) + 2
 
 
 def _legend(parts: list[str], labels: list[str], y: float, width: int) -> None:
-    x = 0.0
-    for i, label in enumerate(labels):
-        w = 26 + text_width(label, 11)
-        if x and x + w > width:
-            x, y = 0.0, y + 18
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" '
+    for i, (x, dy, lines) in enumerate(_legend_layout(labels, width)):
+        parts.append(f'<rect x="{x:.1f}" y="{y + dy:.1f}" width="12" height="12" '
                      f'fill="{PALETTE[i % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{x + 16:.1f}" y="{y + 11:.1f}" font-size="11" fill="#1a1a1a">'
-                     f'{escape(label)}</text>')
-        x += w
+        for n, line in enumerate(lines):
+            parts.append(f'<text x="{x + 16:.1f}" y="{y + dy + 11 + 14 * n:.1f}" '
+                         f'font-size="11" fill="#1a1a1a">{escape(line)}</text>')
 
 
 def stacked_bars_svg(rows: list[tuple[str, list[float]]], categories: list[str], *,
@@ -121,7 +129,7 @@ def stacked_bars_svg(rows: list[tuple[str, list[float]]], categories: list[str],
 
 
 def line_chart_svg(series: dict[str, list[tuple[str, float]]], *, title: str, chart_id: str,
-                   width: int = 520, height: int = 220, unit: str = "") -> str:
+                   width: int = 520, height: int | None = None, unit: str = "") -> str:
     """One line per series over shared x labels (e.g. months)."""
     xs = sorted({x for points in series.values() for x, _ in points})
     ymax = max((v for points in series.values() for _, v in points), default=1) or 1
@@ -129,6 +137,7 @@ def line_chart_svg(series: dict[str, list[tuple[str, float]]], *, title: str, ch
     right = int(text_width(max(xs, key=len) if xs else "", 10) / 2) + 6
     top = 10
     legend_h = legend_height(list(series), width)
+    height = height or 180 + legend_h
     plot_w, plot_h = width - left - right, height - top - 22 - legend_h - 8
     desc = "; ".join(f"{name}: " + ", ".join(f"{x} {v:g}{unit}" for x, v in points)
                      for name, points in series.items())

@@ -36,13 +36,13 @@ GENDER_NAMES = {"woman": "Women", "man": "Men", "another": "Another gender",
                 "undisclosed": "Not stated"}
 # Themes of the participants' recommendations, by the words that mark them.
 THEMES = [
+    ("Inclusion of women, youth and cooperatives", ("women", "cooperative", "youth", "rural")),
     ("Language and accessibility", ("language", "caption", "interpret", "spanish",
                                      "vietnamese", "translat", "slides")),
-    ("Connectivity and format", ("connection", "short", "slow", "recording", "time", "online")),
-    ("Inclusion of women, youth and cooperatives", ("women", "cooperative", "youth", "rural")),
+    ("Interaction and questions", ("question", "q&a", "discussion")),
     ("Topics to add", ("session on", "workshop", "qr", "e-invoicing", "clinic", "payment")),
     ("Follow-up and financing", ("follow", "connect", "financ", "after the event", "programme")),
-    ("Interaction", ("question", "q&a", "discussion")),
+    ("Connectivity and format", ("connection", "short", "slow", "recording", "time", "online")),
 ]
 
 

@@ -52,16 +52,13 @@ def findings_section(report: Report, inputs, number: str) -> Section:
         shares = [pct(counts.get(lid, 0), d.n) or 0.0 for lid, _t in levels]
         if not hidden:
             rows_svg.append((economy_name(e), shares))
-        row = [economy_name(e), d.n]
-        for (lid, _t), s in zip(levels, shares, strict=True):
-            row += [shown(counts.get(lid, 0), lid in hidden), shown(s, lid in hidden)]
+        for (lid, level_title), s in zip(levels, shares, strict=True):
+            rows.append([economy_name(e), level_title, shown(counts.get(lid, 0), lid in hidden),
+                         shown(s, lid in hidden)])
             report.facts[f"{e}.level.{lid}"] = None if lid in hidden else s
-        rows.append(row)
     titles = [t for _l, t in levels]
     title = "Distribution of businesses by maturity level (%)"
-    columns = ["Economy", "Businesses"]
-    for t in titles:
-        columns += [f"{t} (n)", f"{t} (%)"]
+    columns = ["Economy", "Level", "Businesses", "Share (%)"]
     sub.add(Figure("fig-levels", title,
                    charts.stacked_bars_svg(rows_svg, titles, title=title, chart_id="levels"),
                    "Stacked bar chart. " + "; ".join(

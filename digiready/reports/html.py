@@ -1,6 +1,7 @@
 """Report → HTML (Jinja2). The same HTML is the web version and the PDF's source."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ def _environment():
                       lstrip_blocks=True)
     env.globals["data_uri"] = data_uri
     env.globals["table_layout"] = table_layout
-    env.tests["url"] = lambda value: isinstance(value, str) and is_url(value)
+    env.filters["breakable"] = breakable
     return env
 
 
@@ -40,17 +41,29 @@ class TableLayout:
     dense: bool  # smaller type: the columns' longest words did not fit otherwise
 
 
+IDENTIFIER = re.compile(r"^[\w.:/?=&%#~+-]*[./_][\w.:/?=&%#~+-]*$")
+BREAK_AFTER = re.compile(r"([./_?&=-])")
+ZWSP = "\u200b"
+
+
 def is_url(text: str) -> bool:
     return "://" in text or text.startswith("www.")
 
 
+def breakable(text: str) -> str:
+    """An address or a code (``https://...``, ``MATURITY.PE.INDEX``) may break after its
+    separators — never inside a word: a zero-width space marks each place."""
+    return " ".join(BREAK_AFTER.sub(r"\1" + ZWSP, w) if len(w) > 14 and IDENTIFIER.match(w)
+                    else w for w in text.split(" "))
+
+
 def _word_em(word: str) -> float:
-    """The room a word needs on one line. A URL is not a word: it may break anywhere (the
-    template marks its cell), so it asks only for a reasonable width."""
+    """The room a word needs on one line: an address or a code only needs its longest
+    segment between separators."""
     from digiready.reports.textwidth import text_width_em
 
-    if is_url(word):
-        return min(text_width_em(word), 12.0)
+    if len(word) > 14 and IDENTIFIER.match(word):
+        return max(text_width_em(part) for part in BREAK_AFTER.split(word))
     return text_width_em(word)
 
 

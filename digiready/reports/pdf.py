@@ -43,4 +43,40 @@ def write_pdf(report: Report, path: Path, html: str | None = None) -> Path:
     # PDF/UA-1: tagged structure, document title shown, language set from <html lang>.
     document.write_pdf(str(path), pdf_variant="pdf/ua-1", uncompressed_pdf=False,
                        custom_metadata=True)
+    add_header_scopes(path)
     return path
+
+
+def add_header_scopes(path: Path) -> int:
+    """Give every table header cell (/TH) of the structure tree its /Scope: /Column in the
+    table head, /Row for a row's first cell. PDF/UA asks for it (screen readers announce the
+    header with each cell); WeasyPrint tags TH but drops the HTML ``scope``. Returns the
+    number of cells scoped."""
+    try:
+        import pikepdf
+    except ImportError:  # the reports extra installs it; without it the PDF stays as written
+        return 0
+    count = 0
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return 0
+        stack = [(root, None)]
+        while stack:
+            node, parent_tag = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend((kid, parent_tag) for kid in node)
+                continue
+            if not isinstance(node, pikepdf.Dictionary):
+                continue
+            tag = str(node.get("/S", ""))
+            if tag == "/TH" and "/A" not in node:
+                scope = "/Column" if parent_tag == "/THead" else "/Row"
+                node.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name(scope))
+                count += 1
+            kids = node.get("/K")
+            if kids is not None:
+                # A TH's scope depends on its row's parent (THead or TBody).
+                stack.append((kids, parent_tag if tag == "/TR" else tag))
+        pdf.save(path)
+    return count
