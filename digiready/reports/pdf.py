@@ -70,10 +70,16 @@ def add_header_scopes(path: Path) -> int:
             if not isinstance(node, pikepdf.Dictionary):
                 continue
             tag = str(node.get("/S", ""))
-            if tag == "/TH" and "/A" not in node:
-                scope = "/Column" if parent_tag == "/THead" else "/Row"
-                node.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name(scope))
-                count += 1
+            if tag == "/TH":
+                scope = pikepdf.Name("/Column" if parent_tag == "/THead" else "/Row")
+                attrs = node.get("/A")
+                if isinstance(attrs, pikepdf.Dictionary):  # WeasyPrint's << /O /Table >>
+                    if "/Scope" not in attrs:
+                        attrs.Scope = scope
+                        count += 1
+                elif attrs is None:
+                    node.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+                    count += 1
             kids = node.get("/K")
             if kids is not None:
                 # A TH's scope depends on its row's parent (THead or TBody).
