@@ -50,13 +50,18 @@ def findings_section(report: Report, inputs, number: str) -> Section:
         counts = d.level_counts()
         hidden = disclosure.protect({lid: counts.get(lid, 0) for lid, _t in levels}, d.min_cell)
         shares = [pct(counts.get(lid, 0), d.n) or 0.0 for lid, _t in levels]
-        if not hidden:
-            rows_svg.append((economy_name(e), shares))
+        # Hidden levels are drawn as one segment: their sum is 100 % minus the levels shown,
+        # which the protection keeps at k businesses or more.
+        rows_svg.append((economy_name(e),
+                         [0.0 if lid in hidden else v for (lid, _t), v in zip(levels, shares,
+                                                                              strict=True)]
+                         + [round(sum(v for (lid, _t), v in zip(levels, shares, strict=True)
+                                      if lid in hidden), 1)]))
         for (lid, level_title), s in zip(levels, shares, strict=True):
             rows.append([economy_name(e), level_title, shown(counts.get(lid, 0), lid in hidden),
                          shown(s, lid in hidden)])
             report.facts[f"{e}.level.{lid}"] = None if lid in hidden else s
-    titles = [t for _l, t in levels]
+    titles = [t for _l, t in levels] + ["Suppressed levels (combined)"]
     title = "Distribution of businesses by maturity level (%)"
     columns = ["Economy", "Level", "Businesses", "Share (%)"]
     sub.add(Figure("fig-levels", title,

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from digiready.packs.model import Pack
+from digiready.packs.model import NA, Pack
 
 INSTANCE_COLUMNS = ("meta/instanceID", "instanceID", "_uuid", "meta/instanceid", "uuid")
 IGNORED = re.compile(r"^(_.*|start|end|today|deviceid|meta/.*|formhub/.*|__version__|"
@@ -120,7 +120,9 @@ def _value(pack: Pack, field_id: str, text: str) -> Any:
     if q is None:
         return text
     if q.type == "checklist":
-        return [v for v in re.split(r"[\s,;]+", text) if v]
+        values = [v for v in re.split(r"[\s,;]+", text) if v]
+        # "Not applicable" is one answer, not an option ticked in a list.
+        return NA if values == [NA] else values
     if q.type == "scale" and re.fullmatch(r"-?\d+(\.0+)?", text):
         return int(float(text))
     return text
