@@ -349,8 +349,6 @@ ES = {
  'Satisfaction': 'Satisfacción',
  'Relevance': 'Pertinencia',
  'Increased: %(o)s': 'Aumentó: %(o)s',
- 'Use one line of ordinary text: line breaks and control characters are not allowed.': 'Use una sola línea de texto normal: no se admiten saltos de línea ni caracteres de control.',
- 'Enter a full address starting with https:// (for example https://meet.example.org/room).': 'Introduzca una dirección completa que empiece por https:// (por ejemplo https://meet.example.org/room).',
  'Hidden: a group of fewer than %(n)s responses, or hidden with one so that it cannot be worked out': 'Oculto: un grupo de menos de %(n)s respuestas, u oculto junto con uno para que no pueda deducirse',
  'Responses: %(n)s of %(m)s confirmed participants (response rate %(rate)s %%).': 'Respuestas: %(n)s de %(m)s participantes confirmados (tasa de respuesta %(rate)s %%).',
  'Net Promoter Score: %(nps)s': 'Net Promoter Score: %(nps)s',
