@@ -42,7 +42,7 @@ EXTRAS["dev-core"] = [
     # uv installs the built wheel into a fresh venv in seconds (pip takes a minute).
     "build>=1.0", "setuptools>=68", "wheel>=0.40", "tutor>=21,<23", "olxcleaner>=0.3", "uv>=0.4",
 ]
-EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph[lrs]>=5", "pyxform>=2.0"] + EXTRAS["voices"]
+EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph[lrs]>=5", "click-option-group>=0.5", "pyxform>=2.0"] + EXTRAS["voices"]
 
 setup(
     name="digiready",
