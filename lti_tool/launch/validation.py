@@ -28,6 +28,10 @@ from lti_tool.launch import login_state, nonces, platform_keys
 from lti_tool.launch.login_state import LoginState
 from lti_tool.models import Deployment, Registration
 
+# Real id_tokens are a few KB (Moodle's about 3 KB; many custom parameters and service
+# claims stay under 20 KB). A larger one is refused by name before it is decoded.
+MAX_ID_TOKEN_BYTES = 128 * 1024
+
 
 class LaunchError(Exception):
     """A rejected launch. ``check`` names the failed check (shown on the 4xx page, logged)."""
@@ -129,6 +133,9 @@ def check_launch(session: Session, id_token: str | None, state: str | None, *,
     # 1. What the token is.
     if not id_token or not isinstance(id_token, str):
         raise LaunchError("jwt_format", "no id_token was posted")
+    if len(id_token) > MAX_ID_TOKEN_BYTES:
+        raise LaunchError("id_token_size", f"the id_token is {len(id_token) // 1024} KB; it may be "
+                                           f"at most {MAX_ID_TOKEN_BYTES // 1024} KB", 413)
     parts = id_token.split(".")
     if len(parts) != 3:
         raise LaunchError("jwt_format", "the id_token is not a JWT (three dot-separated parts)")
@@ -149,7 +156,12 @@ def check_launch(session: Session, id_token: str | None, state: str | None, *,
     registration, known_deployment = _registration_and_deployment(
         session, login.registration_id, claimed_deployment)
     issuer = unverified.get("iss")
-    if registration is None or issuer != registration.issuer:
+    if registration is None:
+        raise LaunchError("registration", "the platform this login started with is no longer "
+                                          "registered (it was removed after the login began); "
+                                          "ask the tool's administrator (digiready lti platform "
+                                          "list)", 404)
+    if issuer != registration.issuer:
         raise LaunchError("iss", f"issuer {issuer!r} is not the platform this login started with")
     try:
         key = platform_keys.key_for(session, registration.id, registration.jwks_url, kid)

@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from sqlalchemy import insert
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from digiready.learners import (
     LearnerRef,
@@ -29,7 +30,13 @@ from lti_tool.launch import login_state
 from lti_tool.launch.landing import plan as plan_landing
 from lti_tool.launch.landing import respond
 from lti_tool.launch.login_lookup import login_platforms
-from lti_tool.launch.validation import LaunchError, VerifiedLaunch, check_launch, claim_nonce
+from lti_tool.launch.validation import (
+    MAX_ID_TOKEN_BYTES,
+    LaunchError,
+    VerifiedLaunch,
+    check_launch,
+    claim_nonce,
+)
 from lti_tool.models import Launch
 
 bp = Blueprint("launch", __name__)
@@ -78,7 +85,10 @@ def login():
                                      target[:1024], settings.login_ttl())
     query_args = {
         "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
-        "prompt": "none", "client_id": registration.client_id, "redirect_uri": target,
+        # The redirect URI is the one registered with the platform (platforms such as Open edX
+        # match it exactly), never the target_link_uri, which may be any URL of this tool.
+        "prompt": "none", "client_id": registration.client_id,
+        "redirect_uri": urls.url("launch", base),
         "login_hint": login_hint, "state": state, "nonce": nonce,
     }
     if params.get("lti_message_hint"):
@@ -197,10 +207,15 @@ def launch():
         return reject("method", "a launch is a form POST from the platform; open the activity "
                                 "from your course", 405)
     try:
+        id_token, state = request.form.get("id_token"), request.form.get("state")
+    except RequestEntityTooLarge:  # Flask's body limit, met while reading the form
+        return reject("id_token_size", f"the launch request is larger than "
+                                       f"{current_app.config['MAX_CONTENT_LENGTH'] // 1024} KB; an "
+                                       f"id_token may be at most {MAX_ID_TOKEN_BYTES // 1024} KB", 413)
+    try:
         with session_scope() as s:
             # Reads first: every check, the learner, where the launch will land.
-            verified = check_launch(s, request.form.get("id_token"), request.form.get("state"),
-                                    secret=current_app.config["SECRET_KEY"])
+            verified = check_launch(s, id_token, state, secret=current_app.config["SECRET_KEY"])
             learner, statuses = launching_learner(s, verified)
             stored = new_launch(verified)
             landing = plan_landing(s, stored, learner, statuses)

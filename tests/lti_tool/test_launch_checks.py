@@ -257,3 +257,50 @@ def test_login_by_post_carries_state_and_nonce(sqlite_env):
     assert query["response_mode"] == ["form_post"] and query["prompt"] == ["none"]
     assert query["redirect_uri"] == [env.platform.tool_launch_url]
     assert len(query["state"][0]) > 30 and len(query["nonce"][0]) > 30
+
+
+def test_redirect_uri_is_the_registered_one_whatever_the_target(sqlite_env):
+    """A link may target any URL of the tool; the login still sends the platform the redirect
+    URI registered with it. The peer platform, like Open edX, matches it exactly."""
+    env = sqlite_env
+    target = env.tool_url + "/lti/launch?from=course-page"
+    env.platform.claim_overrides[TARGET] = target  # the platform launches the link's target
+    issued = login(env, target=target)
+    assert issued["redirect_uri"] == env.tool_url + "/lti/launch"
+    b = requests.Session()
+    start = b.get(env.tool_url + "/lti/login", params={
+        "iss": env.platform.issuer, "login_hint": "learner-1", "target_link_uri": target,
+        "lti_message_hint": next(iter(env.platform.links)), "client_id": env.platform.client_id})
+    assert start.status_code == 200, start.text[:300]  # the platform's auto-post form
+    from tests.lti_tool.conftest import as_shown
+    from tests.lti_tool.htmlform import first_form
+
+    form = first_form(start.text, start.url)
+    landed = as_shown(b.post(form.action, data=form.hidden))
+    assert landed.status_code == 200 and "/learn/" in landed.url
+
+
+def test_an_oversized_id_token_is_refused_by_name(sqlite_env):
+    env = sqlite_env
+    issued = login(env)
+    huge = "a" * (1024 * 1024)  # a 1 MB body: over the request limit
+    assert_rejected(post_launch(env, huge, issued["state"]), "id_token_size", 413)
+    big = "a" * (200 * 1024)  # within the request limit, over the id_token's
+    refused = post_launch(env, big, issued["state"])
+    assert_rejected(refused, "id_token_size", 413)
+    assert "at most 128 KB" in refused.text
+
+
+def test_a_platform_removed_during_the_login_is_named_as_such(sqlite_env):
+    from lti_tool.registration import service
+
+    env = sqlite_env
+    issued = login(env)
+    from digiready.storage import session_scope
+
+    with session_scope() as s:  # the admin removes the platform between login and launch
+        assert service.remove(s, env.platform.issuer) == 1
+    claims = env.platform.launch_claims(env.platform.users["learner-1"], None, issued["nonce"])
+    refused = post_launch(env, env.platform.sign(claims), issued["state"])
+    assert_rejected(refused, "registration", 404)
+    assert "no longer registered" in refused.text and "<code>iss</code>" not in refused.text
