@@ -13,6 +13,7 @@ an exception.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -203,7 +204,7 @@ def _unreadable(path: Path) -> str | None:
                 target = os.readlink(path)
             except OSError:
                 target = "?"
-            if exc.errno == 40:  # ELOOP
+            if exc.errno == errno.ELOOP:
                 return f"a symbolic link that loops (-> {target})"
             return f"a symbolic link to a missing file (-> {target})"
         return exc.strerror or "cannot be read"
