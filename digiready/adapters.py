@@ -32,7 +32,9 @@ What an adapter can supply:
 - ``add_symposium_source(source)``: ``source(url, economies, as_of) -> SymposiumData | None``
   (:mod:`digiready.symposium`), the symposium as it happened, for the symposium report;
 - ``add_demo_data(module)``: a module registering generators with
-  :func:`digiready.demo.register` (its part of ``digiready demo-data``).
+  :func:`digiready.demo.register` (its part of ``digiready demo-data``);
+- ``add_ui_catalog(catalog)``: its interface's gettext catalogue, a
+  :class:`digiready.ui_catalogs.UICatalog` (``digiready i18n update|compile|check``).
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from digiready.ops.checks import Problem
     from digiready.symposium import SymposiumData
+    from digiready.ui_catalogs import UICatalog
 
 ENTRY_POINT_GROUP = "digiready.adapters"
 # Third-party packages an adapter may need that an installation can lack: an adapter failing
@@ -76,6 +79,7 @@ class Registry:
     config_checks: list[RegisteredCheck] = field(default_factory=list)
     symposium_sources: list[tuple[str, SymposiumSource]] = field(default_factory=list)
     demo_modules: list[str] = field(default_factory=list)
+    ui_catalogs: list[UICatalog] = field(default_factory=list)
     # Adapters declared but left out, with why (shown by `digiready check-config --json`).
     unavailable: dict[str, str] = field(default_factory=dict)
     _current: str = "?"
@@ -103,6 +107,11 @@ class Registry:
 
     def add_demo_data(self, module: str) -> None:
         self.demo_modules.append(module)
+
+    def add_ui_catalog(self, catalog: UICatalog) -> None:
+        if any(c.name == catalog.name for c in self.ui_catalogs):
+            raise ValueError(f"two adapters declare an interface catalogue named {catalog.name!r}")
+        self.ui_catalogs.append(catalog)
 
     # -- loading -----------------------------------------------------------------------------
     def load_module(self, name: str, module: str) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from digiready.adapters import Registry
 from digiready.ops.checks import Problem, first_line
+from lti_tool.translations import CATALOG
 
 
 def check_signing_keys() -> Iterator[Problem]:
@@ -46,3 +47,4 @@ def register(registry: Registry) -> None:
     registry.add_migrations("lti_tool", "lti_tool.models")
     registry.add_app("lti", "lti_tool.app:create_app()")
     registry.add_config_check(check_signing_keys, needs_database=True)
+    registry.add_ui_catalog(CATALOG)

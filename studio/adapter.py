@@ -7,6 +7,7 @@ Flask: the registry is read by every ``digiready`` command.
 from __future__ import annotations
 
 from digiready.adapters import Registry
+from studio.translations import CATALOG
 
 
 def register(registry: Registry) -> None:
@@ -14,3 +15,4 @@ def register(registry: Registry) -> None:
     registry.add_settings("studio.settings")
     registry.add_migrations("studio", "studio.models")
     registry.add_app("studio", "studio.app:create_app()")
+    registry.add_ui_catalog(CATALOG)

@@ -9,6 +9,7 @@ dependencies too.
 from __future__ import annotations
 
 from digiready.adapters import Registry
+from symposium_portal.translations import CATALOG
 
 
 def symposium_source(url: str | None = None):
@@ -31,3 +32,4 @@ def register(registry: Registry) -> None:
     registry.add_config_check(check_portal_settings, needs_database=False)
     registry.add_symposium_source(symposium_source)
     registry.add_demo_data("symposium_portal.demo_data")
+    registry.add_ui_catalog(CATALOG)

@@ -20,7 +20,7 @@ from xblock.fields import Scope, String
 
 from digiready.packs import Pack
 from xblocks import content
-from xblocks.i18n import LOCALES, Translator, negotiate
+from xblocks.i18n import LOCALES, Translator, js_catalog, negotiate
 
 SETTINGS_BUCKET = "DigiReady"
 STAFF_ATTR = "edx-platform.user_is_staff"
@@ -69,6 +69,8 @@ def json_endpoint(func: Callable) -> Callable:
     return wrapper
 
 
+# What the Studio editor's script says (studio_edit.js), passed translated in its init data.
+STUDIO_JS_STRINGS = (_("this is not valid JSON"), _("Unable to update settings"))
 LANGUAGE_VALUES = [{"display_name": _("Learner's language (automatic)"), "value": "auto"}] + [
     {"display_name": code, "value": code} for code in LOCALES]
 # Fields whose Studio editor takes JSON text (Dict and List fields: "generic", "list").
@@ -86,15 +88,15 @@ class DigiReadyBlockMixin:
     # service, which hands it the blocks' own catalog (docs/xblocks.md, "Languages").
     pack = String(
         display_name=_("Content pack"), scope=Scope.settings, default=content.DEFAULT_PACK,
-        help="Name of the content pack folder in the content directory (the LMS admin's choice; "
-             "'base' is the APEC-wide English pack).")
+        help=_("Name of the content pack folder in the content directory (the LMS admin's choice; "
+              "'base' is the APEC-wide English pack)."))
     economy = String(
         display_name=_("Economy overlay"), scope=Scope.settings, default="",
-        help="Economy overlay to merge into the pack (pe, ph, vn, id, pg...); empty for none.")
+        help=_("Economy overlay to merge into the pack (pe, ph, vn, id, pg...); empty for none."))
     language = String(
         display_name=_("Language"), scope=Scope.settings, default="auto", values=LANGUAGE_VALUES,
-        help="Language of the questions and buttons; 'auto' follows the learner's language "
-             "when the pack has it.")
+        help=_("Language of the questions and buttons; 'auto' follows the learner's language "
+              "when the pack has it."))
 
     # -- services -------------------------------------------------------------------------
     def _service(self, name: str):
@@ -163,8 +165,14 @@ class DigiReadyBlockMixin:
         fragment.add_javascript(_studio_js())
         fragment.initialize_js("DigiReadyStudioEdit", {"json_fields": [
             name for name in self.editable_fields
-            if self._make_field_info(name, self.fields[name]).get("type") in STUDIO_JSON_TYPES]})
+            if self._make_field_info(name, self.fields[name]).get("type") in STUDIO_JSON_TYPES],
+            # in the author's Studio language (the editor's own labels come through ugettext)
+            "messages": js_catalog(self.author_language(), STUDIO_JS_STRINGS)})
         return fragment
+
+    def author_language(self) -> str:
+        """Studio's language for the signed-in author (the runtime's i18n service)."""
+        return negotiate(self.learner_language())
 
     @XBlock.handler
     def submit_studio_edits(self, request, suffix=""):
@@ -176,7 +184,8 @@ class DigiReadyBlockMixin:
             data = None
         values = data.get("values") if isinstance(data, dict) else None
         if not isinstance(values, dict) or not isinstance(data.get("defaults", []), list):
-            return _studio_error(["The settings could not be read: send them from the Studio editor."])
+            return _studio_error([Translator(self.author_language())(
+                _("The settings could not be read: send them from the Studio editor."))])
         problems = []
         for name in self.editable_fields:
             field = self.fields[name]
@@ -184,7 +193,8 @@ class DigiReadyBlockMixin:
                 try:
                     field.from_json(values[name])
                 except (TypeError, ValueError) as exc:
-                    problems.append(f"{field.display_name}: {exc}")
+                    label = Translator(self.author_language())(field.display_name or name)
+                    problems.append(f"{label}: {exc}")
         if problems:
             return _studio_error(problems)
         return super().submit_studio_edits(request, suffix)

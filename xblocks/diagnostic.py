@@ -74,20 +74,20 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
     dimensions = List(
         display_name=_("Dimensions shown"), scope=Scope.settings, default=[],
         list_style="set", list_values_provider=_dimension_values,
-        help="The dimensions this component asks about; none ticked means all of them.")
+        help=_("The dimensions this component asks about; none ticked means all of them."))
     grading_mode = String(
         display_name=_("Grading"), scope=Scope.settings, default=GRADING_COMPLETION,
         values=[{"display_name": _("Full credit for completing the diagnostic"), "value": GRADING_COMPLETION},
                 {"display_name": _("Credit equal to the overall maturity score"), "value": GRADING_MATURITY}],
-        help="Completion-based: a submitted diagnostic earns full credit. Maturity-based: the "
-             "overall score (0-100) becomes the grade.")
+        help=_("Completion-based: a submitted diagnostic earns full credit. Maturity-based: the "
+              "overall score (0-100) becomes the grade."))
     weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0,
                    values={"min": 0, "step": 0.5},
-                   help="Points this component is worth in the course grade (0 for ungraded).")
+                   help=_("Points this component is worth in the course grade (0 for ungraded)."))
     unit_mapping = Dict(
         display_name=_("Recommendation links"), scope=Scope.settings, default={},
-        help='Where each recommended module is taught in this course, as JSON: {"module_id": '
-             '"block-v1:... usage key or URL"}. Modules left out link to their own page.')
+        help=_('Where each recommended module is taught in this course, as JSON: {"module_id": '
+              '"block-v1:... usage key or URL"}. Modules left out link to their own page.'))
     show_benchmark = Boolean(display_name=_("Show the peer comparison"), scope=Scope.settings, default=True)
 
     # -- learner state ------------------------------------------------------------------

@@ -11,10 +11,18 @@ import gettext
 from functools import lru_cache
 from pathlib import Path
 
+from digiready.ui_catalogs import UICatalog
+
 LOCALE_DIR = Path(__file__).parent / "translations"
 DOMAIN = "text"
-# English plus the languages of the economy overlays (pe, ph, vn, id, pg).
-LOCALES: tuple[str, ...] = ("en", "es", "fil", "vi", "id", "tpi")
+# The Open edX layout (translations/<locale>/LC_MESSAGES/text.po, an English one included);
+# `digiready i18n update|compile|check --app xblocks` keeps it whole (docs/translation.md).
+CATALOG = UICatalog(name="xblocks", root=Path(__file__).resolve().parents[1],
+                    mapping="xblocks/babel.cfg", directory="xblocks/translations", domain=DOMAIN,
+                    project="DigiReady XBlocks", source_catalog=True,
+                    after_compile="xblocks.i18n_build:write_js_catalogs")
+# English and each compiled translation (the economy overlays' languages: es, fil, vi, id, tpi).
+LOCALES: tuple[str, ...] = CATALOG.offered()
 # Codes a browser or LMS may send for the same languages.
 ALIASES = {"tl": "fil", "in": "id", "es-419": "es"}
 

@@ -1,122 +1,77 @@
-"""Keep the translations of the blocks in step with their code.
+"""The blocks' part of ``digiready i18n update|compile`` (docs/translation.md).
 
-``python -m xblocks.i18n_build extract`` lists every UI string (templates ``{% t %}``/``{% tn %}``,
-``_()`` in the Python and JavaScript of the blocks, and the shared result sentences of
-:mod:`digiready.presentation.results_view`) into ``translations/en/LC_MESSAGES/text.po``;
-``compile`` builds each ``text.mo`` (with ``msgfmt``) and the JavaScript catalogs
-``public/js/translations/<locale>/textjs.js`` that define ``window.DigiReadyI18N``, the
-namespace drag-and-drop-v2 calls ``DragAndDropI18N``.
+- :func:`extract_template_tags` is the Babel extractor of the ``{% t %}``/``{% tn %}`` tags in
+  the blocks' Django templates (``xblocks/babel.cfg`` names it; Babel's own extractors read
+  the Python and the JavaScript);
+- :func:`write_js_catalogs`, run after each compile, writes the JavaScript catalogs
+  ``public/js/translations/<locale>/textjs.js`` that define ``window.DigiReadyI18N``, the
+  namespace drag-and-drop-v2 calls ``DragAndDropI18N``: the strings the blocks' JavaScript
+  shows, with the language's plural rule.
 """
 from __future__ import annotations
 
-import gettext
 import json
 import re
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from xblocks.i18n import DOMAIN, LOCALE_DIR, LOCALES
-
 PACKAGE = Path(__file__).parent
-SOURCES = [
-    *sorted((PACKAGE / "templates").glob("*.html")),
-    *sorted((PACKAGE / "public" / "js").glob("*.js")),
-    PACKAGE / "diagnostic.py", PACKAGE / "survey.py", PACKAGE / "questionnaire_view.py", PACKAGE / "question_html.py",
-    PACKAGE / "common.py",
-    PACKAGE.parent / "digiready" / "presentation" / "results_view.py",
-]
+JS_SOURCES = PACKAGE / "public" / "js"
+JS_CATALOG = JS_SOURCES / "translations"
 _STRING = r'"((?:[^"\\]|\\.)*)"'
-# (pattern, loose): a loose pattern also matches plain identifiers, so only sentences and
-# capitalised words count as UI strings there.
-PATTERNS = [
-    (re.compile(r"\{%\s*tn?\s+" + _STRING + r"(?:\s+" + _STRING + r")?"), False),
-    (re.compile(r"(?<![\w.])_\(\s*" + _STRING), False),
-    (re.compile(r'\(\s*"\w+",\s*' + _STRING + r"\s*\)"), True),  # (key, msgid) tables: YESNO, GROUPS
-]
-JS_CATALOG = PACKAGE / "public" / "js" / "translations"
+TAG = re.compile(r"\{%\s*(tn?)\s+" + _STRING + r"(?:\s+" + _STRING + r")?")
 
 
-def extract(sources: list[Path] | None = None) -> list[str]:
-    found: dict[str, None] = {}
-    for path in sources or SOURCES:
-        text = path.read_text(encoding="utf-8")
-        # Python string concatenation inside _(...): join adjacent literals first.
-        text = re.sub(r'"\s*\n\s*"', "", text)
-        for pattern, loose in PATTERNS:
-            for match in pattern.finditer(text):
-                for group in match.groups():
-                    if group and (not loose or " " in group or group[:1].isupper()):
-                        found[group.encode().decode("unicode_escape")] = None
-    return list(found)
+def extract_template_tags(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extractor: ``{% t "msgid" name=value %}`` and ``{% tn "one" "many" count %}``."""
+    text = fileobj.read().decode(options.get("encoding", "utf-8"))
+    for match in TAG.finditer(text):
+        lineno = text.count("\n", 0, match.start()) + 1
+        tag, first, second = match.groups()
+        first = json.loads(f'"{first}"')
+        if tag == "tn" and second is not None:
+            yield lineno, "ngettext", (first, json.loads(f'"{second}"')), []
+        else:
+            yield lineno, "gettext", first, []
 
 
-def _po_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+def js_msgids() -> set[str]:
+    """The msgids the blocks' JavaScript shows (only those go into textjs.js)."""
+    from babel.messages.extract import extract_from_file
+
+    found = set()
+    for path in sorted(JS_SOURCES.glob("*.js")):
+        for _lineno, message, _comments, _context in extract_from_file("javascript", str(path)):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
 
 
-def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a simple .po file (single-line entries, as this tool writes them)."""
-    entries: dict[str, str] = {}
-    msgid = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("msgid "):
-            msgid = json.loads(line[6:])
-        elif line.startswith("msgstr ") and msgid is not None:
-            entries[msgid] = json.loads(line[7:])
-            msgid = None
-    entries.pop("", None)
-    return entries
+def js_catalog_text(catalog, locale: str) -> str:
+    """``textjs.js`` of ``locale``, from its compiled ``.mo`` (what the server side shows)."""
+    from babel.messages.mofile import read_mo
 
-
-def write_po(path: Path, locale: str, entries: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    header = (f'msgid ""\nmsgstr ""\n"Project-Id-Version: digiready-xblocks\\n"\n"Language: {locale}\\n"\n'
-              '"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-              '"Content-Transfer-Encoding: 8bit\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n')
-    body = "".join(f"\nmsgid {_po_quote(k)}\nmsgstr {_po_quote(v)}\n" for k, v in entries.items())
-    path.write_text(header + body, encoding="utf-8")
-
-
-def po_path(locale: str) -> Path:
-    return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def js_catalog_text(locale: str) -> str:
-    catalog = gettext.GNUTranslations(open(po_path(locale).with_suffix(".mo"), "rb"))._catalog  # noqa: SIM115
-    wanted = set(extract(sorted((PACKAGE / "public" / "js").glob("*.js"))))  # only what JS shows
-    strings = {k: v for k, v in sorted(catalog.items()) if isinstance(k, str) and k in wanted}
-    return ("/* Generated by xblocks/i18n_build.py from text.po: do not edit. */\n"
+    with catalog.mo_path(locale).open("rb") as fh:
+        mo = read_mo(fh)
+    wanted = js_msgids()
+    strings: dict[str, object] = {}
+    for message in mo:
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if key and key in wanted and message.string:
+            strings[key] = list(message.string) if isinstance(message.string, tuple) else message.string
+    plural = mo.plural_expr if locale != catalog.source_language else "n != 1"
+    return ("/* Generated by `digiready i18n compile` from text.po: do not edit. */\n"
             "(function (global) {\n  var catalog = " + json.dumps(strings, ensure_ascii=False, sort_keys=True)
-            + ";\n  global.DigiReadyI18N = {\n    locale: " + json.dumps(locale) + ",\n"
-            "    gettext: function (msgid) { return catalog[msgid] || msgid; },\n"
-            "    ngettext: function (one, many, n) { return catalog[n === 1 ? one : many] || (n === 1 ? one : many); }\n"
-            "  };\n}(this));\n")
+            + ";\n  function pluralIndex(n) { return Number(" + plural + "); }\n"
+            "  global.DigiReadyI18N = {\n    locale: " + json.dumps(locale) + ",\n"
+            "    gettext: function (msgid) { var s = catalog[msgid]; return typeof s === \"string\" ? s : msgid; },\n"
+            "    ngettext: function (one, many, n) {\n"
+            "      var forms = catalog[one];\n"
+            "      return Array.isArray(forms) ? forms[pluralIndex(n)] || forms[forms.length - 1] : (n === 1 ? one : many);\n"
+            "    }\n  };\n}(this));\n")
 
 
-def compile_all() -> None:
-    for locale in LOCALES:
-        po = po_path(locale)
-        subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+def write_js_catalogs(catalog) -> None:
+    for locale in catalog.catalog_languages:
         target = JS_CATALOG / locale / "textjs.js"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(js_catalog_text(locale), encoding="utf-8")
-
-
-def main(argv: list[str]) -> int:
-    command = argv[0] if argv else ""
-    if command == "extract":
-        write_po(po_path("en"), "en", {m: m for m in extract()})
-        for locale in LOCALES[1:]:
-            existing = read_po(po_path(locale)) if po_path(locale).exists() else {}
-            write_po(po_path(locale), locale, {m: existing.get(m, "") for m in extract()})
-        return 0
-    if command == "compile":
-        compile_all()
-        return 0
-    print("usage: python -m xblocks.i18n_build extract|compile", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+        target.write_text(js_catalog_text(catalog, locale), encoding="utf-8")

@@ -67,13 +67,13 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
 
     display_name = String(display_name=_("Display name"), scope=Scope.settings, default="Check your knowledge")
     module = String(display_name=_("Module"), scope=Scope.settings, default="", values_provider=_module_values,
-                    help="The training module whose knowledge check and survey this shows.")
+                    help=_("The training module whose knowledge check and survey this shows."))
     custom_questions = List(
         display_name=_("Questions written in Studio"), scope=Scope.settings, default=[],
-        help='Leave empty to use the module\'s own questions. Otherwise a JSON list: [{"id": "q1", '
-             '"text": "...", "options": [{"id": "a", "label": "...", "correct": true, "feedback": "..."}]}]')
+        help=_('Leave empty to use the module\'s own questions. Otherwise a JSON list: [{"id": "q1", '
+              '"text": "...", "options": [{"id": "a", "label": "...", "correct": true, "feedback": "..."}]}]'))
     ask_feedback = Boolean(display_name=_("Ask for feedback"), scope=Scope.settings, default=True,
-                           help="Also ask how useful the module was, and for a comment.")
+                           help=_("Also ask how useful the module was, and for a comment."))
     weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0, values={"min": 0, "step": 0.5})
 
     choices = Dict(scope=Scope.user_state, default={}, help="Chosen option per knowledge-check question")

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "digiready.cli.economy_commands",
     "digiready.cli.serve_commands",
     "digiready.cli.settings_commands",
+    "digiready.cli.i18n_commands",
     "digiready.demo.cli",
     "digiready.events.cli",
     "digiready.media.cli",

@@ -18,11 +18,17 @@ from digiready.presentation.charts import dimension_chart_svg, dimension_rows
 Gettext = Callable[[str], str]
 LinkFor = Callable[[dict[str, Any]], str | None]
 
+
+def N_(text: str) -> str:
+    """Marks a msgid for extraction; the adapter's gettext translates it where it is shown."""
+    return text
+
+
 # Order and headings of the recommendation groups (kind -> heading msgid).
 GROUPS: tuple[tuple[str, str], ...] = (
-    ("module", "Short training videos"),
-    ("tool_category", "Digital tools to try"),
-    ("programme", "Support programmes"),
+    ("module", N_("Short training videos")),
+    ("tool_category", N_("Digital tools to try")),
+    ("programme", N_("Support programmes")),
 )
 
 

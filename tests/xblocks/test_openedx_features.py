@@ -95,7 +95,7 @@ def test_grace_period_and_ungraded_components_still_accept_submissions(make_bloc
 def test_survey_refuses_a_late_graded_submission_in_the_learners_language(make_block):
     block = make_block(DueSurvey, due=datetime.now(timezone.utc) - timedelta(days=1), economy="xx", language="es")
     status, body = call(block, "submit", {"choices": _survey_choices(block)})
-    assert status == 403 and body["error"] == "La fecha límite ya pasó: tus respuestas no se enviaron."
+    assert status == 403 and body["error"] == "La fecha límite ya pasó: sus respuestas no se enviaron."
     assert not block.submitted and block.submissions == 0
 
 
@@ -121,16 +121,21 @@ def test_studio_field_labels_are_in_the_authors_language(make_block, tmp_path, m
     with translation.override("es"):
         html = block.studio_view().content
     assert "Paquete de contenido" in html and "Enlaces de las recomendaciones" in html
-    assert "Dimensiones mostradas" in html and ">Content pack<" not in html
+    assert "Áreas que se muestran" in html and ">Content pack<" not in html
+    assert "Nombre de la carpeta del paquete de contenido" in html  # help texts too
     survey = make_block(SurveyXBlock, usage="s", runtime_class=EdxRuntime)
     with translation.override("vi"):
-        assert "Xin ý kiến phản hồi" in survey.studio_view().content
+        fragment = survey.studio_view()
+    assert "Xin ý kiến phản hồi" in fragment.content
+    assert fragment.json_init_args["messages"]["this is not valid JSON"] == "đây không phải JSON hợp lệ"
 
 
 def test_studio_view_checks_json_fields_in_the_browser(make_block):
     fragment = make_block(DiagnosticXBlock).studio_view()
     assert fragment.js_init_fn == "DigiReadyStudioEdit"
-    assert fragment.json_init_args == {"json_fields": ["unit_mapping"]}  # dimensions: tick boxes
+    assert fragment.json_init_args["json_fields"] == ["unit_mapping"]  # dimensions: tick boxes
+    # its messages in the author's language (the workbench's: English)
+    assert fragment.json_init_args["messages"]["this is not valid JSON"] == "this is not valid JSON"
     assert any("function DigiReadyStudioEdit" in r.data for r in fragment.resources)
 
 
