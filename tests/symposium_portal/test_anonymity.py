@@ -52,54 +52,6 @@ def test_schema_cannot_link_answer_to_person(portal_db):
                 conn.execute(text("SELECT rowid FROM portal_evaluation_response"))
 
 
-def test_once_per_person_and_no_link(portal_db, app):
-    from symposium_portal.evaluation.models import LearningObjective
-
-    dbs = new_session()
-    dbs.execute(update(Event).values(evaluation_open=True))
-    dbs.commit()
-    objectives = list(dbs.scalars(select(LearningObjective.id).order_by(LearningObjective.id)))
-    dbs.close()
-    people = []
-    for i in range(3):
-        b = Browser(app.test_client())
-        register(b, f"eval{i}@example.org")
-        confirm(b, f"eval{i}@example.org")
-        people.append(b)
-    for b in people:
-        r = b.post_form("/evaluation/", _answers(objectives, 2, 4))
-        assert r.status_code == 200 and "recorded anonymously" in r.get_data(as_text=True)
-    r = people[0].post_form("/me", _answers(objectives, 1, 5), action="/evaluation/")
-    assert r.status_code == 409
-    assert "only once" in people[0].get("/evaluation/").get_data(as_text=True)
-    dbs = new_session()
-    responses = dbs.scalars(select(EvaluationResponse)).all()
-    assert len(responses) == 3
-    assert len(dbs.scalars(select(EvaluationSubmission)).all()) == 3
-    for r in responses:
-        assert uuid.UUID(r.id).version == 4
-    dbs.close()
-
-
-def test_deleting_account_keeps_anonymous_answer(sqlite_portal, app):
-    from symposium_portal.evaluation.models import LearningObjective
-
-    dbs = new_session()
-    dbs.execute(update(Event).values(evaluation_open=True))
-    dbs.commit()
-    objectives = list(dbs.scalars(select(LearningObjective.id)))
-    dbs.close()
-    b = Browser(app.test_client())
-    register(b, "gone@example.org")
-    confirm(b, "gone@example.org")
-    b.post_form("/evaluation/", _answers(objectives, 3, 3))
-    assert b.post_form("/me/delete", {}).status_code == 200
-    dbs = new_session()
-    assert dbs.scalars(select(EvaluationSubmission)).all() == []
-    assert len(dbs.scalars(select(EvaluationResponse)).all()) == 1
-    dbs.close()
-
-
 def _respondents(app, n: int) -> tuple[list[int], list[tuple[int, Browser]]]:
     """``n`` confirmed registrants (objective ids, [(registration id, browser)]), evaluation
     open."""
@@ -119,6 +71,34 @@ def _respondents(app, n: int) -> tuple[list[int], list[tuple[int, Browser]]]:
         confirm(b, f"anon{i}@example.org")
         people.append((registration(f"anon{i}@example.org").id, b))
     return objectives, people
+
+
+def test_once_per_person_and_no_link(portal_db, app):
+    objectives, respondents = _respondents(app, 3)
+    people = [b for _reg_id, b in respondents]
+    for b in people:
+        r = b.post_form("/evaluation/", _answers(objectives, 2, 4))
+        assert r.status_code == 200 and "recorded anonymously" in r.get_data(as_text=True)
+    r = people[0].post_form("/me", _answers(objectives, 1, 5), action="/evaluation/")
+    assert r.status_code == 409
+    assert "only once" in people[0].get("/evaluation/").get_data(as_text=True)
+    dbs = new_session()
+    responses = dbs.scalars(select(EvaluationResponse)).all()
+    assert len(responses) == 3
+    assert len(dbs.scalars(select(EvaluationSubmission)).all()) == 3
+    for r in responses:
+        assert uuid.UUID(r.id).version == 4
+    dbs.close()
+
+
+def test_deleting_account_keeps_anonymous_answer(sqlite_portal, app):
+    objectives, [(_reg_id, b)] = _respondents(app, 1)
+    assert b.post_form("/evaluation/", _answers(objectives, 3, 3)).status_code == 200
+    assert b.post_form("/me/delete", {}).status_code == 200
+    dbs = new_session()
+    assert dbs.scalars(select(EvaluationSubmission)).all() == []
+    assert len(dbs.scalars(select(EvaluationResponse)).all()) == 1
+    dbs.close()
 
 
 def _submit_all(objectives, people) -> dict[int, int]:

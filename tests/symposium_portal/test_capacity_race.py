@@ -63,20 +63,31 @@ def _run_concurrently(fn, n: int) -> list:
         return list(pool.map(wrapped, range(n)))
 
 
+def _fresh_connection(s: requests.Session) -> None:
+    """Drop the session's keep-alive connections (its cookies stay). gunicorn closes a
+    connection after 2 s idle; on a loaded machine a client waits longer than that at the
+    barrier or for the others, and reusing the closed connection fails ("connection reset",
+    "remote end closed connection") before the request is even sent."""
+    s.close()
+
+
 def _register(base: str, email: str, barrier: threading.Barrier) -> tuple[requests.Session, int]:
     s = requests.Session()
     token = csrf_from(s.get(base + "/register", timeout=30).text)
     barrier.wait(120)  # generous: a loaded CI machine is slow to get 50 clients ready
+    _fresh_connection(s)
     r = s.post(base + "/register", data={**REG, "email": email, "csrf_token": token},
                allow_redirects=False, timeout=60)
     return s, r.status_code
 
 
 def _confirm(base: str, s: requests.Session, link: str, barrier: threading.Barrier) -> int:
+    _fresh_connection(s)
     r = s.get(base + link, timeout=30)
     assert r.status_code == 200, r.status_code
     token = csrf_from(r.text)
     barrier.wait(120)  # generous: a loaded CI machine is slow to get 50 clients ready
+    _fresh_connection(s)
     return s.post(base + "/me/confirm", data={"csrf_token": token}, allow_redirects=False,
                   timeout=60).status_code
 
@@ -121,6 +132,7 @@ def test_fifty_concurrent_registrations_for_ten_seats(pg_server):
             "SELECT email FROM portal_registration WHERE status = 'waitlisted' "
             "ORDER BY waitlisted_at, id LIMIT 1")).scalar()
     s = sessions[leaver]
+    _fresh_connection(s)
     token = csrf_from(s.get(base + "/me/withdraw", timeout=30).text)
     assert s.post(base + "/me/withdraw", data={"csrf_token": token}, allow_redirects=False,
                   timeout=30).status_code == 303
