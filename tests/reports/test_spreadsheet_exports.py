@@ -51,14 +51,19 @@ def test_report_xlsx_annex(tmp_path):
 
     report = Report("needs-assessment", '=HYPERLINK("https://evil.example","t")', "sub", ["pe"],
                     True, datetime.now(timezone.utc))
-    report.section("s", "S").add(Table("t1", "+caption", ["economy", "value"],
-                                      [["=1+1", "-3"], ["@x", "4.5"]]))
+    report.section("s", "S").add(Table("t1", "+caption", ["comment", "value"],
+                                      [["=1+1", -3], ["@x", 4.5], ["-2 points", 1]]))
     path = write_xlsx(report, tmp_path / "annex.xlsx")
     wb = load_workbook(path)
     sheet = wb["t1"]
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][0] == "+caption" and rows[-3:] == [["economy", "value"], ["=1+1", -3], ["@x", 4.5]]
-    assert sheet.cell(len(rows) - 1, 1).data_type == "s" and wb["Contents"]["A1"].data_type == "s"
+    rows = list(sheet.iter_rows())
+    assert rows[0][0].value == "+caption"
+    assert [[c.value for c in row] for row in rows[-4:]] == [
+        ["comment", "value"], ["=1+1", -3], ["@x", 4.5], ["-2 points", 1]]
+    texts = [row[0] for row in rows[-3:]]  # text that starts like a formula stays text
+    assert all(c.data_type == "s" and c.quotePrefix for c in texts)
+    assert rows[-3][1].data_type == "n"  # numbers stay numbers
+    assert wb["Contents"]["A1"].data_type == "s"
     assert "<f>" not in cells_xml(path.read_bytes()) + cells_xml(path.read_bytes(), "sheet2")
 
 
