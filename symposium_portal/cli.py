@@ -112,19 +112,20 @@ def _seed(args) -> int:
 
 
 def _load(args) -> int:
-    import yaml
+    from pathlib import Path
 
     from digiready.cli.main import CommandError
+    from digiready.packs.yamlfile import load_yaml
     from symposium_portal.db import new_session
     from symposium_portal.seed import ProgrammeError, load_programme
 
-    try:
-        with open(args.file, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
-        raise CommandError(f"{args.file}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise CommandError(f"{args.file}: not valid YAML: {exc}") from exc
+    # The content packs' loader: bounded (size, aliases, nesting, plain tags only), so a
+    # hostile or broken programme file is one line at file:line, never a traceback or a hang.
+    document, issues = load_yaml(Path(args.file))
+    errors = [str(issue) for issue in issues if issue.severity == "error"]
+    if errors:
+        raise CommandError("; ".join(errors))
+    data = document.data
     with _app().app_context():
         dbs = new_session()
         try:

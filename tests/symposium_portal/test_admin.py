@@ -203,3 +203,23 @@ def test_load_programme_file_and_errors(portal_db, tmp_path, capsys):
     dbs = new_session()
     assert dbs.scalars(select(Event)).one().title == "Lima Symposium"  # nothing half-done
     dbs.close()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)), "values"),
+    ("event: !!python/name:os.system\n", "tag"),
+    ("event: [unclosed\n", "programme.yaml:"),
+])
+def test_load_programme_refuses_hostile_yaml_in_one_line(portal_db, tmp_path, capsys, text,
+                                                          expected):
+    """The programme file goes through the packs' bounded loader: an alias bomb, a Python
+    tag or a syntax error is one line naming the file, never a traceback or a hang."""
+    path = tmp_path / "programme.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert cli(["portal", "load-programme", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and expected in err, err
+    assert err.count("\n") == 1
