@@ -163,3 +163,17 @@ def test_duplicate_pending_meeting_requests_are_cancelled_not_lost(database_url)
         assert len(set(nonces)) == 3  # portal_0005: a random one each
     assert rows == {1: "pending", 2: "cancelled", 3: "cancelled", 4: "pending", 5: "pending",
                     6: "declined"}
+
+
+def test_fresh_upgrade_on_sqlite_warns_nothing(tmp_path):
+    """`make run` reads the demo's first line of output: a migration's reflection warning on
+    stderr came first (and the browser tests then waited for an address that never came)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DIGIREADY_VAR_DIR=str(tmp_path))
+    env.pop("DIGIREADY_DATABASE_URL", None)
+    run = subprocess.run([sys.executable, "-W", "error::Warning", "-m", "digiready", "db",
+                          "upgrade"], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and run.stderr == "", run.stderr[-3000:]

@@ -27,9 +27,10 @@ TABLES = ("portal_registration", "portal_staff")
 def upgrade() -> None:
     conn = op.get_bind()
     for name in TABLES:
-        with op.batch_alter_table(name) as batch_op:
-            batch_op.add_column(sa.Column("session_nonce", sa.String(16), nullable=False,
-                                          server_default=""))
+        # A plain ADD COLUMN (SQLite takes it with a constant default): batch mode would
+        # reflect portal_registration first and warn on stderr about its expression index.
+        op.add_column(name, sa.Column("session_nonce", sa.String(16), nullable=False,
+                                      server_default=""))
         table = sa.table(name, sa.column("id", sa.Integer),
                          sa.column("session_nonce", sa.String(16)))
         ids = conn.execute(sa.select(table.c.id)).scalars().all()
