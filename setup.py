@@ -18,13 +18,16 @@ EXTRAS = {
     # XBlock 5.x is Ulmo's (Python 3.11), 6.x Verawood's (3.12). No web-fragments here: XBlock
     # brings it (a dependency up to 6.1, its own copy of the module from 6.2 on), and naming
     # it would install a second owner of ``web_fragments`` over XBlock's.
-    "xblock": ["XBlock>=5.2,<7", "Django>=4.2,<6", "lazy>=1.4"],
+    # Babel: an economy overlay's interface strings become the blocks' gettext catalogue for a
+    # language they have none for (digiready.packs.interface); edx-platform ships it already.
+    "xblock": ["XBlock>=5.2,<7", "Django>=4.2,<6", "lazy>=1.4", "Babel>=2.12"],
     "lti": DB + WEB + ["joserfc>=1.0", "requests>=2.31", "pylti1p3next", "lti1p3platform"],
     "portal": DB + WEB + ["openpyxl>=3.1", "icalendar>=5", "email-validator>=2"],
     # Pillow draws the video slides (digiready media build); ffmpeg and espeak-ng are Debian packages.
     "media": ["Pillow>=10.1"],
-    # Babel (already pulled by Flask-Babel) reads and writes the PO files for translators.
-    "studio": DB + WEB + ["Babel>=2.12", "email-validator>=2"],
+    # Babel (already pulled by Flask-Babel) reads and writes the PO files for translators;
+    # lxml writes and reads their XLIFF 2.0 files (digiready.authoring.xliff).
+    "studio": DB + WEB + ["Babel>=2.12", "email-validator>=2", "lxml>=5"],
     "reports": DB + ["WeasyPrint>=62", "python-docx>=1.1", "openpyxl>=3.1", "pyxform>=2.0",
                      "Jinja2>=3.1", "orjson>=3.9", "CairoSVG>=2.7", "pikepdf>=8"],
 }

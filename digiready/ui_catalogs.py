@@ -64,6 +64,9 @@ class UICatalog:
     source_language: str = "en"
     # Learner- and attendee-facing apps must offer every language of the content packs.
     learner_facing: bool = True
+    # Its pages show a content pack in the pack's language: for a language it has no catalogue
+    # for, an economy overlay's interface strings stand in (digiready.packs.interface).
+    pack_pages: bool = False
     # A source-language catalogue is shipped too (msgstr = msgid), for runtimes that look
     # one up (Open edX).
     source_catalog: bool = False

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, g, render_template, request
 from flask.sessions import SessionInterface
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, Domain, get_locale, get_translations
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -77,10 +77,10 @@ def frame_ancestors() -> str:
 def select_locale() -> str:
     launch = g.get("launch")
     if launch is not None:  # one language per page: the launch's pack's (lti_tool.content)
-        from lti_tool.content import page_language
+        from lti_tool.content import dates_and_numbers_known, page_language
 
         language = page_language(launch)
-        if language:
+        if language and dates_and_numbers_known(language):
             return language
     wanted = g.get("ui_language")
     if wanted:
@@ -118,6 +118,33 @@ class NoCookieSession(SessionInterface):
         return None
 
 
+_UNSET = object()
+
+
+class PageDomain(Domain):
+    """Flask-Babel's message domain, except on a launch's page whose language the tool has
+    no catalogue for: its words then come from the overlay's interface strings
+    (:func:`lti_tool.content.overlay_translations`, built by the core once per published
+    version)."""
+
+    def get_translations(self):
+        if not g:
+            return super().get_translations()
+        # Looked up once per request, with the locale (the launch's pack is read while the
+        # request's database session still holds the launch; an error page after it closed
+        # reuses the answer).
+        found = g.get("_overlay_translations", _UNSET)
+        if found is _UNSET:
+            launch = g.get("launch")
+            found = None
+            if launch is not None and str(get_locale()) not in LANGUAGES:
+                from lti_tool.content import overlay_translations
+
+                found = overlay_translations(launch)
+            g._overlay_translations = found
+        return found if found is not None else super().get_translations()
+
+
 def request_translations():
     """This request's catalogue, looked up once per request: Flask-Babel's template
     callables look it up again for every string (a dozen context lookups each), which was a
@@ -151,7 +178,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     # /media/: the built training videos, with byte ranges and ETags (nginx serves them in
     # production; digiready.media.serve).
     app.wsgi_app = ops_wsgi.install(media_serve.mount(app.wsgi_app))  # type: ignore[method-assign]
-    Babel(app, locale_selector=select_locale)
+    babel = Babel(app, locale_selector=select_locale)
+    babel.domain_instance = PageDomain()  # Flask-Babel's cached default domain, ours instead
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),

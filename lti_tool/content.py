@@ -4,10 +4,13 @@ platform's locale). An economy without an overlay in this pack gets the base pac
 than an error page: the diagnostic still works, only local content is missing.
 
 One language per page: the pages speak the pack's language (:func:`page_language`), which
-is the launch's when the pack has it, else the pack's default (Peru's overlay: Spanish). A
-pack language the pages have no catalogue for is not used: the pack is then shown in
-English, like the pages, rather than a page half in each language (except in a Studio
-preview, whose point is to show the draft in its own language)."""
+is the launch's when the pack has it, else the pack's default (Peru's overlay: Spanish). The
+pages' words come from the tool's catalogue (``lti_tool/translations``) or, for a language it
+has none for (Thai, added by an economy team in DigiReady Studio), from the overlay's
+interface strings (:func:`overlay_translations`), but only once those cover every text of
+the catalogue; until then the pack is shown in English, like the pages, rather than a page
+half in each language. A Studio preview shows the draft in its own language, with whatever
+interface strings the draft has so far: its point is to show the work in progress."""
 from __future__ import annotations
 
 import logging
@@ -20,12 +23,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from digiready import config
-from digiready.packs import PackError, load_pack
+from digiready.packs import PackError, interface, load_pack
 from digiready.packs.model import Pack
 from digiready.packs.paths import base_pack_dir
+from lti_tool.translations import CATALOG
 
 log = logging.getLogger("lti_tool.content")
-_warned: set[str] = set()  # pack languages without a page catalogue, logged once each
+_warned: set[tuple] = set()  # (economy, language) shown in English, logged once each
+TEMPLATE = CATALOG.pot_path  # the texts of the pages, whose words an overlay may supply
 
 
 def pack_for(economy: str | None, language: str | None) -> Pack:
@@ -67,13 +72,45 @@ def launch_pack(launch) -> Pack:
     preview = launch.services.get("preview_overlay")
     economy = preview or launch.services.get("economy")
     pack = pack_for(economy, launch.language)
-    if pack.language not in LANGUAGES and not preview:  # a preview shows the draft's language
-        if pack.language not in _warned:
-            _warned.add(pack.language)
-            log.warning("the pages have no %r catalogue (lti_tool/translations); showing "
-                        "the pack in English", pack.language)
+    if pack.language not in LANGUAGES and not preview and (
+            not dates_and_numbers_known(pack.language)
+            or interface.page_translations(pack, TEMPLATE) is None):
+        if (economy, pack.language) not in _warned:
+            _warned.add((economy, pack.language))
+            missing = len(interface.missing_messages(pack, TEMPLATE))
+            log.warning("the pages have no %r catalogue (lti_tool/translations) and economy "
+                        "%r's interface strings lack %d of its texts; showing the pack in "
+                        "English", pack.language, economy, missing)
         pack = pack_for(economy, "en")
     return pack
+
+
+@lru_cache(maxsize=64)
+def dates_and_numbers_known(language: str) -> bool:
+    """Whether Babel (Flask-Babel's locale) knows the language: a page's dates and numbers
+    are written in it, whatever its words are."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def overlay_translations(launch):
+    """The pages' translations from the launch's overlay, for a page language the tool has
+    no catalogue for (None otherwise: Flask-Babel's own catalogue is used)."""
+    from lti_tool.app import LANGUAGES
+
+    try:
+        pack = launch_pack(launch)
+    except HTTPException:
+        return None
+    if pack.language in LANGUAGES:
+        return None
+    return interface.page_translations(pack, TEMPLATE,
+                                       partial=bool(launch.services.get("preview_overlay")))
 
 
 def page_language(launch) -> str | None:

@@ -20,7 +20,14 @@ from xblock.fields import Scope, String
 
 from digiready.packs import Pack
 from xblocks import content
-from xblocks.i18n import LOCALES, Translator, js_catalog, negotiate
+from xblocks.i18n import (
+    LOCALES,
+    Translator,
+    js_catalog,
+    negotiate,
+    overlay_js_catalog,
+    overlay_translator,
+)
 
 SETTINGS_BUCKET = "DigiReady"
 STAFF_ATTR = "edx-platform.user_is_staff"
@@ -249,14 +256,47 @@ class DigiReadyBlockMixin:
             return self.language
         return negotiate(self.learner_language())
 
+    def uncompiled_language(self) -> str | None:
+        """The language asked for (the block's setting, else the learner's) when the blocks
+        have no catalogue for it (``th``): only an economy overlay's interface strings can
+        serve it (:func:`xblocks.i18n.overlay_translator`)."""
+        wanted = self.language if self.language and self.language != "auto" else self.learner_language()
+        if not wanted:
+            return None
+        code = wanted.replace("_", "-").split("-")[0].lower()
+        return None if code == "en" or negotiate(wanted) != "en" else code
+
     def load_pack(self) -> Pack:
-        return content.resolve(self.pack, self.economy, self.chosen_language(),
-                               self.block_settings().get("CONTENT_DIR"))
+        """The pack in the language asked for. A pack language the blocks have no catalogue
+        for (asked for, or the overlay's default) only when the overlay's interface strings
+        cover every text of the blocks; else the pack in English, like the buttons: one
+        language per block."""
+        configured = self.block_settings().get("CONTENT_DIR")
+        pack = content.resolve(self.pack, self.economy,
+                               self.uncompiled_language() or self.chosen_language(), configured)
+        if pack.language not in LOCALES and overlay_translator(pack) is None:
+            pack = content.resolve(self.pack, self.economy, "en", configured)
+        return pack
 
     def translator(self, pack: Pack | None = None) -> Translator:
         """UI strings in the pack's language when the pack has the one chosen, so that the
         buttons and the questions always speak the same language."""
+        if pack is not None and pack.language not in LOCALES:
+            found = overlay_translator(pack)
+            if found is not None:
+                return found
         return Translator(pack.language if pack is not None else self.chosen_language())
+
+    def add_js_catalog(self, fragment, pack: Pack) -> str:
+        """The translations the block's script shows, for the pack's language; returns the
+        locale. A compiled catalogue is a static file; an overlay's is written inline."""
+        translator = self.translator(pack)
+        if not translator.compiled:
+            fragment.add_javascript(overlay_js_catalog(pack))
+        elif translator.locale != "en":
+            fragment.add_javascript_url(self.runtime.local_resource_url(
+                self, f"public/js/translations/{translator.locale}/textjs.js"))
+        return translator.locale
 
     def validate_content_fields(self, validation, data) -> None:
         from xblock.validation import ValidationMessage

@@ -227,10 +227,7 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         fragment.add_content(rendering.render("templates/block.html", {
             "kind": "diagnostic", "lang": pack.language, "body": self.body_html(pack),
             "block_id": self._dom_id()}))
-        locale = self.translator(pack).locale
-        if locale != "en":
-            fragment.add_javascript_url(self.runtime.local_resource_url(
-                self, f"public/js/translations/{locale}/textjs.js"))
+        locale = self.add_js_catalog(fragment, pack)
         fragment.add_javascript(rendering.load("public/js/diagnostic.js"))
         fragment.initialize_js("DigiReadyDiagnostic", {
             "attempt": self.attempt, "locale": locale,

@@ -3,7 +3,7 @@ in the content directory, and the survey of the pack's first module."""
 from __future__ import annotations
 
 from xblocks import content
-from xblocks.i18n import LOCALES
+from xblocks.i18n import LOCALES, overlay_translator
 
 
 def _first_economy() -> str | None:
@@ -12,12 +12,19 @@ def _first_economy() -> str | None:
 
 
 def _overlay_language(economy: str) -> str:
-    """The overlay's own language when the blocks have a catalog for it (shows the i18n)."""
+    """The overlay's own language when the blocks can speak it (shows the i18n): they have
+    a catalog for it, or the overlay's interface strings cover every text of theirs."""
     try:
         pack = content.resolve(content.DEFAULT_PACK, economy, None)
+        for lang in pack.languages:
+            if lang == "en":
+                continue
+            if lang in LOCALES or overlay_translator(
+                    content.resolve(content.DEFAULT_PACK, economy, lang)) is not None:
+                return lang
     except content.ContentError:
-        return "auto"
-    return next((lang for lang in pack.languages if lang != "en" and lang in LOCALES), "auto")
+        pass
+    return "auto"
 
 
 def diagnostic_scenarios() -> list[tuple[str, str]]:

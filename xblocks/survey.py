@@ -178,10 +178,7 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
             return fragment
         fragment.add_content(rendering.render("templates/block.html", {
             "kind": "survey", "lang": pack.language, "body": body, "block_id": self._dom_id()}))
-        locale = self.translator(pack).locale
-        if locale != "en":
-            fragment.add_javascript_url(self.runtime.local_resource_url(
-                self, f"public/js/translations/{locale}/textjs.js"))
+        self.add_js_catalog(fragment, pack)
         fragment.add_javascript(rendering.load("public/js/survey.js"))
         fragment.initialize_js("DigiReadySurvey", {"submit": self.runtime.handler_url(self, "submit")})
         return fragment

@@ -7,6 +7,7 @@ what a valid overlay is.
 """
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from collections import OrderedDict
@@ -21,12 +22,16 @@ from digiready.authoring.content import (
     sha256,
     structure_files,
 )
+from digiready.authoring.interface import interface_file, is_interface, needing, texts_for
 from digiready.packs.build import pack_languages, translation_coverage
 from digiready.packs.checks import check
+from digiready.packs.interface import FOLDER
 from digiready.packs.loader import RawPack, read_pack
 from digiready.packs.published import write_files
 from digiready.packs.scaffold import _units, translation_template
 from digiready.packs.yamlfile import PackIssue
+
+DOM_SAFE = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,19 @@ class Unit:
     source: str
     source_language: str
     long: bool = False
+    # Other texts whose placeholders a translation may follow instead of the source's (a
+    # plural form of a page's text: the singular or the plural English text).
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def interface(self) -> bool:
+        """A text of the pages themselves, not of the content."""
+        return is_interface(self.key)
+
+    @property
+    def dom_id(self) -> str:
+        """An HTML id for the unit's form: its key when that is one (no spaces), else a hash."""
+        return f"u-{self.key}" if DOM_SAFE.match(self.key) else f"u-i{sha256(self.key.encode())[:16]}"
 
     @property
     def source_hash(self) -> str:
@@ -57,6 +75,18 @@ class BuiltOverlay:
     @property
     def errors(self) -> list[PackIssue]:
         return [i for i in self.issues if i.severity == "error"]
+
+
+def interface_units(language: str) -> list[Unit]:
+    """The pages' own texts ``language`` needs (none when every catalogue has it)."""
+    found = []
+    for text in texts_for(language):
+        message = text.message
+        for form, key in enumerate(text.units):
+            source = message.msgid if form == 0 or not message.plural else message.plural
+            others = tuple(t for t in (message.msgid, message.plural) if t and t != source)
+            found.append(Unit(key, source, "en", alternatives=others))
+    return found
 
 
 def unit_key(collection: str, item_id: str | None, key: tuple) -> str:
@@ -98,6 +128,9 @@ def build_overlay(content: OverlayContent, base: Path) -> BuiltOverlay:
     """The overlay's files (translation files as commented templates, as ``digiready economy
     translations`` writes them), every issue the validator finds, and the coverage."""
     files = structure_files(content)
+    for language in interface_languages(content):
+        files[f"{FOLDER}/{language}.yaml"] = interface_file(
+            language, content.translations.get(language, {}))
     provisional = dict(files)
     for language, units in content.translations.items():
         provisional[f"translations/{language}.yaml"] = plain_translation_file(units)
@@ -119,13 +152,23 @@ def build_overlay(content: OverlayContent, base: Path) -> BuiltOverlay:
             return built
         for language in dict.fromkeys(wanted + sorted(content.translations)):
             units = translatable_units(raw, language)
-            built.units[language] = units
+            built.units[language] = units + interface_units(language)
             if not units:
                 continue
             existing = nest_translations(content.translations.get(language, {}))
             text, _total, _done = translation_template(raw, language, existing)
             files[f"translations/{language}.yaml"] = text.encode()
     return built
+
+
+def interface_languages(content: OverlayContent) -> list[str]:
+    """Languages whose interface file the overlay has: those learners can choose that some
+    pages have no catalogue for, and any with interface translations already."""
+    wanted = list(content.overlay.get("languages") or [])
+    found = [lang for lang in wanted if isinstance(lang, str) and needing(lang)]
+    found += [lang for lang, units in sorted(content.translations.items())
+              if any(is_interface(u) for u in units)]
+    return list(dict.fromkeys(found))
 
 
 _base_reads: OrderedDict[tuple, RawPack] = OrderedDict()

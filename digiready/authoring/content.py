@@ -17,7 +17,8 @@ key                            what it holds
 and *translations*: language -> unit -> text, where a unit is the dotted key of a string in
 ``translations/<lang>.yaml`` (``questions.payments_accepted.options.qr``) or a long text
 (``modules.<id>.script`` and ``modules.<id>.captions``, the files ``script.<lang>.md`` and
-``captions.<lang>.vtt``).
+``captions.<lang>.vtt``) or a text of the pages themselves (``interface.<form>.<msgid>``, in
+``interface/<lang>.yaml``: :mod:`digiready.authoring.interface`).
 
 Comments that teams write in their YAML files (the pe overlay notes how each fact was
 checked) are kept as the item's *note* and written back as comments above the item.
@@ -32,6 +33,8 @@ from typing import Any
 
 import yaml
 
+from digiready.authoring.interface import file_texts, is_interface
+from digiready.packs.interface import FOLDER
 from digiready.packs.loader import COLLECTION_FILES
 from digiready.packs.yamlfile import load_yaml
 
@@ -140,6 +143,10 @@ def read_overlay_folder(folder: Path) -> OverlayContent:
         units = flatten_translations(doc.data or {})
         if units:
             content.translations[path.stem] = units
+    for path in sorted((folder / FOLDER).glob("*.yaml")):
+        units = file_texts(_parse(path).data)
+        if units:
+            content.translations.setdefault(path.stem, {}).update(units)
     modules = folder / "modules"
     if modules.is_dir():
         for module_dir in sorted(p for p in modules.iterdir() if p.is_dir()):
@@ -161,7 +168,8 @@ def read_overlay_folder(folder: Path) -> OverlayContent:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()
         top = relative.split("/", 1)[0]
-        if relative == "overlay.yaml" or relative in COLLECTION_FILES or top in ("modules", "translations"):
+        if relative == "overlay.yaml" or relative in COLLECTION_FILES or \
+                top in ("modules", "translations", FOLDER):
             continue
         _add_file(content, relative, path.read_bytes())
     content.items = _ordered(content.items)
@@ -204,6 +212,8 @@ def nest_translations(units: dict[str, str]) -> dict:
         if unit.startswith("modules.") and unit.count(".") == 2 and \
                 unit.rsplit(".", 1)[1] in LONG_TEXT_FILES:
             continue  # long texts are files, not strings of the YAML file
+        if is_interface(unit):
+            continue  # the pages' words: interface/<lang>.yaml
         node = tree
         parts = unit.split(".")
         for part in parts[:-1]:

@@ -1,4 +1,5 @@
-"""Translation states, coverage, and the PO files professional translators work in.
+"""Translation states, coverage, and the PO files professional translators work in (XLIFF
+2.0 files: :mod:`digiready.authoring.xliff`).
 
 States follow Weblate's: *missing* (no text), *draft* (translated, not yet approved),
 *needs review* (the source text changed since the translation was saved: set by itself,
@@ -16,6 +17,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from digiready.authoring.build import Unit
 from digiready.authoring.forms import text_problem
+from digiready.packs.interface import placeholder_problem
 
 MISSING, DRAFT, NEEDS_REVIEW, APPROVED = "missing", "draft", "needs_review", "approved"
 STATES = (MISSING, NEEDS_REVIEW, DRAFT, APPROVED)
@@ -63,6 +65,10 @@ def text_error(unit: Unit, text: str) -> str | None:
                 f"{'a script or captions' if unit.long else 'one string'} is {limit:,}.")
     if unit.key.endswith(".captions") and text.strip() and not text.lstrip("\ufeff").startswith("WEBVTT"):
         return "Captions must be a WebVTT file: the first line is WEBVTT."
+    if unit.interface:
+        problem = placeholder_problem(text, unit.source, *unit.alternatives)
+        if problem:
+            return problem
     return text_problem(text)
 
 
@@ -92,8 +98,8 @@ class ImportedString:
     line: int
 
 
-class PoImportError(ValueError):
-    """A PO file that cannot be imported; ``problems`` are (line, message) pairs."""
+class TranslationFileError(ValueError):
+    """A PO or XLIFF file that cannot be imported; ``problems`` are (line, message) pairs."""
 
     def __init__(self, problems: list[tuple[int, str]]) -> None:
         super().__init__("; ".join(f"line {n}: {m}" for n, m in problems[:10]))
@@ -107,9 +113,9 @@ def import_po(data: bytes, units: list[Unit]) -> list[ImportedString]:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:
         line = getattr(exc, "lineno", 0) or 0
-        raise PoImportError([(line, f"not a valid PO file: {exc}")]) from exc
+        raise TranslationFileError([(line, f"not a valid PO file: {exc}")]) from exc
     except (UnicodeDecodeError, ValueError) as exc:
-        raise PoImportError([(0, f"not a valid PO file: {exc}")]) from exc
+        raise TranslationFileError([(0, f"not a valid PO file: {exc}")]) from exc
     by_key = {u.key: u for u in units}
     problems: list[tuple[int, str]] = []
     found: list[ImportedString] = []
@@ -132,5 +138,5 @@ def import_po(data: bytes, units: list[Unit]) -> list[ImportedString]:
         fuzzy = message.fuzzy or message.id != unit.source
         found.append(ImportedString(unit, text, fuzzy, line))
     if problems:
-        raise PoImportError(problems)
+        raise TranslationFileError(problems)
     return found

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from digiready.packs.checks import iter_leaves, module_file
+from digiready.packs.interface import strings_of
 from digiready.packs.loader import Entry, ModuleEntry, RawPack
 from digiready.packs.model import (
     DiiItem,
@@ -281,6 +282,8 @@ def build(raw: RawPack, language: str, coverage: dict[str, float], warnings: tup
         retired_questions={item["id"]: {"became": item.get("became"), "map": item.get("map") or {}}
                            for item in (manifest.get("retired") or {}).get("questions") or []},
         retired_options=_retired_options(manifest),
+        interface=strings_of(raw.interface[language].data, language) if language in raw.interface
+        else None,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from digiready.packs.interface import check_document
 from digiready.packs.loader import Entry, RawPack
 from digiready.packs.yamlfile import PackIssue, display_name
 
@@ -126,6 +127,7 @@ def check(raw: RawPack) -> list[PackIssue]:
             if key not in ids["dimensions"]:
                 issues.append(raw.overlay.issue(("priorities", key), f"'{key}' is not a known dimension"))
     issues.extend(_check_translation_ids(raw, ids))
+    issues.extend(_check_interface(raw))
     if raw.manifest is not None and len(c["dii_items"]) not in (0, 12):
         issues.append(PackIssue(display_name(raw.base_dir / "dii.yaml"), 1, 1, "dii_items",
                                 f"the Digital Intensity Index has 12 items; this pack has {len(c['dii_items'])}",
@@ -239,6 +241,20 @@ def _check_translation_ids(raw: RawPack, ids: dict[str, set[str]]) -> list[PackI
                 for item_id in items:
                     if item_id not in known.get(collection, set()):
                         issues.append(doc.issue((collection, item_id), f"no {collection} item '{item_id}' to translate"))
+    return issues
+
+
+def _check_interface(raw: RawPack) -> list[PackIssue]:
+    """Interface files: placeholders, plural forms and duplicates (digiready.packs.interface),
+    and a language learners cannot choose (the file is then never used)."""
+    issues = []
+    languages = (raw.overlay.data or {}).get("languages") or [] if raw.overlay else []
+    for language, doc in raw.interface.items():
+        issues.extend(check_document(doc))
+        if language not in languages:
+            issues.append(doc.issue((), f"'{language}' is not one of the overlay's languages "
+                                        f"({', '.join(map(str, languages))}): learners never see "
+                                        "these words", "warning"))
     return issues
 
 

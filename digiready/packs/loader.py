@@ -65,6 +65,8 @@ class RawPack:
     modules: dict[str, ModuleEntry] = field(default_factory=dict)
     # language -> list of translation documents (base first, overlay last: later wins)
     translations: dict[str, list[YamlDocument]] = field(default_factory=dict)
+    # language -> the overlay's interface/<lang>.yaml (digiready.packs.interface)
+    interface: dict[str, YamlDocument] = field(default_factory=dict)
     # collection -> id -> where it was disabled (to explain dangling references)
     disabled: dict[str, dict[str, PackIssue]] = field(default_factory=dict)
     issues: list[PackIssue] = field(default_factory=list)
@@ -231,6 +233,17 @@ def _read_overlay(raw: RawPack, folder: Path, economy: str) -> None:
             _apply_changes(raw, key, doc, changes, language)
     _read_modules(raw, folder / "modules", language, overlay=True)
     _read_translations(raw, folder / "translations")
+    _read_interface(raw, folder / "interface")
+
+
+def _read_interface(raw: RawPack, folder: Path) -> None:
+    """The words of the pages in languages they have no catalogue for (``interface/<lang>.yaml``)."""
+    if not folder.is_dir():
+        return
+    for file in sorted(f for f in folder.glob("*.yaml") if not _editor_leftover(f)):
+        doc = _load(file, "interface", raw.issues)
+        if doc is not None:
+            raw.interface[file.stem] = doc
 
 
 def _listed(changes: dict, kind: str, wanted: type) -> list[tuple[int, Any]]:

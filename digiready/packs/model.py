@@ -188,6 +188,9 @@ class Pack:
     # {"became": id or None, "map": {old answer: new answer}}, and question id -> option ids.
     retired_questions: dict[str, dict[str, Any]] = field(default_factory=dict)
     retired_options: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The words of the pages in this view's language when the overlay has them
+    # (interface/<lang>.yaml; digiready.packs.interface.InterfaceStrings).
+    interface: Any = None
     _index: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -10,4 +10,4 @@ from digiready.ui_catalogs import UICatalog
 
 CATALOG = UICatalog(name="lti", root=Path(__file__).resolve().parents[2],
                     mapping="lti_tool/babel.cfg", directory="lti_tool/translations",
-                    project="DigiReady LTI tool")
+                    project="DigiReady LTI tool", pack_pages=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from digiready.authoring import publishing, store
+from digiready.authoring import interface, publishing, store
+from digiready.authoring.build import interface_languages
 from digiready.authoring.content import OverlayContent
 from digiready.authoring.diff import diff, summary
 from studio.accounts.forms import ActionForm
@@ -31,7 +32,11 @@ def review(code: str, economy):
     for content in (draft, live):
         content.items = [i for i in content.items if i.key != "files/TRANSLATE.md"]
     changes = diff(live, draft)
+    english_pages = [(language, found) for language in interface_languages(draft)
+                     for found in interface.coverage(language, draft.translations.get(language, {}))
+                     if not found.complete]
     return render_template("review/review.html", changes=changes, counts=summary(changes),
+                           english_pages=english_pages,
                            versions=publishing.versions(db(), code), action=ActionForm(),
                            can_publish=current_user().can(code, "publish"),
                            can_submit=current_user().can(code, "translate"),

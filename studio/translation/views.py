@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from digiready.authoring import store
+from digiready.authoring import interface, store, xliff
 from digiready.authoring import translation as tr
 from digiready.authoring.build import units_for
 from studio.accounts.forms import ActionForm
@@ -34,8 +34,11 @@ def _language_units(code: str, language: str):
 def languages(code: str, economy):
     found = _units(code)
     rows = {lang: store.translation_rows(db(), code, lang) for lang in found}
-    stats = {lang: tr.coverage(units, rows[lang]) for lang, units in found.items() if units}
-    return render_template("translation/languages.html", stats=stats,
+    stats = {lang: tr.coverage([u for u in units if not u.interface], rows[lang])
+             for lang, units in found.items() if any(not u.interface for u in units)}
+    pages = {lang: interface.coverage(lang, {k: r.text for k, r in rows[lang].items()})
+             for lang, units in found.items() if any(u.interface for u in units)}
+    return render_template("translation/languages.html", stats=stats, pages=pages,
                            title=_("Translation"))
 
 
@@ -106,7 +109,7 @@ def save(code: str, language: str, economy):
             unit.key: _("Someone else saved this string meanwhile: theirs is now “%(t)s”. Your "
                         "text is still in the box; save again to replace theirs.", t=current[:300])})
     flash(_("Approved.") if approve else _("Saved."))
-    return redirect(url_for(".strings", code=code, language=language, **back) + f"#u-{unit.key}", 303)
+    return redirect(url_for(".strings", code=code, language=language, **back) + f"#{unit.dom_id}", 303)
 
 
 def _too_large(code: str, language: str):
@@ -131,17 +134,32 @@ def export_po(code: str, language: str, economy):
         "Content-Disposition": f'attachment; filename="digiready-{code}-{language}.po"'})
 
 
+@bp.get("/e/<code>/translate/<language>.xlf")
+@economy_permission("view")
+def export_xliff(code: str, language: str, economy):
+    units = _language_units(code, language)
+    data = xliff.export_xliff(units, store.translation_rows(db(), code, language), language, code)
+    return Response(data, mimetype="application/xliff+xml", headers={
+        "Content-Disposition": f'attachment; filename="digiready-{code}-{language}.xlf"'})
+
+
 @bp.post("/e/<code>/translate/<language>/import")
 @economy_permission("translate")
-def import_po(code: str, language: str, economy):
+def import_file(code: str, language: str, economy):
+    """A PO or XLIFF 2.0 file from a translator (told apart by their content): saved whole,
+    or not at all with the line of each mistake."""
     ActionForm().validate_on_submit() or abort(400)
     units = _language_units(code, language)
     upload = request.files.get("po")
     if upload is None or not upload.filename:
-        return _import_failed(code, language, [(0, _("Choose a PO file to import."))])
+        return _import_failed(code, language, [(0, _("Choose a PO or XLIFF file to import."))])
+    data = upload.read()
     try:
-        found = tr.import_po(upload.read(), units)
-    except tr.PoImportError as exc:
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            found = xliff.import_xliff(data, units, language)
+        else:
+            found = tr.import_po(data, units)
+    except tr.TranslationFileError as exc:
         return _import_failed(code, language, exc.problems)
     changed = store.import_translations(db(), code, language, [
         (entry.unit.key, entry.text, "" if entry.fuzzy else entry.unit.source_hash)

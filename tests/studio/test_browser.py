@@ -1,10 +1,11 @@
 """The whole Studio flow in Debian's Chromium, keyboard only, at 360 px: a team creates
-economy ``th`` from nothing, adds two local tools and a programme, a reviewer publishes; the
-learner-facing strings are translated (by hand and through a PO file) and a base question
-changed, previewed in the LTI tool's learner pages, published; a learner launched through
-the LTI tool for ``th`` sees the new version; a rollback, and the learner sees the previous
-one. Every Studio page has zero
-axe-core WCAG 2.1 AA violations and no horizontal scrolling."""
+economy ``th`` from nothing, adds two local tools and a programme, a reviewer publishes
+(warned that learners still see English); the learner-facing strings, the pages' own words
+included, are translated (by hand and through a PO file) and a base question changed,
+previewed in the LTI tool's learner pages, published; a learner launched through the LTI
+tool for ``th`` sees Thai content in Thai pages; a rollback, and the learner sees the
+previous version, in English. Every Studio page has zero axe-core WCAG 2.1 AA violations and
+no horizontal scrolling."""
 from __future__ import annotations
 
 import re
@@ -152,13 +153,17 @@ def test_a_team_builds_publishes_and_rolls_back_an_economy(stack, chromium):  # 
 
     reviewer = sign_in(chromium, studio, "reviewer@example.org", seen)
     publish(reviewer, studio, "tools and a programme", seen)
+    # Published, with a warning: the pages have no Thai words yet, so learners see English.
+    assert 'id="english-pages"' in reviewer.content()
     assert {"th_promptpay", "th_truemoney"} <= {t.id for t in load_pack(None, "th", "th").tools}
     first = learner_first_page(chromium, stack["lms"])
-    assert "[th]" not in first
+    assert "[th]" not in first and '<html lang="en"' in first
 
     # Translate: one string by hand, side by side, then the rest through a PO file.
     editor.goto(f"{studio}/e/th/translate")
     checked(editor, seen)
+    assert "The words of the learning pages" in editor.content()
+    assert "texts missing" in editor.content()  # what keeps the pages in English
     editor.goto(f"{studio}/e/th/translate/th?area=profile")
     checked(editor, seen)
     first_box = editor.locator("form.pair textarea").first
@@ -191,10 +196,16 @@ def test_a_team_builds_publishes_and_rolls_back_an_economy(stack, chromium):  # 
     assert "[th-v2]" not in learner_first_page(chromium, stack["lms"])  # not published yet
 
     publish(reviewer, studio, "Thai translation, the size question", seen)
-    # The LTI pages speak English until they have a Thai catalogue (lti_tool.content), so the
-    # learner sees the overlay's own text, and the Thai strings in the pack's th view.
-    assert "[th-v2]" in learner_first_page(chromium, stack["lms"])
-    assert load_pack(None, "th", "th").profile_question("size").text.startswith("[th-v2]")
+    assert 'id="english-pages"' not in reviewer.content()  # every page word is translated
+    # The learner's pages are Thai now: the pages' own words from the overlay, and the
+    # content (the base questions translated, the replaced one as written).
+    thai = learner_first_page(chromium, stack["lms"])
+    assert '<html lang="th"' in thai
+    assert "[th] Save and continue" in thai and "[th] Step 1 of" in thai
+    shown = [q.text for q in load_pack(None, "th", "th").profile
+             if q.text.startswith("[th] ") and q.text in thai]
+    assert shown, thai[:3000]  # base questions, in their Thai translation
+    assert "[th-v2]" in thai
     assert load_pack(None, "th", "th").dimension("connectivity").title.startswith("[th]")
     reviewer.goto(f"{studio}/e/th/versions/2")
     checked(reviewer, seen)
@@ -202,7 +213,9 @@ def test_a_team_builds_publishes_and_rolls_back_an_economy(stack, chromium):  # 
     assert "/versions/2/rollback" not in reviewer.content()  # what learners see: no rollback
     reviewer.goto(f"{studio}/e/th/versions/1")
     press_button(reviewer, 'form[action$="/versions/1/rollback"] button')
-    assert "[th-v2]" not in learner_first_page(chromium, stack["lms"])
+    english = learner_first_page(chromium, stack["lms"])
+    assert '<html lang="en"' in english and "Save and continue" in english
+    assert "[th" not in english
     assert not load_pack(None, "th", "th").dimension("connectivity").title.startswith("[th]")
     assert {"th_promptpay", "th_truemoney"} <= {t.id for t in load_pack(None, "th", "th").tools}
     reviewer.goto(f"{studio}/e/th/audit")

@@ -3,6 +3,7 @@ files in and out, and bad input (a broken PO file, a 10 MB script) saving nothin
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -29,13 +30,14 @@ def rows():
 
 
 def save(client, unit, text, action="save", revision=None):
-    page = client.get(f"/e/th/translate/th?unit={unit}")
+    query = urlencode({"unit": unit})
+    page = client.get(f"/e/th/translate/th?{query}")
     assert page.status_code == 200, page.text[:300]
     data = {"unit": unit, "text": text, "action": action, "csrf_token": csrf_of(page.text)}
     found = re.search(r'name="revision" value="(\d+)"', page.text)
     if revision or found:
         data["revision"] = revision or found.group(1)
-    return client.post(f"/e/th/translate/th/save?unit={unit}", data=data)
+    return client.post(f"/e/th/translate/th/save?{query}", data=data)
 
 
 def test_side_by_side_states_and_coverage(team):
