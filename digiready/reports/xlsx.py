@@ -23,10 +23,16 @@ def _sheet_name(table_id: str, used: set[str]) -> str:
 
 
 def _cell(table: Table, value):
-    """A number stays a number; anything else is the text the PDF prints."""
+    """A number stays a number (a numeric text becomes one); anything else is the text the
+    PDF prints."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    return table.formatted(value)
+    text = table.formatted(value)
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return float(text)
+    return text
 
 
 def write_xlsx(report: Report, path: Path) -> Path:
