@@ -98,6 +98,19 @@ class ImportedString:
     line: int
 
 
+def collect(found: list[ImportedString], problems: list[tuple[int, str]], unit: Unit, text: str,
+            fuzzy: bool, line: int) -> None:
+    """Keep a translator's string for ``unit`` (an empty one is "not translated"), or note at
+    its line why it cannot be saved: a file with any such note is refused whole."""
+    if not text:
+        return
+    error = text_error(unit, text)
+    if error:
+        problems.append((line, f"{unit.key}: {error}"))
+        return
+    found.append(ImportedString(unit, text, fuzzy, line))
+
+
 class TranslationFileError(ValueError):
     """A PO or XLIFF file that cannot be imported; ``problems`` are (line, message) pairs."""
 
@@ -129,14 +142,7 @@ def import_po(data: bytes, units: list[Unit]) -> list[ImportedString]:
                                    "this economy?)"))
             continue
         text = message.string if isinstance(message.string, str) else ""
-        if not text:
-            continue
-        error = text_error(unit, text)
-        if error:
-            problems.append((line, f"{unit.key}: {error}"))
-            continue
-        fuzzy = message.fuzzy or message.id != unit.source
-        found.append(ImportedString(unit, text, fuzzy, line))
+        collect(found, problems, unit, text, message.fuzzy or message.id != unit.source, line)
     if problems:
         raise TranslationFileError(problems)
     return found

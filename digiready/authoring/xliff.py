@@ -25,8 +25,8 @@ from digiready.authoring.translation import (
     NEEDS_REVIEW,
     ImportedString,
     TranslationFileError,
+    collect,
     state,
-    text_error,
 )
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -162,16 +162,8 @@ def import_xliff(data: bytes, units: list[Unit], language: str) -> list[Imported
         if any(t is None for t in targets):
             continue  # not translated (or a markup problem, noted above)
         text = "".join(targets)
-        if not unit.long:
-            text = text.strip()
-        if not text:
-            continue
-        error = text_error(unit, text)
-        if error:
-            problems.append((line, f"{unit.key}: {error}"))
-            continue
         fuzzy = fuzzy or "initial" in states or "".join(s or "" for s in sources) != unit.source
-        found.append(ImportedString(unit, text, fuzzy, line))
+        collect(found, problems, unit, text if unit.long else text.strip(), fuzzy, line)
     if problems:
         raise TranslationFileError(sorted(problems))
     return found

@@ -128,19 +128,21 @@ TOO_LARGE_PAGES["translation.save"] = _too_large
 @bp.get("/e/<code>/translate/<language>.po")
 @economy_permission("view")
 def export_po(code: str, language: str, economy):
-    units = _language_units(code, language)
-    data = tr.export_po(units, store.translation_rows(db(), code, language), language, code)
-    return Response(data, mimetype="text/x-gettext-translation", headers={
-        "Content-Disposition": f'attachment; filename="digiready-{code}-{language}.po"'})
+    return _download(code, language, tr.export_po, "text/x-gettext-translation", "po")
 
 
 @bp.get("/e/<code>/translate/<language>.xlf")
 @economy_permission("view")
 def export_xliff(code: str, language: str, economy):
+    return _download(code, language, xliff.export_xliff, "application/xliff+xml", "xlf")
+
+
+def _download(code: str, language: str, export, mimetype: str, suffix: str) -> Response:
+    """A language's strings as a translator's file (PO or XLIFF), with their states."""
     units = _language_units(code, language)
-    data = xliff.export_xliff(units, store.translation_rows(db(), code, language), language, code)
-    return Response(data, mimetype="application/xliff+xml", headers={
-        "Content-Disposition": f'attachment; filename="digiready-{code}-{language}.xlf"'})
+    data = export(units, store.translation_rows(db(), code, language), language, code)
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="digiready-{code}-{language}.{suffix}"'})
 
 
 @bp.post("/e/<code>/translate/<language>/import")

@@ -12,21 +12,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.studio.conftest import csrf_of, make_user, new_economy, signed_in
-from tests.studio.test_translation import rows, save
+from tests.studio.conftest import csrf_of, signed_in
+from tests.studio.test_translation import rows, save, team  # noqa: F401  (the fixture)
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
 SCHEMA = Path(__file__).with_name("schemas") / "xliff_core_2.0_subset.xsd"
 STEP = "interface.0.Step %(n)s of %(total)s"
-
-
-@pytest.fixture
-def team(app):
-    make_user("admin@example.org", admin=True)
-    make_user("translator@example.org", roles={"th": "translator"})
-    make_user("reviewer@example.org", roles={"th": "reviewer"})
-    new_economy(signed_in(app, "admin@example.org"))
-    return app
 
 
 def upload(client, data: bytes, name: str):
@@ -36,7 +27,7 @@ def upload(client, data: bytes, name: str):
         content_type="multipart/form-data")
 
 
-def test_the_pages_words_are_translated_side_by_side(team):
+def test_the_pages_words_are_translated_side_by_side(team):  # noqa: F811
     from digiready.packs.interface import catalogue_messages, catalogues
 
     translator = signed_in(team, "translator@example.org")
@@ -58,7 +49,7 @@ def test_the_pages_words_are_translated_side_by_side(team):
     assert 'id="english-pages"' in review.text and "in English until" in review.text
 
 
-def test_xliff_export_is_valid_and_comes_back(team):
+def test_xliff_export_is_valid_and_comes_back(team):  # noqa: F811
     translator = signed_in(team, "translator@example.org")
     assert save(translator, "dimensions.connectivity.title", "การเชื่อมต่อ").status_code == 303
     answer = translator.get("/e/th/translate/th.xlf")
@@ -106,7 +97,7 @@ def test_xliff_export_is_valid_and_comes_back(team):
     (lambda x: x.replace('version="2.0"', 'version="1.2"', 1), "not an XLIFF 2.0 file"),
     (lambda x: x.replace('trgLang="th"', 'trgLang="vi"', 1), "translates into 'vi'"),
 ])
-def test_a_broken_xliff_file_saves_nothing(team, edit, message):
+def test_a_broken_xliff_file_saves_nothing(team, edit, message):  # noqa: F811
     translator = signed_in(team, "translator@example.org")
     exported = translator.get("/e/th/translate/th.xlf").text
     # One good string in the same file: it must not be saved either.
@@ -123,7 +114,7 @@ def test_a_broken_xliff_file_saves_nothing(team, edit, message):
     assert "levels.beginner.title" not in rows()
 
 
-def test_an_entity_bomb_is_refused_without_expanding_it(team):
+def test_an_entity_bomb_is_refused_without_expanding_it(team):  # noqa: F811
     translator = signed_in(team, "translator@example.org")
     bomb = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
             '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>'
