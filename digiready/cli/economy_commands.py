@@ -36,6 +36,7 @@ def _new(args) -> int:
         raise CommandError(str(exc)) from exc
     print(f"created {folder}; next: translate {folder}/translations/{args.language}.yaml, then "
           f"'digiready pack validate {base} --economy {code}'")
+    _report_interface(folder, args.language)
     return 0
 
 
@@ -46,4 +47,39 @@ def _translations(args) -> int:
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     print(f"{path}: {done} of {total} strings translated")
+    _report_interface(path.parent.parent, args.language)
     return 0
+
+
+def _report_interface(folder: Path, language: str) -> None:
+    """Write (or refresh, keeping what is translated) ``interface/<language>.yaml`` when the
+    learning pages have no catalogue in ``language``: their own words, which learners see in
+    that language once all are translated (docs/content-pack-format.md)."""
+    try:
+        found = refresh_interface(folder, language)
+    except ModuleNotFoundError as exc:  # Babel: installed with every app, not with the core
+        print(f"(the pages' words in '{language}' need {exc.name}: install digiready[studio])")
+        return
+    if found is not None:
+        path, total, done = found
+        print(f"{path}: {done} of {total} words of the learning pages translated; learners "
+              f"see the pages in '{language}' once all are")
+
+
+def refresh_interface(folder: Path, language: str) -> tuple[Path, int, int] | None:
+    from digiready.authoring.interface import file_texts, interface_file, needing, texts_for
+    from digiready.packs.yamlfile import load_yaml
+
+    if not needing(language):
+        return None
+    path = folder / "interface" / f"{language}.yaml"
+    existing: dict[str, str] = {}
+    if path.is_file():
+        doc, issues = load_yaml(path)
+        if doc is None or any(i.severity == "error" for i in issues):
+            raise CommandError("; ".join(map(str, issues)) or f"{path}: cannot be read")
+        existing = file_texts(doc.data)
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(interface_file(language, existing))
+    texts = texts_for(language)
+    return path, len(texts), sum(all(existing.get(u) for u in t.units) for t in texts)

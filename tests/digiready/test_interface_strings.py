@@ -143,3 +143,25 @@ def test_the_apps_whose_pages_show_packs_are_the_ones_translated():
     for catalogue in found.values():
         assert interface.catalogue_messages(catalogue), catalogue.pot_path
         assert not interface.needs(catalogue, "es") and interface.needs(catalogue, "th")
+
+
+def test_economy_commands_write_the_pages_words_and_keep_translations(tmp_path, capsys):
+    from digiready.cli.main import main
+
+    pack = tmp_path / "base"
+    shutil.copytree(FIXTURES / "pack", pack)
+    assert main(["economy", "new", "th", "--language", "th", "--pack", str(pack)]) == 0
+    path = tmp_path / "economies" / "th" / "interface" / "th.yaml"
+    assert "0 of" in capsys.readouterr().out
+    text = path.read_text()
+    assert 'msgid: "Save and continue"\n  msgstr: null' in text
+    issues, _ = validate_pack(pack, str(path.parent.parent))
+    assert not [i for i in issues if i.severity == "error"], issues
+    path.write_text(text.replace('msgid: "Save and continue"\n  msgstr: null',
+                                 'msgid: "Save and continue"\n  msgstr: "บันทึกและไปต่อ"'))
+    assert main(["economy", "translations", "th", "--language", "th", "--pack", str(pack)]) == 0
+    assert "1 of" in capsys.readouterr().out
+    assert 'msgstr: "บันทึกและไปต่อ"' in path.read_text()
+    # A language the pages have: no such file.
+    assert main(["economy", "translations", "th", "--language", "es", "--pack", str(pack)]) == 0
+    assert not (path.parent / "es.yaml").exists()
