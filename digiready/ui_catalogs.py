@@ -305,16 +305,32 @@ def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
-def placeholder_problem(message: Message) -> str | None:
+def one_only_forms(plural_expr: str, nplurals: int) -> set[int]:
+    """The plural forms a language uses for n = 1 alone (Spanish's first; none in Filipino,
+    whose first form also says 2, 3, 5...; none in a language with one form)."""
+    import gettext
+
+    rule = gettext.c2py(plural_expr)
+    used: dict[int, set[int]] = {}
+    for n in range(0, 1001):
+        used.setdefault(rule(n), set()).add(n)
+    return {form for form in range(nplurals) if used.get(form) == {1}}
+
+
+def placeholder_problem(message: Message, one_only: set[int] = frozenset()) -> str | None:
     """Why a translation's placeholders differ from its msgid's (None when they match).
-    Each plural form keeps the plural msgid's placeholders (``%(num)s`` included: a
-    language with one form uses it for every number)."""
+    Each plural form keeps the plural msgid's placeholders: a form said only of n = 1 may
+    leave the count out, as the singular msgid may ("Please correct this problem:")."""
     ids = _forms(message.id)
     wanted = placeholders(ids[-1])
-    for form in _forms(message.string):
-        if form and placeholders(form) != wanted:
-            return (f"placeholders {', '.join(placeholders(form)) or 'none'} in the translation "
-                    f"{form!r}, but {', '.join(wanted) or 'none'} in the msgid")
+    for index, form in enumerate(_forms(message.string)):
+        if not form:
+            continue
+        found = placeholders(form)
+        if found == wanted or (index in one_only and found == placeholders(ids[0])):
+            continue
+        return (f"placeholders {', '.join(found) or 'none'} in the translation {form!r}, "
+                f"but {', '.join(wanted) or 'none'} in the msgid")
     return None
 
 
@@ -346,6 +362,7 @@ def check(catalog: UICatalog, template: Catalog | None = None) -> list[Problem]:
             continue
         po = read(path, language)
         header = po.plural_forms
+        one_only = one_only_forms(po.plural_expr, po.num_plurals)
         if language != catalog.source_language and header != expected_plural_forms(language):
             problem(language, f"Plural-Forms is {header!r}, CLDR (Babel) says "
                               f"{expected_plural_forms(language)!r}")
@@ -366,7 +383,7 @@ def check(catalog: UICatalog, template: Catalog | None = None) -> list[Problem]:
                 problem(language, f"{wanted.id!r}: {len(message.string)} plural forms, the "
                                   f"header says {po.num_plurals}")
             else:
-                why = placeholder_problem(message)
+                why = placeholder_problem(message, one_only)
                 if why:
                     problem(language, f"{wanted.id!r}: {why}")
         problems.extend(Problem(catalog.name, language, f"{m.id!r}: {err}")

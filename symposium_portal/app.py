@@ -15,13 +15,17 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from digiready import config
+from digiready.media.labels import language_name
 from digiready.ops import wsgi as ops_wsgi
 from symposium_portal import settings, timez, vocab
 from symposium_portal.auth import current_registrant, current_staff
 from symposium_portal.db import close_request_session
 from symposium_portal.extensions import babel, csrf, limiter
+from symposium_portal.programme.texts import day_heading, localized
+from symposium_portal.translations import CATALOG
 
-LANGUAGES = {"en": "English", "es": "Español"}
+# English and each language compiled in translations/, by its own name.
+LANGUAGES = {code: language_name(code) for code in CATALOG.offered()}
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
 
@@ -79,6 +83,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # The programme's texts in the reader's language (pages and emails alike).
+    app.jinja_env.globals.update(tr=localized, day_heading=day_heading)
     limiter.init_app(app)
 
     from symposium_portal.admin.views import bp as admin_bp

@@ -67,7 +67,6 @@ def demo_event(session, as_of: date):
     for day in data["days"]:
         when = first + timedelta(days=day["number"] - 1)
         day["date"] = when.isoformat()
-        day["title"] = f"Day {day['number']} – {when:%A %d %B %Y}"
     return load_programme(session, data)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from symposium_portal import outbox, settings, timez
 from symposium_portal.programme.models import Event
+from symposium_portal.programme.texts import day_heading
 from symposium_portal.registration.models import Registration
 from symposium_portal.security import make_link_token
 
@@ -64,13 +65,14 @@ _schedule_cache: dict[tuple, tuple[float, list[str]]] = {}
 
 
 def schedule_lines(event: Event, tz: str) -> list[str]:
-    """One line per day: the day's span in the recipient's zone, then in event time.
+    """One line per day: the day's span in the recipient's zone, then in event time, in the
+    language of the email being rendered.
 
     Cached per process for a minute: every registration email carries it, and the
     programme changes rarely (an edit shows in emails within a minute)."""
     from digiready.storage.engine import database_url
 
-    key = (database_url(), event.id, event.timezone, tz)
+    key = (database_url(), event.id, event.timezone, tz, timez.language())
     hit = _schedule_cache.get(key)
     if hit and time.monotonic() - hit[0] < _SCHEDULE_TTL:
         return hit[1]
@@ -85,7 +87,7 @@ def _schedule_lines(event: Event, tz: str) -> list[str]:
         if not day.sessions:
             continue
         start, end = day.sessions[0].starts_at, max(s.ends_at for s in day.sessions)
-        line = f"{day.title}: {timez.plain_range(start, end, tz)}"
+        line = f"{day_heading(day)}: {timez.plain_range(start, end, tz)}"
         if tz != event.timezone:
             line += " = " + timez.plain_range(start, end, event.timezone)
         lines.append(line)
@@ -122,8 +124,11 @@ def registration_mail(session: Session, event: Event, reg: Registration, kind: s
 
 def meeting_mail(session: Session, kind: str, to: Registration, other: Registration,
                  subject: str, **ctx: object) -> None:
-    """Meeting emails: slot times in the recipient's zone and in the other person's."""
+    """Meeting emails: slot times in the recipient's zone and in the other person's, in the
+    recipient's language (``subject`` is a msgid, marked with N_, naming ``%(name)s``: the
+    other person)."""
     with force_locale(to.language or "en"):
+        subject = _(subject, name=other.full_name)
         body = _render(
             f"email/{kind}.txt", to=to, other=other,
             base_url=settings.get("PORTAL_BASE_URL").rstrip("/"), timez=timez, **ctx,

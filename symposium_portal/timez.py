@@ -3,15 +3,18 @@
 Pages of the anchors showed sessions on the wrong day past midnight and mixed the browser's
 zone with the chosen one. Here one function formats a range in one zone and always names the
 zone and the date, so a session that crosses midnight for the viewer says so.
+
+Dates and times are written the way the reader's language writes them (Babel's CLDR data):
+the page's language, or the registrant's in an email (rendered under ``force_locale``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from flask_babel import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 
 APEC_COUNTRIES = {"AU", "BN", "CA", "CL", "CN", "HK", "ID", "JP", "KR", "MY", "MX", "NZ", "PG",
                   "PE", "PH", "RU", "SG", "TW", "TH", "US", "VN"}
@@ -55,6 +58,50 @@ def is_valid_zone(name: str | None) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+# English is written the international (and APEC's British) way: "Tue 9 Mar 2027", 13:00.
+FORMAT_LOCALE = {"en": "en_GB"}
+# Short dates come from each language's CLDR skeleton, except: English as the pages always
+# wrote it, and Tok Pisin, whose CLDR data has no skeletons of its own (root's order gives
+# "2027 Mas 9, Tun"), in the order of its full format.
+SHORT_DATE_PATTERNS = {"en": "EEE d MMM y", "tpi": "EEE, d MMM y"}
+
+
+def language(requested: str | None = None) -> str:
+    """``requested``, else the language of the page or email being rendered, else English."""
+    if requested:
+        return requested
+    try:
+        from flask_babel import get_locale
+
+        current = get_locale()
+    except (ImportError, RuntimeError):
+        current = None
+    return str(current) if current else "en"
+
+
+def _locale(requested: str | None) -> str:
+    lang = language(requested)
+    return FORMAT_LOCALE.get(lang, lang)
+
+
+def short_date(value: datetime, lang: str | None = None) -> str:
+    """Weekday, day, month and year, short ("Tue 9 Mar 2027", "mar, 9 mar 2027")."""
+    code = language(lang)
+    if code in SHORT_DATE_PATTERNS:
+        return format_date(value, SHORT_DATE_PATTERNS[code], locale=_locale(code))
+    return format_skeleton("yMMMEd", value, locale=_locale(code))
+
+
+def long_date(value: date, lang: str | None = None) -> str:
+    """The date in full ("Tuesday 9 March 2027", "martes, 9 de marzo de 2027")."""
+    return format_date(value, "full", locale=_locale(lang))
+
+
+def short_time(value: datetime, lang: str | None = None) -> str:
+    """The clock time as the language writes it (13:00, 13.00, 1:00 PM), in ``value``'s zone."""
+    return format_time(value, "short", locale=_locale(lang))
 
 
 def zone(name: str) -> ZoneInfo:
@@ -103,17 +150,18 @@ class ShownRange:
                 f"({self.zone})")
 
 
-def shown_range(start_utc: datetime, end_utc: datetime, tz: str) -> ShownRange:
+def shown_range(start_utc: datetime, end_utc: datetime, tz: str,
+                lang: str | None = None) -> ShownRange:
     start, end = local(start_utc, tz), local(end_utc, tz)
     crosses = start.date() != end.date()
     return ShownRange(
         zone=tz,
         start=start,
         end=end,
-        start_date=format_date(start, "EEE d MMM yyyy", rebase=False),
-        end_date=format_date(end, "EEE d MMM yyyy", rebase=False) if crosses else None,
-        start_time=format_time(start, "HH:mm", rebase=False),
-        end_time=format_time(end, "HH:mm", rebase=False),
+        start_date=short_date(start, lang),
+        end_date=short_date(end, lang) if crosses else None,
+        start_time=short_time(start, lang),
+        end_time=short_time(end, lang),
         abbrev=abbrev(start_utc, tz),
         end_abbrev=abbrev(end_utc, tz),
         iso_start=start.isoformat(),
@@ -121,17 +169,18 @@ def shown_range(start_utc: datetime, end_utc: datetime, tz: str) -> ShownRange:
     )
 
 
-def plain_range(start_utc: datetime, end_utc: datetime, tz: str) -> str:
-    """Same as :func:`shown_range` text but without Flask (emails rendered by the CLI)."""
+def plain_range(start_utc: datetime, end_utc: datetime, tz: str, lang: str | None = None) -> str:
+    """A range as one line of text (emails, pages' lists)."""
     start, end = local(start_utc, tz), local(end_utc, tz)
     ab, end_ab = abbrev(start_utc, tz), abbrev(end_utc, tz)
+    first = f"{short_date(start, lang)} {short_time(start, lang)}"
     if start.date() != end.date():
-        return f"{start:%a %d %b %Y %H:%M} {ab} – {end:%a %d %b %Y %H:%M} {end_ab} ({tz})"
+        return f"{first} {ab} – {short_date(end, lang)} {short_time(end, lang)} {end_ab} ({tz})"
     if ab != end_ab:
-        return f"{start:%a %d %b %Y %H:%M} {ab} – {end:%H:%M} {end_ab} ({tz})"
-    return f"{start:%a %d %b %Y %H:%M}–{end:%H:%M} {ab} ({tz})"
+        return f"{first} {ab} – {short_time(end, lang)} {end_ab} ({tz})"
+    return f"{first}–{short_time(end, lang)} {ab} ({tz})"
 
 
-def plain_time(dt_utc: datetime, tz: str) -> str:
+def plain_time(dt_utc: datetime, tz: str, lang: str | None = None) -> str:
     dt = local(dt_utc, tz)
-    return f"{dt:%a %d %b %Y %H:%M} {abbrev(dt_utc, tz)} ({tz})"
+    return f"{short_date(dt, lang)} {short_time(dt, lang)} {abbrev(dt_utc, tz)} ({tz})"

@@ -1,16 +1,29 @@
 """Fixed lists the forms, filters and breakdowns share (codes stored, labels translated)."""
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-# The 21 APEC member economies, with the names APEC uses.
+
+def N_(text: str) -> str:
+    """Mark for extraction; translated where it is shown."""
+    return text
+
+
+# The 21 APEC member economies, with the names APEC uses (translated as APEC's names, not
+# as CLDR's territory names: "Chinese Taipei", "Hong Kong, China").
 ECONOMIES: dict[str, str] = {
-    "AU": "Australia", "BN": "Brunei Darussalam", "CA": "Canada", "CL": "Chile",
-    "CN": "China", "HK": "Hong Kong, China", "ID": "Indonesia", "JP": "Japan",
-    "KR": "Korea", "MY": "Malaysia", "MX": "Mexico", "NZ": "New Zealand",
-    "PG": "Papua New Guinea", "PE": "Peru", "PH": "The Philippines", "RU": "Russia",
-    "SG": "Singapore", "TW": "Chinese Taipei", "TH": "Thailand", "US": "United States",
-    "VN": "Viet Nam",
+    "AU": N_("Australia"), "BN": N_("Brunei Darussalam"), "CA": N_("Canada"),
+    "CL": N_("Chile"), "CN": N_("China"), "HK": N_("Hong Kong, China"), "ID": N_("Indonesia"),
+    "JP": N_("Japan"), "KR": N_("Korea"), "MY": N_("Malaysia"), "MX": N_("Mexico"),
+    "NZ": N_("New Zealand"), "PG": N_("Papua New Guinea"), "PE": N_("Peru"),
+    "PH": N_("The Philippines"), "RU": N_("Russia"), "SG": N_("Singapore"),
+    "TW": N_("Chinese Taipei"), "TH": N_("Thailand"), "US": N_("United States"),
+    "VN": N_("Viet Nam"),
 }
 
 SECTORS = {
@@ -38,7 +51,23 @@ INTERESTS = {
 
 
 def economy_name(code: str | None) -> str:
-    return ECONOMIES.get(code or "", code or "")
+    """The economy's name in the language being rendered (the code if it is not APEC's)."""
+    return _(ECONOMIES[code]) if code in ECONOMIES else code or ""
+
+
+def _sort_key(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).casefold()
+
+
+@lru_cache(maxsize=16)
+def _economy_choices(language: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((code, _(name)) for code, name in ECONOMIES.items()),
+                        key=lambda item: _sort_key(item[1])))
+
+
+def economy_choices() -> list[tuple[str, str]]:
+    """(code, name) in the page's language, in its alphabetical order (built once per language)."""
+    return list(_economy_choices(str(get_locale() or "en")))
 
 
 def sector_name(code: str | None) -> str:

@@ -27,6 +27,7 @@ class PortalLearningObjective(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("portal_event.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(String(300))
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # text, per language
 
 
 class PortalEvaluationSubmission(Base):

@@ -28,8 +28,7 @@ class FilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.economy.choices = [("", _l("All economies"))] + sorted(
-            vocab.ECONOMIES.items(), key=lambda kv: kv[1])
+        self.economy.choices = [("", _l("All economies")), *vocab.economy_choices()]
         self.sector.choices = [("", _l("All types"))] + list(vocab.SECTORS.items())
         self.interest.choices = [("", _l("All interests"))] + list(vocab.INTERESTS.items())
 

@@ -24,6 +24,7 @@ from symposium_portal.extensions import (
     meeting_recipient_limit,
     report_limit,
 )
+from symposium_portal.mails import N_
 from symposium_portal.network import service
 from symposium_portal.network.forms import (
     AcceptForm,
@@ -104,7 +105,7 @@ def person(person_id: int):
                 refused = "sent"
         if refused is None:
             mails.meeting_mail(dbs, "meeting_request", other, me,
-                               _("Meeting request from %(name)s", name=me.full_name),
+                               N_("Meeting request from %(name)s"),
                                note=meeting.note, slots=meeting.slots)
             audit.record(dbs, f"registrant:{me.id}", "meeting.requested",
                          f"meeting:{meeting.id}")
@@ -151,10 +152,10 @@ def _meeting_for(meeting_id: int, role: str) -> MeetingRequest:
 def _answer(meeting: MeetingRequest, kind: str, message: str, slot=None) -> None:
     me = current_registrant()
     other = meeting.recipient if meeting.requester_id == me.id else meeting.requester
-    subjects = {
-        ACCEPTED: _("Meeting accepted by %(name)s", name=me.full_name),
-        DECLINED: _("Meeting declined by %(name)s", name=me.full_name),
-        CANCELLED: _("Meeting cancelled by %(name)s", name=me.full_name),
+    subjects = {  # in the recipient's language, by mails.meeting_mail
+        ACCEPTED: N_("Meeting accepted by %(name)s"),
+        DECLINED: N_("Meeting declined by %(name)s"),
+        CANCELLED: N_("Meeting cancelled by %(name)s"),
     }
     mails.meeting_mail(db(), "meeting_answer", other, me, subjects[kind], message=message,
                        slot=slot)

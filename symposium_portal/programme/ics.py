@@ -1,16 +1,19 @@
 """iCalendar files: one per session and one for the whole event.
 
 Times are written in UTC (``…Z``), which every calendar converts to the reader's zone; the
-event zone is named in the description so people can tell event time apart.
+event zone is named in the description so people can tell event time apart. Texts are in the
+language of the page the file was downloaded from.
 """
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
 from symposium_portal.programme.models import Event, Session
+from symposium_portal.programme.texts import localized
 
 
 def _calendar(event: Event) -> Calendar:
@@ -19,7 +22,7 @@ def _calendar(event: Event) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", event.title)
+    cal.add("x-wr-calname", localized(event, "title"))
     return cal
 
 
@@ -29,13 +32,13 @@ def _vevent(event: Event, session: Session, base_url: str) -> IcsEvent:
     item.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
     item.add("dtstart", session.starts_at)
     item.add("dtend", session.ends_at)
-    item.add("summary", session.title)
+    item.add("summary", localized(session, "title"))
     speakers = ", ".join(s.name for s in session.speakers)
     url = f"{base_url}/programme/session/{session.id}"
-    desc = session.description
+    desc = localized(session, "description")
     if speakers:
-        desc += f"\n\nSpeakers: {speakers}"
-    desc += f"\n\nEvent time zone: {event.timezone}. Join link: {url}"
+        desc += "\n\n" + _("Speakers: %(names)s", names=speakers)
+    desc += "\n\n" + _("Event time zone: %(tz)s. Join link: %(url)s", tz=event.timezone, url=url)
     item.add("description", desc.strip())
     item.add("url", url)
     item.add("location", url)

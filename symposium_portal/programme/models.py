@@ -1,10 +1,14 @@
 """The event, its days, sessions and speakers. Times are UTC instants; the event's IANA zone
-is stored once, and pages derive every local time from those two."""
+is stored once, and pages derive every local time from those two.
+
+Every text an attendee reads is written in English (its column) and, optionally, in the other
+languages the portal offers: ``translations`` holds ``{"es": {"title": "..."}, ...}``, and
+:func:`symposium_portal.programme.texts.localized` shows the reader's, else the English."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digiready.storage.base import Base
@@ -25,6 +29,7 @@ class PortalEvent(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # title, description
     timezone: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[int] = mapped_column(Integer, default=300)
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -54,7 +59,10 @@ class PortalDay(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("portal_event.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
+    # An optional theme of the day ("" for none): pages head each day with its number and
+    # date in the reader's language (texts.day_heading), then this.
     title: Mapped[str] = mapped_column(String(200))
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # title
     date: Mapped[date] = mapped_column(Date)  # in the event's time zone
 
     sessions: Mapped[list[Session]] = relationship(
@@ -73,6 +81,7 @@ class PortalSpeaker(Base):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     economy: Mapped[str | None] = mapped_column(String(8), nullable=True)
     bio: Mapped[str] = mapped_column(Text, default="")
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # position, bio
     photo_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
     sessions: Mapped[list[Session]] = relationship(
@@ -94,6 +103,7 @@ class PortalSession(Base):
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32), default="session")
     description: Mapped[str] = mapped_column(Text, default="")
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)  # title, description
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room_url: Mapped[str | None] = mapped_column(String(500), nullable=True)

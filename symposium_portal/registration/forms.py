@@ -24,8 +24,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from digiready.media.labels import language_name
 from symposium_portal import timez, vocab
+from symposium_portal.translations import CATALOG
 from symposium_portal.validators import SingleLine
+
+# The languages the portal speaks (each compiled catalogue), by their own names.
+LANGUAGE_CHOICES = [(code, language_name(code)) for code in CATALOG.offered()]
 
 
 class FastSelectField(SelectField):
@@ -55,11 +60,9 @@ def _zone_valid(_form, field) -> None:
 
 
 @lru_cache(maxsize=1)
-def _static_choices() -> tuple[list, list]:
+def _zone_choices() -> list:
     """Built once: every registration request constructs this form."""
-    economies = sorted(vocab.ECONOMIES.items(), key=lambda kv: kv[1])
-    zones = [(z, z.replace("_", " ")) for z in timez.all_zones()]
-    return economies, zones
+    return [(z, z.replace("_", " ")) for z in timez.all_zones()]
 
 
 class ProfileFields(FlaskForm):
@@ -74,8 +77,7 @@ class ProfileFields(FlaskForm):
     economy = FastSelectField(_l("Economy"), validators=[InputRequired()])
     sector = RadioField(_l("Type of organisation"), validators=[InputRequired()])
     timezone = FastSelectField(_l("Your time zone"), validators=[InputRequired(), _zone_valid])
-    language = SelectField(_l("Language for emails"), choices=[("en", "English"),
-                                                                ("es", "Español")])
+    language = SelectField(_l("Language for emails"), choices=LANGUAGE_CHOICES)
     interests = MultiCheckboxField(_l("Interests (for networking suggestions)"))
     bio = TextAreaField(_l("A few words about you and what you are looking for"),
                         validators=[Optional(), Length(max=1000)])
@@ -87,10 +89,9 @@ class ProfileFields(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        economies, zones = _static_choices()
-        self.economy.choices = [("", _l("Choose your economy")), *economies]
+        self.economy.choices = [("", _l("Choose your economy")), *vocab.economy_choices()]
         self.sector.choices = list(vocab.SECTORS.items())
-        self.timezone.choices = zones
+        self.timezone.choices = _zone_choices()
         self.interests.choices = list(vocab.INTERESTS.items())
 
     def validate_economy(self, field) -> None:

@@ -11,9 +11,9 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -94,7 +94,7 @@ def register():
         return render_template("registration/closed.html", event=event), 403
     if request.method == "GET":
         form.timezone.data = form.timezone.data or event.timezone
-        form.language.data = str(request.args.get("lang") or session.get("lang") or "en")
+        form.language.data = str(get_locale() or "en")  # the page's language
     status = 400 if request.method == "POST" else 200
     return render_template("registration/register.html", form=form, event=event), status
 

@@ -177,3 +177,35 @@ def test_fresh_upgrade_on_sqlite_warns_nothing(tmp_path):
     run = subprocess.run([sys.executable, "-W", "error::Warning", "-m", "digiready", "db",
                           "upgrade"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and run.stderr == "", run.stderr[-3000:]
+
+
+def test_programme_translations_keep_every_row_and_drop_only_generated_day_titles(database_url):
+    """portal_0008 adds the programme's translations; day titles that only repeated the day's
+    number and English date are emptied (pages write them per language), an organiser's own
+    theme stays; going down and up again loses no registration (SQLite's batch mode would
+    have copied and dropped portal_event, cascading into every registration)."""
+    from alembic import command
+
+    cfg = migrate.alembic_config(database_url)
+    command.downgrade(cfg, "portal_0007")
+    engine = get_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(EVENT_ROW)
+        conn.execute(OLD_REGISTRATION_ROW, {"i": 1, "ref": "SYM-AAAAAA", "email": "a@example.org"})
+        for number, title in ((1, "Day 1 – Tuesday 09 March 2027"), (2, "Day 2"),
+                              (3, "Day 3 – Cooperatives")):
+            conn.execute(text("INSERT INTO portal_day (id, event_id, number, title, date) VALUES"
+                              " (:n, 1, :n, :t, '2027-03-09')"), {"n": number, "t": title})
+    migrate.upgrade(database_url)
+
+    def rows():
+        with engine.connect() as conn:
+            days = conn.execute(text("SELECT title FROM portal_day ORDER BY number")).scalars().all()
+            return days, conn.execute(text("SELECT count(*) FROM portal_registration")).scalar()
+
+    assert rows() == (["", "", "Day 3 – Cooperatives"], 1)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT translations FROM portal_event")).scalar() in ({}, "{}")
+    command.downgrade(cfg, "portal_0007")
+    migrate.upgrade(database_url)
+    assert rows()[1] == 1
