@@ -15,14 +15,17 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from digiready import config
+from digiready.media.labels import language_name
 from digiready.ops import wsgi as ops_wsgi
 from studio import settings
 from studio.auth import current_user
 from studio.db import close_request_session
 from studio.extensions import babel, csrf, limiter
+from studio.translations import CATALOG
 
 HERE = Path(__file__).parent
-LANGUAGES = {"en": "English"}
+# English and each language compiled in studio/translations (docs/translation.md).
+LANGUAGES = {code: language_name(code) for code in CATALOG.offered()}
 # endpoint -> view that renders its form with a "too large" message at the field
 TOO_LARGE_PAGES: dict = {}
 log = logging.getLogger("studio")

@@ -3,6 +3,7 @@ language, and PO files for professional translators."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 from digiready.authoring import interface, store, xliff
@@ -119,7 +120,7 @@ def _too_large(code: str, language: str):
     unit = request.args.get("unit", "")
     return strings_page(code, language, errors={
         unit: _("What you sent is too large: a script or captions file can be at most "
-                "%(n)s characters. Nothing was saved.", n=f"{tr.MAX_LONG_TEXT:,}")})
+                "%(n)s characters. Nothing was saved.", n=format_number(tr.MAX_LONG_TEXT))})
 
 
 TOO_LARGE_PAGES["translation.save"] = _too_large
@@ -167,7 +168,7 @@ def import_file(code: str, language: str, economy):
         (entry.unit.key, entry.text, "" if entry.fuzzy else entry.unit.source_hash)
         for entry in found], actor())
     db().commit()
-    flash(_("%(n)s strings imported.", n=changed))
+    flash(ngettext("%(num)s string imported.", "%(num)s strings imported.", changed))
     return redirect(url_for(".strings", code=code, language=language), 303)
 
 
