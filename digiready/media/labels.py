@@ -4,7 +4,7 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {"learn": "What you will learn", "task": "Your task this week", "local": "In {economy}"},
-    "es": {"learn": "Lo que vas a aprender", "task": "Tu tarea de esta semana", "local": "En {economy}"},
+    "es": {"learn": "Lo que aprenderá", "task": "Su tarea de esta semana", "local": "En {economy}"},
     "fil": {"learn": "Ang matututunan mo", "task": "Ang gawain mo ngayong linggo", "local": "Sa {economy}"},
     "vi": {"learn": "Bạn sẽ học được", "task": "Nhiệm vụ của bạn tuần này", "local": "Tại {economy}"},
     "id": {"learn": "Yang akan Anda pelajari", "task": "Tugas Anda minggu ini", "local": "Di {economy}"},
