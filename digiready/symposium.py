@@ -15,6 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+
+def nps(scores: list[int]) -> float | None:
+    """Net Promoter Score of 0-10 answers: % promoters (9-10) minus % detractors (0-6), one
+    decimal; None without answers. The portal's results page and the symposium report both
+    call this one function, so they never disagree."""
+    if not scores:
+        return None
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    return round(100 * (promoters - detractors) / len(scores), 1)
+
+
 # Organisation types a registration is counted under (the "public / private" breakdown).
 ORG_TYPES = ("public", "private", "other")
 GENDERS = ("woman", "man", "another", "undisclosed")

@@ -52,12 +52,18 @@ def parse_economies(text: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from digiready.cli.main import CommandError
     from digiready.demo import DemoContext, generate, no_progress, stderr_progress
+    from digiready.economies import UnknownEconomy, check
     from digiready.storage.engine import database_url
 
     if args.responses < 1:
         raise CommandError("--responses must be at least 1")
+    economies = parse_economies(args.economies)
+    try:
+        check(economies, args.pack)
+    except UnknownEconomy as exc:
+        raise CommandError(str(exc)) from None
     ctx = DemoContext(
-        url=args.database_url or database_url(), economies=parse_economies(args.economies),
+        url=args.database_url or database_url(), economies=economies,
         responses=args.responses, seed=args.seed, pack_path=args.pack,
         progress=no_progress if args.quiet else stderr_progress)
     only = [n.strip() for n in args.only.split(",")] if args.only else None

@@ -16,10 +16,15 @@ from digiready.reports import aggregate, evaluations
 from digiready.reports.advice import good_practices_section, needs_section, recommendations_section
 from digiready.reports.aggregate import EconomyData
 from digiready.reports.annex import annex_section
-from digiready.reports.common import ECONOMY_NAMES, economy_name, fmt
+from digiready.reports.common import economy_name, fmt
 from digiready.reports.findings import findings_section
 from digiready.reports.indicators import Indicator, load_indicators
-from digiready.reports.method import data_origin, methodology_section, replication_guide
+from digiready.reports.method import (
+    data_origin,
+    methodology_brief,
+    methodology_section,
+    replication_guide,
+)
 from digiready.reports.model import NO_DATA, BulletList, Paragraph, Report, Section
 from digiready.reports.needs import NEEDS_SOUGHT, Need, rank_needs
 from digiready.reports.status import status_section
@@ -70,18 +75,12 @@ def english_pack(pack_path: str | None, economy: str) -> Pack:
 def check_economies(economies: list[str], pack_path: str | None = None) -> None:
     """Refuse an economy code that is neither an APEC economy DigiReady knows nor one with a
     content overlay: a typo would otherwise give an empty report."""
-    from pathlib import Path
+    from digiready.economies import UnknownEconomy, check
 
-    from digiready.packs.paths import content_dir
-
-    root = Path(pack_path).parent if pack_path else Path(content_dir())
-    overlays = {p.name for p in (root / "economies").glob("*") if p.is_dir()} if (
-        root / "economies").is_dir() else set()
-    unknown = [e for e in economies if e not in ECONOMY_NAMES and e not in overlays]
-    if unknown:
-        raise ReportDataError(
-            f"unknown economy code {', '.join(unknown)}: use a two-letter code with a content "
-            f"overlay ({', '.join(sorted(overlays)) or 'none found'}) or an APEC economy")
+    try:
+        check(economies, pack_path)
+    except UnknownEconomy as exc:
+        raise ReportDataError(str(exc)) from None
 
 
 def load_inputs(url: str | None, economies: list[str], *, pack_path: str | None = None,
@@ -194,16 +193,21 @@ def build_final(inputs: Inputs) -> Report:
         + "; the trial's results led to version 2. This report gives the needs found, good "
           "practices, the trial's results and lessons, a guide for other economies, and the "
           "conclusions."))
-    status_section(report, inputs, "2.")
-    methodology_section(report, inputs, "3.")
-    findings_section(report, inputs, "4.")
-    needs_section(report, inputs, "5.")
-    good_practices_section(report, inputs, "6.")
-    indicators_section(report, inputs, "7.", summary=summary)
-    trial_section(report, inputs, "8.")
-    replication_guide(report, inputs, "9.")
-    recommendations_section(report, inputs, "10.")
-    conclusions_section(report, inputs, "11.")
+    brief = report.section("assessment", "2. The needs assessment in brief")
+    brief.add(Paragraph(
+        "The needs assessment report gives the current status of digitization, the field "
+        "study's methodology and the main findings in full; this section gives their "
+        "headline figures."))
+    status_section(report, inputs, "", within=brief)
+    methodology_brief(report, inputs, brief)
+    findings_section(report, inputs, "", within=brief)
+    needs_section(report, inputs, "3.")
+    good_practices_section(report, inputs, "4.")
+    indicators_section(report, inputs, "5.", summary=summary)
+    trial_section(report, inputs, "6.")
+    replication_guide(report, inputs, "7.")
+    recommendations_section(report, inputs, "8.")
+    conclusions_section(report, inputs, "9.")
     annex_section(report, inputs, "A", answers=False)
     key_findings(report, inputs, summary)
     return report

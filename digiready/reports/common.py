@@ -6,18 +6,12 @@ from collections import Counter
 from typing import Any
 
 from digiready import disclosure
+from digiready.economies import APEC_ECONOMIES
 from digiready.packs.model import Pack
 from digiready.reports.aggregate import UNKNOWN, EconomyData, Response, group_of
 from digiready.reports.model import NO_DATA, SUPPRESSED, Table
 
-ECONOMY_NAMES = {
-    "pe": "Peru", "ph": "Philippines", "vn": "Viet Nam", "id": "Indonesia",
-    "pg": "Papua New Guinea", "cl": "Chile", "mx": "Mexico", "my": "Malaysia",
-    "th": "Thailand", "cn": "China", "co": "Colombia", "au": "Australia",
-    "bn": "Brunei Darussalam", "ca": "Canada", "hk": "Hong Kong, China", "jp": "Japan",
-    "kr": "Korea", "nz": "New Zealand", "ru": "Russia", "sg": "Singapore",
-    "tw": "Chinese Taipei", "us": "United States", "eu": "European Union (comparison)",
-}
+ECONOMY_NAMES = {**APEC_ECONOMIES, "eu": "European Union (comparison)"}
 OTHER_GROUPS = "Other groups (combined)"
 
 
@@ -63,9 +57,12 @@ def recoded(responses: list[Response], key: str, k: int) -> dict[str, list[Respo
 def group_sizes(data: EconomyData, key: str) -> tuple[dict[str, list[Response]], set[str]]:
     """The economy's groups for a field and those hidden in the table of group sizes
     (their total, the economy's responses, is printed)."""
-    groups = recoded(data.responses, key, data.min_cell)
-    hidden = disclosure.protect({g: len(v) for g, v in groups.items()}, data.min_cell)
-    return groups, hidden
+    cached = data._cache.get(("group_sizes", key))
+    if cached is None:  # every need's breakdown asks again for the same groups
+        groups = recoded(data.responses, key, data.min_cell)
+        hidden = disclosure.protect({g: len(v) for g, v in groups.items()}, data.min_cell)
+        cached = data._cache[("group_sizes", key)] = (groups, hidden)
+    return cached
 
 
 def shown(value: Any, hidden: bool) -> Any:

@@ -28,7 +28,7 @@ from digiready.reports.model import (
     Section,
     Table,
 )
-from digiready.symposium import SymposiumData
+from digiready.symposium import SymposiumData, nps
 
 NOT_COLLECTED = "not yet collected"
 ORG_TYPE_NAMES = {"public": "Public sector", "private": "Private sector", "other": "Other"}
@@ -59,15 +59,6 @@ def load_symposium(url: str | None) -> SymposiumData | None:
 
 def _mean(values: list[int]) -> float | None:
     return round(statistics.fmean(values), 2) if values else None
-
-
-def nps(scores: list[int]) -> float | None:
-    """% promoters (9-10) minus % detractors (0-6), as the portal computes it."""
-    if not scores:
-        return None
-    promoters = sum(1 for s in scores if s >= 9)
-    detractors = sum(1 for s in scores if s <= 6)
-    return round(100 * (promoters - detractors) / len(scores), 1)
 
 
 def theme_of(text: str) -> str:

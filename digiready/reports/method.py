@@ -20,6 +20,11 @@ from digiready.reports.model import (
     Table,
 )
 
+COMPOSITION = [("size", "Size"), ("gender", "Gender of owner/manager"),
+               ("age_band", "Age band of owner/manager"), ("sector", "Sector"),
+               ("area", "Urban or rural"), ("legal_form", "Legal form")]
+MERGED = "–"
+
 SOURCES = {
     "fieldstudy": "field study (KoboToolbox/ODK interviews, imported)",
     "lti": "online diagnostic (LTI tool in the economy's LMS)",
@@ -44,6 +49,43 @@ def data_origin(inputs) -> str:
             "come from real diagnostics. Tables mix both unless they say otherwise; the "
             "'Sample' table gives each economy's split, and no figure should be quoted before "
             "the synthetic responses are removed.")
+
+
+def sample_table(report: Report, inputs) -> Table:
+    rows = []
+    for e in inputs.economies:
+        d = inputs.data[e]
+        dates = sorted(r.completed_at for r in d.responses if r.completed_at)
+        started = d.attempts_total + d.unfinished
+        rows.append([economy_name(e), d.n, d.n - d.synthetic_count, d.synthetic_count,
+                     dates[0].strftime("%Y-%m-%d") if dates else NO_DATA,
+                     dates[-1].strftime("%Y-%m-%d") if dates else NO_DATA,
+                     pct(d.attempts_total, started) if started else NO_DATA])
+        report.facts[f"{e}.synthetic_responses"] = d.synthetic_count
+    return Table("sample", "Sample: responses, origin and fieldwork dates",
+                 ["Economy", "Businesses", "Real", "Synthetic", "First response",
+                  "Last response", "Diagnostics completed of started (%)"], rows,
+                 notes="Response rate: the share of started diagnostics that were completed. "
+                       "The field study's contact log (businesses approached) is not imported, "
+                       "so its refusal rate is not known.")
+
+
+def methodology_brief(report: Report, inputs, within: Section) -> Section:
+    """The field study in one paragraph and the sample table (final report; the needs
+    assessment gives the full methodology)."""
+    sec = within.sub("field-study", "Field study")
+    pack = next(iter(inputs.packs.values()))
+    sec.add(Paragraph(
+        f"{data_origin(inputs)} The instrument is the DigiReady self-diagnostic "
+        f"({len(pack.questions)} questions in {len(pack.dimensions)} areas, scored 0-100 as in "
+        "the EU Digital Maturity Assessment, levels as in IDB Chequeo Digital), answered "
+        "online or in field interviews. The sample is self-selected and not weighted (no "
+        "sampling frame of MSMEs exists in the participating economies): the figures "
+        "describe the responding businesses. The needs assessment report gives the full "
+        "methodology, the sample's composition and the limitations.",
+        emphasis=inputs.synthetic))
+    sec.add(sample_table(report, inputs))
+    return sec
 
 
 def methodology_section(report: Report, inputs, number: str) -> Section:
@@ -72,22 +114,7 @@ def methodology_section(report: Report, inputs, number: str) -> Section:
         "figures are not weighted: weights would need a frame or census margins by sector, "
         "size, area and sex of owner, which the economy teams can add. Each business counts "
         "once (its first completed diagnostic); later diagnostics measure change."))
-    rows = []
-    for e in inputs.economies:
-        d = inputs.data[e]
-        dates = sorted(r.completed_at for r in d.responses if r.completed_at)
-        started = d.attempts_total + d.unfinished
-        rows.append([economy_name(e), d.n, d.n - d.synthetic_count, d.synthetic_count,
-                     dates[0].strftime("%Y-%m-%d") if dates else NO_DATA,
-                     dates[-1].strftime("%Y-%m-%d") if dates else NO_DATA,
-                     pct(d.attempts_total, started) if started else NO_DATA])
-        report.facts[f"{e}.synthetic_responses"] = d.synthetic_count
-    sub.add(Table("sample", "Sample: responses, origin and fieldwork dates",
-                  ["Economy", "Businesses", "Real", "Synthetic", "First response",
-                   "Last response", "Diagnostics completed of started (%)"], rows,
-                  notes="Response rate: the share of started diagnostics that were completed. "
-                        "The field study's contact log (businesses approached) is not imported, "
-                        "so its refusal rate is not known."))
+    sub.add(sample_table(report, inputs))
     for e in inputs.economies:
         d = inputs.data[e]
         by_source = Counter(r.source for r in d.responses)
@@ -118,20 +145,29 @@ def methodology_section(report: Report, inputs, number: str) -> Section:
         "figures are quoted.",
     ]))
     sub = sec.sub("method-composition", "Composition of the sample")
-    for key, title in (("size", "Size"), ("gender", "Gender of owner/manager"),
-                       ("age_band", "Age band of owner/manager"), ("sector", "Sector"),
-                       ("area", "Urban or rural"), ("legal_form", "Legal form")):
-        rows = []
+    rows, sheets = [], []
+    for key, title in COMPOSITION:
+        shares: dict[str, dict[str, object]] = {}
+        counts = []
         for e in inputs.economies:
             d = inputs.data[e]
             everyone = {id(r) for r in d.responses}
             table, _facts = subset_breakdown(d, inputs.packs[e], key, everyone,
                                              table_id="x", caption="", what=title)
             for row in table.rows:
-                rows.append([economy_name(e), row[0], row[1],
-                             SUPPRESSED if row[1] == SUPPRESSED else pct(row[1], d.n)])
-        sub.add(Table(f"sample-{key}", f"Responses by {title.lower()}",
-                      ["Economy", title, "Businesses", "Share (%)"], rows))
+                share = SUPPRESSED if row[1] == SUPPRESSED else pct(row[1], d.n)
+                shares.setdefault(row[0], {})[e] = share
+                counts.append([economy_name(e), row[0], row[1], share])
+        sheets.append(report.to_annex(Table(
+            f"sample-{key}", f"Responses by {title.lower()}",
+            ["Economy", title, "Businesses", "Share (%)"], counts))[len("annex sheet "):])
+        rows += [[f"{title}: {group}", *[by.get(e, MERGED) for e in inputs.economies]]
+                 for group, by in shares.items()]
+    sub.add(Table("sample-composition", "Responses by profile, share of each economy's "
+                  "businesses (%)", ["Group", *[economy_name(e) for e in inputs.economies]],
+                  rows, notes=f"{MERGED}: merged into the economy's other groups (too few "
+                              "businesses). Counts per group: annex sheets "
+                              + ", ".join(sheets) + "."))
     return sec
 
 

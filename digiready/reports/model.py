@@ -97,6 +97,10 @@ class Report:
     author: str = "DigiReady"
     # Figures the tests (and readers) can check against the data: name -> value.
     facts: dict[str, Any] = field(default_factory=dict)
+    # Tables only in the spreadsheet annex (XLSX): the full detail behind a summary the
+    # printed report gives (each need's table by group, answers by question...), referred to
+    # by their sheet name. A funder's report stays readable; no figure is lost.
+    annex: list[Table] = field(default_factory=list)
 
     def section(self, id: str, title: str) -> Section:
         sec = Section(id, title)
@@ -107,8 +111,21 @@ class Report:
         for sec in self.sections:
             yield from sec.walk()
 
+    def to_annex(self, table: Table) -> str:
+        """Keep ``table`` for the spreadsheet annex only; returns how the text refers to it."""
+        if len(table.id) > 28 or any(t.id == table.id for t in self.annex):
+            raise ValueError(f"annex table id {table.id!r}: at most 28 characters, unique "
+                             "(it is the sheet's name)")
+        self.annex.append(table)
+        return f"annex sheet {table.id}"
+
     def tables(self) -> list[Table]:
-        """Every table in reading order, figure data included: the XLSX annex."""
+        """Every table: those printed, in reading order (figure data included), then the
+        annex's: the XLSX annex."""
+        return [*self.printed_tables(), *self.annex]
+
+    def printed_tables(self) -> list[Table]:
+        """The tables the PDF, HTML and DOCX print."""
         found: list[Table] = []
         for _depth, sec in self.walk():
             for block in sec.blocks:

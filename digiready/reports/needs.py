@@ -42,6 +42,7 @@ class Practice:
     label: str
     count: int
     n: int  # businesses the rule could fire for (those shown its question)
+    phrase: str = ""  # the practice as a sentence quotes it (see practice_phrase)
 
     @property
     def share(self) -> float:
@@ -125,6 +126,53 @@ def practice_label(pack: Pack, rule: Rule) -> str:
     return "; ".join(f"{q}: {a}" for q, a in parts)
 
 
+def sentence_case(label: str) -> str:
+    """A label inside a sentence: its first letter in lower case, unless it is the word "I"
+    or an abbreviation ("IT services", "QR code" stay as written)."""
+    first = label.split(" ", 1)[0]
+    if not label or first == "I" or (len(first) > 1 and first[:2].isupper()):
+        return label
+    return label[0].lower() + label[1:]
+
+
+def practice_phrase(pack: Pack, rule: Rule) -> str:
+    """A practice rule as a report's sentence quotes it: the question in quotes and the
+    answers that make the gap ("“How do you know how much stock you have?” I do not keep
+    track or I look at the shelves or remember"). Falls back to :func:`practice_label`."""
+    when = rule.when or {}
+    conds = when.get("all") or [when]
+    questions = {c.get("question") for c in conds}
+    if len(questions) != 1 or None in questions:
+        return practice_label(pack, rule)
+    q = pack.question(next(iter(questions)))
+    if q is None:
+        return practice_label(pack, rule)
+    names = {o.id: o.label for o in q.options} | {"yes": "Yes", "partly": "Partly", "no": "No"}
+    answers = []
+    excluded = []
+    for cond in conds:
+        if "excludes" in cond:
+            values = cond["excludes"] if isinstance(cond["excludes"], list) else [cond["excludes"]]
+            excluded += [sentence_case(str(names.get(v, v))) for v in values]
+        for op in ("includes", "equals", "in"):
+            if op in cond:
+                values = cond[op] if isinstance(cond[op], list) else [cond[op]]
+                answers += [str(names.get(v, v)) for v in values]
+        if "max" in cond:
+            scale = pack.scale_labels_for(q)
+            answers.append(f"at most “{scale.get(int(cond['max']), cond['max'])}”")
+        if "min" in cond:
+            scale = pack.scale_labels_for(q)
+            answers.append(f"at least “{scale.get(int(cond['min']), cond['min'])}”")
+    said = []
+    if excluded:
+        said.append("none of " + (", ".join(excluded[:-1]) + " or " + excluded[-1]
+                                  if len(excluded) > 1 else excluded[0]))
+    if answers:
+        said.append(" or ".join(sentence_case(a) for a in answers))
+    return f"“{q.text}” {'; '.join(said)}"
+
+
 def rank_needs(pack: Pack, data: EconomyData, limit: int = 9) -> list[Need]:
     """The economy's needs, best first."""
     if data.n == 0:
@@ -153,7 +201,8 @@ def rank_needs(pack: Pack, data: EconomyData, limit: int = 9) -> list[Need]:
             c = counts.get(rule.id, 0)
             if c:
                 practices.append(Practice(rule.id, practice_label(pack, rule), c,
-                                          data.shown_count(pack, rule)))
+                                          data.shown_count(pack, rule),
+                                          practice_phrase(pack, rule)))
         practices.sort(key=lambda p: (-p.count, p.rule))
         fired = Counter(rule for r in holders for rule in r.rules)
         modules: Counter = Counter()

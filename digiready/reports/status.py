@@ -7,8 +7,9 @@ from __future__ import annotations
 from digiready.reports import charts
 from digiready.reports.aggregate import DII_BAND_TITLES, DII_BANDS
 from digiready.reports.common import economy_name, pct
-from digiready.reports.indicators import latest, series
-from digiready.reports.model import NO_DATA, Figure, Paragraph, Report, Section, Table
+from digiready.reports.indicators import Indicator, latest, series
+from digiready.reports.model import NO_DATA, BulletList, Figure, Paragraph, Report, Section, Table
+from digiready.reports.needs import sentence_case
 
 EU_DII_CODES = {"very_low": "DII.EU.SME.VERY_LOW", "low": "DII.EU.SME.LOW",
                 "high": "DII.EU.SME.HIGH", "very_high": "DII.EU.SME.VERY_HIGH"}
@@ -30,40 +31,67 @@ STATUS_INDICATORS = {
 }
 
 
-def status_section(report: Report, inputs, number: str) -> Section:
-    sec = report.section("status", f"{number} Current status of digitization")
+class SourceList:
+    """Numbered sources: each figure cites "[n]", the list under the section gives the
+    source (an address or a publication), so a figure keeps its source on one short line."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, hit: Indicator) -> str:
+        return f"[{self.numbers.setdefault(hit.source, len(self.numbers) + 1)}]"
+
+    def figure(self, hit: Indicator | None) -> str:
+        """"51 (2021) [3]": value, year and source of one published figure."""
+        if hit is None:
+            return NO_DATA
+        year = str(hit.year) if hit.year else "year not stated"
+        return f"{hit.value:g} ({year}) {self.cite(hit)}"
+
+    def items(self) -> list[str]:
+        return [f"[{n}] {source}" for source, n in self.numbers.items()]
+
+
+def status_section(report: Report, inputs, number: str, *, within: Section | None = None
+                   ) -> Section:
+    """The full section (needs assessment), or with ``within`` its brief version inside
+    another section (final report): key figures of every economy side by side, DII bands,
+    sources."""
+    title = f"{number} Current status of digitization".strip()
+    sec = within.sub("status", title) if within else report.section("status", title)
     sec.add(Paragraph(
         "Published figures on connectivity, access to finance and firms, from the World Bank "
         "(World Development Indicators, Global Findex, Enterprise Surveys), ITU and national "
         "statistics offices, shipped with DigiReady in content/indicators with the source, "
-        "year and licence of every value. Each figure is the latest year found; where no "
-        f"published figure was found the table says \"{NO_DATA}\". Nothing is estimated."))
+        "year and licence of every value. Each figure is the latest year found, with its year "
+        "and its source (numbered, listed at the end of this section); nothing is estimated. "
+        "Indicators with no published figure are named once per economy."))
     names = {**STATUS_INDICATORS, **{r.code: r.name for r in inputs.indicators}}
-    for e in inputs.economies:
+    sources = SourceList()
+    for e in [] if within else inputs.economies:
         sub = sec.sub(f"status-{e}", economy_name(e))
-        rows, found = [], 0
         codes = list(STATUS_INDICATORS) + sorted(
             {r.code for r in inputs.indicators if r.economy == e and r.value is not None
              and r.code not in STATUS_INDICATORS and not r.code.startswith("DII.")})
+        rows, missing = [], []
         for code in codes:
             hit = latest(inputs.indicators, e, code)
             if hit is None:
-                rows.append([names.get(code, code), NO_DATA, "", ""])
+                missing.append(names.get(code, code))
                 continue
-            found += 1
             rows.append([hit.name or names.get(code, code), hit.value,
-                         str(hit.year) if hit.year else "year not stated",
-                         hit.source + (f" ({hit.note})" if hit.note else "")])
-        sub.add(Table(f"ind-{e}", f"Open indicators, {economy_name(e)} (latest year found)",
-                      ["Indicator", "Value", "Year", "Source"], rows))
+                         str(hit.year) if hit.year else "year not stated", sources.cite(hit)])
+        found = len(rows)
         report.facts[f"{e}.indicators_found"] = found
-        if found:
-            sub.add(Paragraph(_status_summary(inputs, e)))
-        sub.add(Paragraph(f"{found} of {len(rows)} indicators have a published value for "
-                          f"{economy_name(e)}" + (
-                              f"; the {len(rows) - found} others are marked \"{NO_DATA}\" until "
-                              "an economy team adds them to content/indicators."
-                              if found < len(rows) else ".")))
+        if rows:
+            sub.add(Table(f"ind-{e}", f"Published figures, {economy_name(e)} (latest year found)",
+                          ["Indicator", "Value", "Year", "Source"], rows))
+            sub.add(Paragraph(_status_summary(inputs, e, sources)))
+        sub.add(Paragraph(
+            f"{found} of {len(codes)} indicators have a published value for {economy_name(e)}"
+            + (f". No published figure was found ({NO_DATA}) for: "
+               + "; ".join(m[0].lower() + m[1:] for m in missing)
+               + ". An economy team adds them to content/indicators." if missing else ".")))
         lines = {}
         for code in ("IT.NET.USER.ZS", "FX.OWN.TOTL.ZS", *codes):
             points = series(inputs.indicators, e, code)
@@ -71,8 +99,10 @@ def status_section(report: Report, inputs, number: str) -> Section:
                 lines[names.get(code, code)] = [(str(p.year), p.value) for p in points]
         if lines:
             title = f"Indicators over time, {economy_name(e)}"
-            table = Table(f"ind-series-{e}", title, ["Indicator", "Year", "Value"],
-                          [[name, x, v] for name, pts in lines.items() for x, v in pts])
+            years = sorted({x for pts in lines.values() for x, _v in pts})
+            table = Table(f"ind-series-{e}", title, ["Indicator", *years],
+                          [[name, *[dict(pts).get(y, "") for y in years]]
+                           for name, pts in lines.items()])
             sub.add(Figure(f"fig-ind-series-{e}", title,
                            charts.line_chart_svg(lines, title=title, chart_id=f"is{e}"),
                            f"Line chart. {title}: " + "; ".join(
@@ -80,23 +110,31 @@ def status_section(report: Report, inputs, number: str) -> Section:
                                for n, pts in lines.items()) + ".", table))
     comparators = sorted({r.economy for r in inputs.indicators if r.value is not None}
                          - set(inputs.economies) - {"eu"})
-    if comparators:
-        sub = sec.sub("status-comparators", "APEC comparators")
-        rows = []
-        for code in ("IT.NET.USER.ZS", "FX.OWN.TOTL.ZS", "IT.NET.BBND.P2"):
-            for e in [*inputs.economies, *comparators]:
-                hit = latest(inputs.indicators, e, code)
-                rows.append([economy_name(e), names.get(code, code),
-                             hit.value if hit else NO_DATA,
-                             (str(hit.year) if hit.year else "year not stated") if hit else "",
-                             hit.source if hit else ""])
-        sub.add(Table("ind-comparators", "Participating economies and APEC comparators",
-                      ["Economy", "Indicator", "Value", "Year", "Source"], rows))
-    dii_comparison(sec, inputs)
+    if within:
+        sec.add(BulletList([_status_summary(inputs, e, sources) for e in inputs.economies]))
+    if comparators or within:
+        sub = sec.sub("status-comparators", "APEC comparators") if not within else sec
+        key_codes = ("IT.NET.USER.ZS", "FX.OWN.TOTL.ZS", "IT.NET.BBND.P2")
+        sub.add(Table("ind-comparators", "Participating economies and APEC comparators: "
+                      "value (year) [source]",
+                      ["Economy", *[names.get(c, c) for c in key_codes]],
+                      [[economy_name(e), *[sources.figure(latest(inputs.indicators, e, c))
+                                           for c in key_codes]]
+                       for e in [*inputs.economies, *comparators]]))
+    dii_comparison(sec, inputs, sources, brief=within is not None)
+    sub = sec.sub("status-sources", "Sources of the published figures")
+    sub.add(BulletList(sources.items() or [NO_DATA]))
+    sheet = report.to_annex(Table(
+        "ind-sources", "Every open indicator value shipped, with its source and licence",
+        ["Economy", "Code", "Indicator", "Year", "Value", "Unit", "Source", "Licence", "Note"],
+        [[economy_name(r.economy), r.code, r.name, str(r.year) if r.year else "year not stated",
+          r.value if r.value is not None else NO_DATA, r.unit, r.source, r.licence, r.note]
+         for r in inputs.indicators], digits=2))
+    sub.add(Paragraph(f"Every value shipped, with its licence and notes: {sheet}."))
     return sec
 
 
-def _status_summary(inputs, e: str) -> str:
+def _status_summary(inputs, e: str, sources: SourceList) -> str:
     """One sentence with the headline figures found, each with its year and source."""
     parts = []
     for code, what in (("IT.NET.USER.ZS", "of people used the Internet"),
@@ -104,23 +142,24 @@ def _status_summary(inputs, e: str) -> str:
                        ("IC.FRM.FEMM.ZS", "of firms had a female top manager")):
         hit = latest(inputs.indicators, e, code)
         if hit is not None:
-            parts.append(f"{hit.value:g}% {what} in {hit.year or 'a year not stated'}")
+            parts.append(f"{hit.value:g}% {what} in {hit.year or 'a year not stated'} "
+                         f"{sources.cite(hit)}")
     national = [r for r in inputs.indicators if r.economy == e and r.value is not None
                 and r.code.startswith(("NAT.", "MATURITY."))]
     newest = {}
     for hit in sorted(national, key=lambda r: -(r.year or 0)):
         newest.setdefault(hit.code, hit)
     for hit in list(newest.values())[:2]:
-        parts.append(f"{hit.name}: {hit.value:g} {hit.unit} ({hit.year or 'year not stated'})")
+        parts.append(f"{sentence_case(hit.name)}: {hit.value:g} {hit.unit} "
+                     f"({hit.year or 'year not stated'}) {sources.cite(hit)}")
     if not parts:
-        return f"No headline figure was found for {economy_name(e)}."
-    return (f"In {economy_name(e)}, " + "; ".join(parts)
-            + ". Sources and licences are listed with each figure and in the annex.")
+        return f"No headline figure was found for {economy_name(e)} ({NO_DATA})."
+    return f"In {economy_name(e)}, " + "; ".join(parts) + "."
 
 
-def dii_comparison(sec: Section, inputs) -> None:
+def dii_comparison(sec: Section, inputs, sources: SourceList, *, brief: bool = False) -> None:
     """Digital Intensity Index bands of respondents, next to published DII-style figures."""
-    sub = sec.sub("status-dii", "Digital Intensity Index comparison")
+    sub = sec if brief else sec.sub("status-dii", "Digital Intensity Index comparison")
     sub.add(Paragraph(
         "DigiReady counts 12 technologies modelled on Eurostat's Digital Intensity Index "
         "(isoc_e_dii): very low 0-3, low 4-6, high 7-9, very high 10-12. The chart shows the "
@@ -152,10 +191,10 @@ def dii_comparison(sec: Section, inputs) -> None:
                                                                                strict=True))
                        for label, vals in rows_svg) + ".", table))
     published = [r for r in inputs.indicators if r.code.startswith(("DII.", "MATURITY."))
-                 and r.value is not None and r.code not in EU_DII_CODES.values()]
-    if published:
-        sub.add(Table("dii-published", "Published digital-maturity figures for comparison",
-                      ["Economy", "Figure", "Value", "Unit", "Year", "Source"],
-                      [[economy_name(r.economy), r.name, r.value, r.unit,
-                        str(r.year) if r.year else "year not stated", r.source]
+                 and r.value is not None and r.code not in EU_DII_CODES.values()
+                 and r.economy not in inputs.economies]
+    if published and not brief:
+        sub.add(Table("dii-published", "Published digital-maturity figures elsewhere, for "
+                      "comparison", ["Economy", "Figure", "Value (year) [source]"],
+                      [[economy_name(r.economy), f"{r.name} ({r.unit})", sources.figure(r)]
                        for r in published]))

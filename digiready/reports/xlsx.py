@@ -49,11 +49,13 @@ def write_xlsx(report: Report, path: Path) -> Path:
         xlsx_append(contents, [report.notice])
         contents["A3"].font = Font(bold=True)
     xlsx_append(contents, [])
-    xlsx_append(contents, ["Sheet", "Table"])
+    xlsx_append(contents, ["Sheet", "Table", "Where"])
     used = {"contents"}
+    annex_only = {id(t) for t in report.annex}
     for table in report.tables():
         name = _sheet_name(table.id, used)
-        xlsx_append(contents, [name, table.caption])
+        xlsx_append(contents, [name, table.caption,
+                               "annex only" if id(table) in annex_only else "printed report"])
         ws = wb.create_sheet(name)
         xlsx_append(ws, [table.caption])
         ws["A1"].font = Font(bold=True)

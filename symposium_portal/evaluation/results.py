@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from digiready import disclosure
+from digiready.symposium import nps
 from symposium_portal import vocab
 from symposium_portal.evaluation.models import (
     EvaluationResponse,
@@ -53,14 +54,6 @@ class Results:
 
 def _mean(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
-
-
-def nps(scores: list[int]) -> float | None:
-    if not scores:
-        return None
-    promoters = sum(1 for s in scores if s >= 9)
-    detractors = sum(1 for s in scores if s <= 6)
-    return round(100 * (promoters - detractors) / len(scores), 1)
 
 
 def increased_share(rows: list[EvaluationResponse], objective_id: int) -> float | None:

@@ -66,6 +66,14 @@ def test_demo_data_mistakes(capsys):
     assert main(["demo-data", "--economies", "peru"]) == 1
     assert "two-letter codes" in capsys.readouterr().err
     assert main(["demo-data", "--responses", "0"]) == 1
+    capsys.readouterr()
+    # A well-formed code that is no APEC economy and has no overlay: refused before any
+    # database work, in one line naming the code and what is accepted.
+    assert main(["demo-data", "--economies", "pe,zz", "--database-url",
+                 "sqlite:////nonexistent/dir/x.sqlite3"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown economy code zz" in err and "pe, pg" in err and "Traceback" not in err
+    assert err.count("\n") == 1
 
 
 def test_demo_data_has_nothing_after_today_and_no_evaluation_before_the_event(tmp_path, capsys):
