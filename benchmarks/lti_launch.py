@@ -1,22 +1,35 @@
 """LTI launch throughput and latency: DigiReady's tool vs a minimal pylti1p3next tool.
 
 A complete launch = OIDC login initiation (GET, 302 with state and nonce) + the id_token POST
-(every check) + the first page. DigiReady answers the id_token POST with the learner's
-diagnostic page itself (see ``lti_tool.launch.landing``: one round trip fewer on a slow
-network); the minimal tool redirects to its page (the usual Post/Redirect/Get), so its client
-makes one request more. Both tools run under gunicorn on loopback with the same
-settings (2 workers x 4 threads, gthread) on this machine; the platform's JWKS is served by
-this script. Launches run at concurrency 1, 10 and 50 for a few seconds each; the client signs
-each id_token (RS256) after the login step, as a platform does. DigiReady runs on SQLite (what
-``make run`` uses) and, per launch, stores the nonce, the launch and (at a learner's first
-launch) the learner, and records the launch's events, all in the launch's own transaction;
-the minimal tool keeps everything in its cookie. Each level also reports the
-CPU per launch of the tool's gunicorn processes and of this load generator (from /proc), which
-other work on the machine disturbs far less than throughput.
+(every check) + the first page. The baseline is the minimal tool people actually run
+(``benchmarks.minimal_pylti1p3_tool:create_app``): pylti1p3next with its launch data and
+nonces in a server-side Flask-Caching cache (Redis: a private redis-server on a Unix socket,
+started here, its CPU counted with the tool's), the launch answered with its page directly.
+``--cookie-baseline`` adds the earlier, heavier baseline (everything in Flask's cookie
+session, then a redirect to a second page the client follows) as another column.
+
+DigiReady answers the id_token POST with the learner's diagnostic page itself (see
+``lti_tool.launch.landing``) and, per launch, stores the nonce (before the page), the launch
+and (at a learner's first launch) the learner, and records the launch's events, all in the
+launch's own transaction, on SQLite (what ``make run`` uses) or PostgreSQL
+(``--database-url``). Every launch is checked: the client checks each page, and afterwards
+the database must hold exactly one launch row and one "launched" event per acknowledged
+DigiReady launch.
+
+All tools run under gunicorn on loopback with the same settings (2 workers; ``gthread`` × 4
+threads and/or ``sync``: ``--worker-class gthread,sync``) with the same client (a fresh
+``requests`` session per launch, which signs each id_token with RS256 after the login step,
+as a platform does, and asks for compressed pages as a browser does). Levels run at
+concurrency 1, 10 and 50, the tools alternating within each round so that drifting load from
+other work hits both; each cell is the median of ``--runs`` rounds. Each cell also reports the
+server CPU per launch: the tool's gunicorn processes, plus the baseline's redis-server or
+DigiReady's PostgreSQL backends (read from /proc), which other work on the machine disturbs
+far less than throughput.
 
 Also measures the learner question page's weight (gzip, everything it loads).
 
     .venv/bin/python benchmarks/lti_launch.py [--seconds 6] [--concurrency 1,10,50] [--runs 3]
+        [--worker-class gthread,sync] [--database-url URL] [--cookie-baseline]
 
 Writes benchmarks/results/lti_launch.json (``lti_launch_postgresql.json`` with
 ``--database-url``) and prints the figures.
@@ -53,8 +66,12 @@ from tests.lti_tool.htmlform import landed_url  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results" / "lti_launch.json"
 CLIENT_ID = "bench-client"
 DEPLOYMENT = "bench-deployment"
-GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread",
-            "--log-level", "warning", "--timeout", "60"]
+WORKER_CLASSES = {
+    "gthread": ["--workers", "2", "--threads", "4", "--worker-class", "gthread"],
+    "sync": ["--workers", "2", "--worker-class", "sync"],
+}
+WARM_UP = 20
+GUNICORN_COMMON = ["--log-level", "warning", "--timeout", "60"]
 
 
 def app_without_events():
@@ -120,12 +137,36 @@ def process_tree_cpu(pid: int) -> float:
     return total
 
 
+def pg_backend_pids(database_url: str | None) -> list[int]:
+    """The PostgreSQL backends serving ``database_url``'s database (the tool's pooled
+    connections), when the server runs on this machine; [] otherwise."""
+    if not database_url or not database_url.startswith("postgresql"):
+        return []
+    import psycopg
+
+    url = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")]
+
+
+def pg_backend_cpu(database_url: str | None) -> float | None:
+    """CPU seconds used so far by the PostgreSQL backends of ``database_url`` (None: not
+    PostgreSQL). A backend that exits between two readings takes its CPU with it; the
+    tool's pool keeps its connections, so that is rare."""
+    if not database_url or not database_url.startswith("postgresql"):
+        return None
+    return sum(process_tree_cpu(pid) for pid in pg_backend_pids(database_url))
+
+
 class Launcher:
     def __init__(self, name: str, base: str, login: str, launch: str, issuer: str, key: RSAKey,
-                 expect: str, server_pid: int | None = None) -> None:
+                 expect: str, server_cpu=None) -> None:
         self.name, self.base, self.issuer, self.key, self.expect = name, base, issuer, key, expect
         self.login_url, self.launch_url = base + login, base + launch
-        self.server_pid = server_pid
+        # () -> CPU seconds used so far by everything serving this tool (None: not measured)
+        self.server_cpu = server_cpu or (lambda: None)
 
     def session(self) -> requests.Session:
         """A fresh browser per launch: no cookies carried over (pylti1p3 sets a state cookie
@@ -183,7 +224,7 @@ def run_level(launcher: Launcher, concurrency: int, seconds: float, users: list[
                 with lock:
                     errors.append(str(exc)[:200])
 
-    server_before = process_tree_cpu(launcher.server_pid) if launcher.server_pid else None
+    server_before = launcher.server_cpu()
     client_before = time.process_time()
     began = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
@@ -191,8 +232,8 @@ def run_level(launcher: Launcher, concurrency: int, seconds: float, users: list[
             pool.submit(worker)
     elapsed = time.perf_counter() - began
     client_cpu = time.process_time() - client_before
-    server_cpu = (process_tree_cpu(launcher.server_pid) - server_before
-                  if server_before is not None else None)
+    server_after = launcher.server_cpu()
+    server_cpu = server_after - server_before if server_before is not None else None
     latencies.sort()
 
     def pct(p: float) -> float | None:
@@ -249,76 +290,85 @@ def page_weight(base: str, launcher: Launcher) -> dict:
             "total_gzip_bytes": sum(sizes.values())}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=6.0)
-    parser.add_argument("--concurrency", default="1,10,50")
-    parser.add_argument("--database-url", default=None,
-                        help="an empty database for DigiReady (default: a fresh SQLite file); "
-                             "e.g. postgresql+psycopg://postgres@127.0.0.1/bench")
-    parser.add_argument("--runs", type=int, default=1,
-                        help="rounds per level, tools alternating; the figures are medians")
-    parser.add_argument("--no-events", action="store_true",
-                        help="also measure DigiReady with learning events switched off")
-    args = parser.parse_args()
-    levels = [int(c) for c in args.concurrency.split(",")]
+def start_redis(work: Path) -> tuple[subprocess.Popen, str]:
+    """A private redis-server on a Unix socket (no port to collide with, its CPU is ours to
+    count) for the baseline's cache."""
+    sock = work / "redis.sock"
+    proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", str(sock),
+                             "--save", "", "--appendonly", "no", "--dir", str(work)],
+                            stdout=subprocess.DEVNULL)
+    end = time.time() + 10
+    while not sock.exists():
+        if time.time() > end or proc.poll() is not None:
+            raise SystemExit("redis-server did not start (Debian: apt-get install redis-server)")
+        time.sleep(0.05)
+    return proc, f"unix://{sock}"
 
-    key = RSAKey.generate_key(2048, auto_kid=True)
-    jwks = {"keys": [dict(key.as_dict(private=False), alg="RS256", use="sig")]}
-    jwks_server, issuer = serve_jwks(jwks)
-    work = Path(tempfile.mkdtemp(prefix="lti-bench-"))
-    env = dict(os.environ, DIGIREADY_VAR_DIR=str(work), BENCH_ISSUER=issuer,
-               BENCH_CLIENT_ID=CLIENT_ID, BENCH_DEPLOYMENT_ID=DEPLOYMENT,
-               BENCH_JWKS_JSON=json.dumps(jwks), PYTHONPATH=str(ROOT))
-    env.pop("DIGIREADY_DATABASE_URL", None)
-    env.pop("DIGIREADY_REDIS_URL", None)
-    if args.database_url:
-        env["DIGIREADY_DATABASE_URL"] = args.database_url
-    subprocess.run([sys.executable, "-m", "digiready.cli.main", "db", "upgrade"], env=env,
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    subprocess.run([sys.executable, "-m", "digiready.cli.main", "lti", "platform", "add",
-                    "--issuer", issuer, "--client-id", CLIENT_ID, "--deployment-id", DEPLOYMENT,
-                    "--auth-login-url", issuer + "/auth", "--token-url", issuer + "/token",
-                    "--jwks-url", issuer + "/jwks"], env=env, check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
-    ours_port, minimal_port, bare_port = free_port(), free_port(), free_port()
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{ours_port}",
-                          *GUNICORN, "lti_tool.app:create_app()"], env=env, cwd=ROOT),
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{minimal_port}",
-                          *GUNICORN, "benchmarks.minimal_pylti1p3_tool:create_app()"], env=env,
-                         cwd=ROOT),
-    ]
+
+def stored_launches(env: dict) -> tuple[int, int]:
+    """(launch rows, "launched" events) in DigiReady's database."""
+    code = ("from sqlalchemy import text\n"
+            "from digiready.storage import session_scope\n"
+            "with session_scope() as s:\n"
+            "    print(s.scalar(text('SELECT count(*) FROM lti_launch')),"
+            " s.scalar(text(\"SELECT count(*) FROM events_event WHERE kind = 'launched'\")))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def gunicorn(port: int, worker_class: str, target: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                             *WORKER_CLASSES[worker_class], *GUNICORN_COMMON, target],
+                            env=env, cwd=ROOT)
+
+
+def run_worker_class(worker_class: str, args, env: dict, issuer: str, key: RSAKey,
+                     levels: list[int], users: list[str]) -> dict:
+    """Every level with every tool under one gunicorn worker class."""
+    ports = {name: free_port() for name in ("digiready", "minimal", "cookie", "bare")}
+    procs = {"digiready": gunicorn(ports["digiready"], worker_class,
+                                   "lti_tool.app:create_app()", env),
+             "minimal": gunicorn(ports["minimal"], worker_class,
+                                 "benchmarks.minimal_pylti1p3_tool:create_app()", env)}
+    if args.cookie_baseline:
+        procs["cookie"] = gunicorn(ports["cookie"], worker_class,
+                                   "benchmarks.minimal_pylti1p3_tool:create_cookie_app()", env)
     if args.no_events:
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{bare_port}", *GUNICORN,
-             "benchmarks.lti_launch:app_without_events()"], env=env, cwd=ROOT))
+        procs["bare"] = gunicorn(ports["bare"], worker_class,
+                                 "benchmarks.lti_launch:app_without_events()", env)
+    redis_pid = env["BENCH_REDIS_PID"]
     try:
-        ours_base, minimal_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{minimal_port}"
-        wait_up(ours_base + "/healthz")
-        wait_up(minimal_base + "/page")
+        base = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        wait_up(base["digiready"] + "/healthz")
+        wait_up(base["minimal"] + "/page")
+        ours_cpu = (lambda: process_tree_cpu(procs["digiready"].pid)
+                    + (pg_backend_cpu(args.database_url) or 0.0))
         tools = [
-            Launcher("digiready", ours_base, "/lti/login", "/lti/launch", issuer, key, "Step 1 of",
-                     procs[0].pid),
-            Launcher("minimal_pylti1p3next", minimal_base, "/login", "/launch", issuer, key, "Welcome",
-                     procs[1].pid),
+            Launcher("digiready", base["digiready"], "/lti/login", "/lti/launch", issuer, key,
+                     "Step 1 of", ours_cpu),
+            Launcher("minimal_pylti1p3next", base["minimal"], "/login", "/launch", issuer, key,
+                     "Welcome", lambda: process_tree_cpu(procs["minimal"].pid)
+                     + process_tree_cpu(int(redis_pid))),
         ]
+        if args.cookie_baseline:
+            wait_up(base["cookie"] + "/page")
+            tools.append(Launcher("minimal_cookie_session", base["cookie"], "/login", "/launch",
+                                  issuer, key, "Welcome",
+                                  lambda: process_tree_cpu(procs["cookie"].pid)))
         if args.no_events:
-            bare_base = f"http://127.0.0.1:{bare_port}"
-            wait_up(bare_base + "/healthz")
-            tools.append(Launcher("digiready_no_events", bare_base, "/lti/login", "/lti/launch",
-                                  issuer, key, "Step 1 of", procs[2].pid))
-        users = [f"user-{uuid.uuid4().hex[:8]}" for _ in range(500)]
-        for tool in tools:  # warm up: imports, pack cache, key caches, connection pools
-            for n in range(10):
+            wait_up(base["bare"] + "/healthz")
+            tools.append(Launcher("digiready_no_events", base["bare"], "/lti/login",
+                                  "/lti/launch", issuer, key, "Step 1 of",
+                                  lambda: process_tree_cpu(procs["bare"].pid)
+                                  + (pg_backend_cpu(args.database_url) or 0.0)))
+        # Warm up: every worker loads its pack, key caches and connection pools (20 launches
+        # per tool, counted by the check in main()).
+        for tool in tools:
+            for n in range(WARM_UP):
                 tool.launch(users[n])
-        results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                               # Other work on the machine: the 1-minute load at the start.
-                               "load_average_1min": round(os.getloadavg()[0], 2)},
-                   "gunicorn": " ".join(GUNICORN), "seconds_per_level": args.seconds,
-                   "database": (args.database_url.split("://")[0] if args.database_url
-                                else "SQLite (WAL)"), "levels": []}
-        results["runs"] = args.runs
+        out = {"gunicorn": " ".join(WORKER_CLASSES[worker_class] + GUNICORN_COMMON),
+               "load_average_1min_start": round(os.getloadavg()[0], 2), "levels": []}
         for level in levels:
             row: dict = {"concurrency": level}
             rounds: dict[str, list[dict]] = {tool.name: [] for tool in tools}
@@ -328,33 +378,128 @@ def main() -> int:
                     rounds[tool.name].append(run_level(tool, level, args.seconds, users))
             for tool in tools:
                 row[tool.name] = median_of(rounds[tool.name])
-            results["levels"].append(row)
-        results["page_weight"] = page_weight(ours_base, tools[0])
+            base_rate = row["minimal_pylti1p3next"]["launches_per_second"]
+            row["ratio_to_minimal"] = (round(row["digiready"]["launches_per_second"] / base_rate, 2)
+                                       if base_rate else None)
+            out["levels"].append(row)
+        out["load_average_1min_end"] = round(os.getloadavg()[0], 2)
+        out["page_weight"] = page_weight(base["digiready"], tools[0])
+        return out
     finally:
-        for p in procs:
+        for p in procs.values():
             p.terminate()
-        for p in procs:
+        for p in procs.values():
             p.wait(20)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--database-url", default=None,
+                        help="an empty database for DigiReady (default: a fresh SQLite file); "
+                             "e.g. postgresql+psycopg://postgres@127.0.0.1/bench")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="rounds per level, tools alternating; the figures are medians")
+    parser.add_argument("--worker-class", default="gthread",
+                        help="gunicorn worker classes to measure, comma-separated: gthread, sync")
+    parser.add_argument("--cookie-baseline", action="store_true",
+                        help="also measure the earlier baseline (cookie session + redirect)")
+    parser.add_argument("--no-events", action="store_true",
+                        help="also measure DigiReady with learning events switched off")
+    args = parser.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    classes = [c.strip() for c in args.worker_class.split(",") if c.strip()]
+    unknown = set(classes) - set(WORKER_CLASSES)
+    if unknown:
+        parser.error(f"unknown worker class(es) {', '.join(sorted(unknown))}")
+
+    key = RSAKey.generate_key(2048, auto_kid=True)
+    jwks = {"keys": [dict(key.as_dict(private=False), alg="RS256", use="sig")]}
+    jwks_server, issuer = serve_jwks(jwks)
+    work = Path(tempfile.mkdtemp(prefix="lti-bench-"))
+    redis_proc, redis_url = start_redis(work)
+    env = dict(os.environ, DIGIREADY_VAR_DIR=str(work), BENCH_ISSUER=issuer,
+               BENCH_CLIENT_ID=CLIENT_ID, BENCH_DEPLOYMENT_ID=DEPLOYMENT,
+               BENCH_JWKS_JSON=json.dumps(jwks), BENCH_REDIS_URL=redis_url,
+               BENCH_REDIS_PID=str(redis_proc.pid), PYTHONPATH=str(ROOT))
+    for name in ("DIGIREADY_DATABASE_URL", "DIGIREADY_REDIS_URL", "DIGIREADY_LTI_PACK",
+                 "DIGIREADY_CONTENT_DIR", "DIGIREADY_LRS_URL"):
+        env.pop(name, None)
+    if args.database_url:
+        env["DIGIREADY_DATABASE_URL"] = args.database_url
+    subprocess.run([sys.executable, "-m", "digiready.cli.main", "db", "upgrade"], env=env,
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "digiready.cli.main", "lti", "platform", "add",
+                    "--issuer", issuer, "--client-id", CLIENT_ID, "--deployment-id", DEPLOYMENT,
+                    "--auth-login-url", issuer + "/auth", "--token-url", issuer + "/token",
+                    "--jwks-url", issuer + "/jwks"], env=env, check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    users = [f"user-{uuid.uuid4().hex[:8]}" for _ in range(500)]
+    results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                           # Other work on the machine: the 1-minute load at the start.
+                           "load_average_1min": round(os.getloadavg()[0], 2)},
+               "seconds_per_level": args.seconds, "runs": args.runs,
+               "database": (args.database_url.split("://")[0] if args.database_url
+                            else "SQLite (WAL)"),
+               "baseline": "pylti1p3next + Flask-Caching (Redis), page in the launch response",
+               "worker_classes": {}}
+    try:
+        for worker_class in classes:
+            results["worker_classes"][worker_class] = run_worker_class(
+                worker_class, args, env, issuer, key, levels, users)
+    finally:
+        redis_proc.terminate()
+        redis_proc.wait(10)
         jwks_server.shutdown()
+    # Every acknowledged DigiReady launch stored once, with one "launched" event (warm-up and
+    # page-weight launches included; the no-events variant stores launches but no events).
+    acknowledged = sum(
+        sum(row["digiready"]["launches"] for row in wc["levels"]) + WARM_UP + 1
+        for wc in results["worker_classes"].values())
+    bare = sum(sum(row["digiready_no_events"]["launches"] for row in wc["levels"]) + WARM_UP
+               for wc in results["worker_classes"].values()) if args.no_events else 0
+    rows, launched = stored_launches(env)
+    results["checked"] = {"acknowledged_launches": acknowledged + bare, "launch_rows": rows,
+                          "launched_events": launched}
+    if rows != acknowledged + bare or launched != acknowledged:
+        print(f"CHECK FAILED: {acknowledged + bare} launches acknowledged, {rows} stored, "
+              f"{launched} launched events", file=sys.stderr)
     out = RESULTS if not args.database_url else RESULTS.with_name("lti_launch_postgresql.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"complete launches (login + launch validation + first page), {args.seconds:g} s per level"
-          f"{f', median of {args.runs} rounds' if args.runs > 1 else ''}, "
-          f"gunicorn {' '.join(GUNICORN[:6])}, {os.cpu_count()} CPUs, {results['database']}")
-    print(f"{'concurrency':>11}  {'tool':<22}{'launches/s':>11}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'errors':>8}{'server CPU ms':>15}{'client CPU ms':>15}")
-    for row in results["levels"]:
-        for tool in [t.name for t in tools]:
-            r = row[tool]
-            print(f"{row['concurrency']:>11}  {tool:<22}{r['launches_per_second']:>11}"
-                  f"{r['p50_ms'] or '-':>9}{r['p95_ms'] or '-':>9}{r['errors']:>8}"
-                  f"{r['server_cpu_ms_per_launch'] or '-':>15}{r['client_cpu_ms_per_launch'] or '-':>15}")
-    weight = results["page_weight"]
-    print(f"learner question page ({weight['page']}): {weight['total_gzip_bytes']} bytes gzip "
-          f"including everything it loads ({weight['gzip_bytes']})")
+    print_results(results, args)
     print(f"wrote {out.relative_to(ROOT)}")
-    return 0
+    return 0 if rows == acknowledged + bare and launched == acknowledged else 1
+
+
+def print_results(results: dict, args) -> None:
+    print(f"complete launches (login + launch validation + first page), {args.seconds:g} s per "
+          f"level, median of {args.runs} interleaved rounds, {os.cpu_count()} CPUs, "
+          f"{results['database']}; server CPU includes the baseline's redis-server and "
+          f"DigiReady's PostgreSQL backends")
+    for wc in results["worker_classes"].values():
+        print(f"gunicorn {wc['gunicorn']} (load average {wc['load_average_1min_start']} -> "
+              f"{wc['load_average_1min_end']})")
+        print(f"{'concurrency':>11}  {'tool':<24}{'launches/s':>11}{'ratio':>7}{'p50 ms':>9}"
+              f"{'p95 ms':>9}{'errors':>8}{'server CPU ms':>15}{'client CPU ms':>15}")
+        for row in wc["levels"]:
+            for tool, r in row.items():
+                if not isinstance(r, dict):
+                    continue
+                ratio = (round(r["launches_per_second"]
+                               / row["minimal_pylti1p3next"]["launches_per_second"], 2)
+                         if row["minimal_pylti1p3next"]["launches_per_second"] else "-")
+                print(f"{row['concurrency']:>11}  {tool:<24}{r['launches_per_second']:>11}"
+                      f"{ratio:>7}{r['p50_ms'] or '-':>9}{r['p95_ms'] or '-':>9}{r['errors']:>8}"
+                      f"{r['server_cpu_ms_per_launch'] or '-':>15}"
+                      f"{r['client_cpu_ms_per_launch'] or '-':>15}")
+        weight = wc["page_weight"]
+        print(f"learner question page ({weight['page']}): {weight['total_gzip_bytes']} bytes gzip "
+              f"including everything it loads ({weight['gzip_bytes']})")
+    checked = results["checked"]
+    print(f"checked: {checked['acknowledged_launches']} DigiReady launches acknowledged, "
+          f"{checked['launch_rows']} launch rows, {checked['launched_events']} launched events")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,28 @@
-"""A minimal LTI 1.3 tool on pylti1p3next, the baseline of ``benchmarks/lti_launch.py``.
+"""Minimal LTI 1.3 tools on pylti1p3next, the baselines of ``benchmarks/lti_launch.py``.
 
-What most tutorials build: OIDC login, ``FlaskMessageLaunch.get_launch_data()`` (signature,
-iss, aud, exp, nonce in the session, deployment, message type), then a small page. State and
-launch data live in Flask's cookie session, as pylti1p3's Flask examples do. Configured by
-environment variables set by the benchmark:
+:func:`create_app` is the fair baseline, the minimal tool people actually run: OIDC login,
+``FlaskMessageLaunch.get_launch_data()`` (signature, iss, aud, exp, nonce, deployment,
+message type), launch data and nonces kept server-side in a Flask-Caching cache (pylti1p3's
+``FlaskCacheDataStorage``, as in its Flask example), and the launch answered with its page
+directly (no redirect). The cache must be shared by the gunicorn workers (a login may reach
+one worker and its launch the other), so it is Redis when ``BENCH_REDIS_URL`` is set (the
+benchmark starts a private redis-server and counts its CPU), else cachelib's file cache.
 
-    BENCH_ISSUER, BENCH_CLIENT_ID, BENCH_DEPLOYMENT_ID, BENCH_JWKS_JSON (the platform's key set)
+:func:`create_cookie_app` is the earlier, heavier baseline: everything in Flask's signed
+cookie session, the launch answered with a 303 to a second page (Post/Redirect/Get).
+
+Neither stores anything durable: pylti1p3 checks that a nonce was issued by its login but
+does not use it up (an id_token can be replayed while the cache keeps the nonce), and there
+is no learner, launch or event row. Configured by environment variables the benchmark sets:
+
+    BENCH_ISSUER, BENCH_CLIENT_ID, BENCH_DEPLOYMENT_ID, BENCH_JWKS_JSON (the platform's key
+    set), BENCH_REDIS_URL (optional), BENCH_CACHE_DIR (the file cache's folder, optional)
 """
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 
 from flask import Flask, redirect, render_template_string, request, session
 from joserfc.jwk import RSAKey
@@ -23,9 +35,7 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tool
 <button>Next</button></form></main></body></html>"""
 
 
-def create_app() -> Flask:
-    app = Flask(__name__)
-    app.secret_key = "benchmark-only"
+def _tool_conf() -> ToolConfDict:
     key = RSAKey.generate_key(2048)
     issuer = os.environ["BENCH_ISSUER"]
     conf = ToolConfDict({issuer: [{
@@ -39,6 +49,54 @@ def create_app() -> Flask:
                          client_id=os.environ["BENCH_CLIENT_ID"])
     conf.set_public_key(issuer, key.as_pem(private=False).decode(),
                         client_id=os.environ["BENCH_CLIENT_ID"])
+    return conf
+
+
+def create_app() -> Flask:
+    """The fair baseline: server-side cache, the page in the launch's response."""
+    from flask_caching import Cache
+    from pylti1p3.contrib.flask import FlaskCacheDataStorage
+
+    app = Flask(__name__)
+    app.secret_key = "benchmark-only"
+    redis_url = os.environ.get("BENCH_REDIS_URL")
+    if redis_url:
+        app.config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url,
+                          CACHE_KEY_PREFIX="bench-minimal:", CACHE_DEFAULT_TIMEOUT=600)
+    else:
+        app.config.update(CACHE_TYPE="FileSystemCache", CACHE_DEFAULT_TIMEOUT=600,
+                          CACHE_DIR=os.environ.get("BENCH_CACHE_DIR")
+                          or tempfile.mkdtemp(prefix="bench-minimal-cache-"))
+    cache = Cache(app)
+    conf = _tool_conf()
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        flask_request = FlaskRequest()
+        oidc = FlaskOIDCLogin(flask_request, conf,
+                              launch_data_storage=FlaskCacheDataStorage(cache))
+        return oidc.redirect(flask_request.get_param("target_link_uri"))
+
+    @app.post("/launch")
+    def launch():
+        message = FlaskMessageLaunch(FlaskRequest(), conf,
+                                     launch_data_storage=FlaskCacheDataStorage(cache))
+        data = message.get_launch_data()
+        return render_template_string(PAGE, name=data.get("name", ""),
+                                      launch_id=message.get_launch_id())
+
+    @app.get("/page")  # the benchmark's "is it up" probe
+    def page():
+        return "ok"
+
+    return app
+
+
+def create_cookie_app() -> Flask:
+    """The earlier baseline: Flask's cookie session, then a redirect to the page."""
+    app = Flask(__name__)
+    app.secret_key = "benchmark-only"
+    conf = _tool_conf()
 
     @app.route("/login", methods=["GET", "POST"])
     def login():

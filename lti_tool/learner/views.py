@@ -28,7 +28,7 @@ from digiready.storage.models import Attempt, Learner
 from lti_tool import events
 from lti_tool.content import launch_pack
 from lti_tool.launch_context import csrf_token, load_launch
-from lti_tool.learner import forms
+from lti_tool.learner import first_step, forms
 from lti_tool.learner.rendering import field_html
 from lti_tool.models import ModuleProgress
 from lti_tool.services.ags import queue_score
@@ -170,10 +170,16 @@ def landing_page(launch, attempt: Attempt | None):
     the launch's own response; see :mod:`lti_tool.launch.landing`. ``attempt``: the learner's
     attempt in progress, read by the launch, or None to start blank."""
     pack = launch_pack(launch)
-    attempt = attempt or Attempt(profile={}, answers={})  # not added to a session: not saved
-    prog = _steps(pack, attempt)
-    return step_page(launch, pack, attempt, prog, prog["current_step"],
-                     page_url=url_for("learner.diagnostic", launch=launch.id))
+
+    def render(attempt=attempt):
+        attempt = attempt or Attempt(profile={}, answers={})  # not added to a session: not saved
+        prog = _steps(pack, attempt)
+        return step_page(launch, pack, attempt, prog, prog["current_step"],
+                         page_url=url_for("learner.diagnostic", launch=launch.id))
+
+    if attempt is None:  # the same page for every such launch but its id: rendered once
+        return first_step.page(launch, pack, render)
+    return render()
 
 
 def _finish(s, launch, learner, pack, attempt):
