@@ -6,7 +6,9 @@ XBlocks (``digiready[xblock]``) pulls neither Flask nor the report libraries.
 from setuptools import find_namespace_packages, setup
 
 DB = ["SQLAlchemy>=2.0,<2.1", "alembic>=1.13", "psycopg[binary]>=3.1", "redis>=5"]
-WEB = ["Flask>=3.0", "Flask-WTF>=1.2", "Flask-Limiter>=3.5", "Flask-Babel>=4.0", "gunicorn>=22"]
+WEB = ["Flask>=3.0", "Flask-WTF>=1.2", "Flask-Limiter>=3.5", "Flask-Babel>=4.0", "gunicorn>=22",
+       # Compressed pages when no nginx is in front (digiready.ops.compression).
+       "Flask-Compress>=1.15"]
 
 PACKAGES = ["digiready", "digiready.*", "xblocks", "xblocks.*", "lti_tool", "lti_tool.*",
             "symposium_portal", "symposium_portal.*", "studio", "studio.*"]
@@ -49,6 +51,9 @@ EXTRAS["dev-core"] = [
     "build>=1.0", "setuptools>=68", "wheel>=0.40", "tutor>=21,<23", "olxcleaner>=0.3", "uv>=0.4",
 ]
 EXTRAS["dev"] = EXTRAS["dev-core"] + ["aiosmtpd>=1.4", "ralph-malph[lrs]>=5", "click-option-group>=0.5", "pyxform>=2.0"] + EXTRAS["voices"]
+# The LTI benchmark's fair baseline keeps pylti1p3's state in Flask-Caching (on Redis);
+# pyinstrument profiles a launch in-process (benchmarks/lti_launch_profile.py).
+EXTRAS["dev"] += ["Flask-Caching>=2.1", "pyinstrument>=4.6"]
 
 setup(
     name="digiready",

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from digiready import config
+from digiready.ops import compression
 from digiready.ops import wsgi as ops_wsgi
 from lti_tool import settings  # noqa: F401  (declares DIGIREADY_LTI_*)
 from lti_tool.launch_context import LANDING_SCRIPT, LANDING_SCRIPT_HASH
@@ -178,6 +179,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     # /media/: the built training videos, with byte ranges and ETags (nginx serves them in
     # production; digiready.media.serve).
     app.wsgi_app = ops_wsgi.install(media_serve.mount(app.wsgi_app))  # type: ignore[method-assign]
+    if compression.enabled():  # pages, styles, scripts: see digiready.ops.compression
+        from flask_compress import Compress
+
+        app.config.update(compression.flask_settings())
+        compress = Compress(app)
+
+        @app.after_request
+        def compress_response(response):
+            if not compression.compressible(response.status_code, response.headers):
+                return response
+            if response.is_streamed and response.mimetype in compression.MIMETYPES:
+                response.make_sequence()  # the app's own small static files: whole, so gzip too
+            return compress.after_request(response)
     babel = Babel(app, locale_selector=select_locale)
     babel.domain_instance = PageDomain()  # Flask-Babel's cached default domain, ours instead
     app.jinja_env.globals["get_locale"] = get_locale

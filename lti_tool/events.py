@@ -30,9 +30,12 @@ def _record(db, kind: str, learner, object_id: str, **kwargs: Any) -> None:
     _record_all(db, learner, [dict(kind=kind, object_id=object_id, **kwargs)])
 
 
-def _record_all(db, learner, specs: list[dict[str, Any]]) -> None:
+def _record_all(db, learner, specs: list[dict[str, Any]], *, part_of_write: bool = False) -> None:
     """Record the learner's events together: one savepoint and one batched write. A
-    synthetic learner (a DigiReady Studio preview) records nothing: previews are not use."""
+    synthetic learner (a DigiReady Studio preview) records nothing: previews are not use.
+    ``part_of_write``: the events belong to the caller's write (the launch's), so no
+    savepoint: they commit with it or not at all (see :func:`digiready.events.safe
+    .record_many_with`)."""
     if getattr(learner, "synthetic", False):
         return
     events = _events_api()
@@ -40,14 +43,19 @@ def _record_all(db, learner, specs: list[dict[str, Any]]) -> None:
         for spec in specs:
             log.info("event %s %s %s", spec["kind"], spec["object_id"], spec)
         return
-    events.record_many_quietly([dict(spec, actor=learner.opaque_id, economy=learner.economy,
-                                     source="lti") for spec in specs], db=db)
+    batch = [dict(spec, actor=learner.opaque_id, economy=learner.economy, source="lti")
+             for spec in specs]
+    if part_of_write:
+        events.record_many_with(batch, db=db)
+    else:
+        events.record_many_quietly(batch, db=db)
 
 
 def launched(db, launch, learner) -> None:
     """The launch's events ("registered" at a learner's first launch, "launched"), written in
-    the launch's own write transaction (a savepoint): committed with the launch or not at all,
-    so an instance killed right after answering loses none, and a replayed launch adds none.
+    the launch's own write transaction (no savepoint: they are part of the launch): committed
+    with the launch or not at all, so an instance killed right after answering loses none,
+    and a replayed launch adds none. A database error fails the launch like its own writes.
     ``learner`` is a :class:`digiready.learners.LearnerRef`; its ``created`` says this launch
     made it (the same transaction that stores the learner stores "registered"). Their
     statements are compiled once per process (see ``digiready.events.recorder``), which keeps
@@ -62,7 +70,7 @@ def launched(db, launch, learner) -> None:
                           timestamp=learner.created_at, data={"role": "learner"}))
     specs.append(dict(kind="launched", object_id=f"lti/{launch.target}", session_id=launch.id,
                       timestamp=launch.created_at or datetime.now(timezone.utc)))
-    _record_all(db, learner, specs)
+    _record_all(db, learner, specs, part_of_write=True)
 
 
 def page_viewed(db, launch, learner, path: str, title: str | None = None) -> None:

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from digiready import config
 from digiready.media.labels import language_name
+from digiready.ops import compression
 from digiready.ops import wsgi as ops_wsgi
 from studio import settings
 from studio.auth import current_user
@@ -67,6 +68,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     app.wsgi_app = ops_wsgi.install(app.wsgi_app)  # type: ignore[method-assign]
+    if compression.enabled():  # pages, styles, scripts: see digiready.ops.compression
+        from flask_compress import Compress
+
+        app.config.update(compression.flask_settings())
+        compress = Compress(app)
+
+        @app.after_request
+        def compress_response(response):
+            if not compression.compressible(response.status_code, response.headers):
+                return response
+            if response.is_streamed and response.mimetype in compression.MIMETYPES:
+                response.make_sequence()  # the app's own small static files: whole, so gzip too
+            return compress.after_request(response)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from digiready import config
 from digiready.media.labels import language_name
+from digiready.ops import compression
 from digiready.ops import wsgi as ops_wsgi
 from symposium_portal import settings, timez, vocab
 from symposium_portal.auth import current_registrant, current_staff
@@ -81,6 +82,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.wsgi_app = ops_wsgi.install(  # type: ignore[method-assign]
         app.wsgi_app, legacy_proxy_hops=settings.get_int("PORTAL_TRUSTED_PROXIES"))
 
+    if compression.enabled():  # pages, styles, scripts: see digiready.ops.compression
+        from flask_compress import Compress
+
+        app.config.update(compression.flask_settings())
+        compress = Compress(app)
+
+        @app.after_request
+        def compress_response(response):
+            if not compression.compressible(response.status_code, response.headers):
+                return response
+            if response.is_streamed and response.mimetype in compression.MIMETYPES:
+                response.make_sequence()  # the app's own small static files: whole, so gzip too
+            return compress.after_request(response)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     # The programme's texts in the reader's language (pages and emails alike).

@@ -56,3 +56,20 @@ def record_many_quietly(events: list[dict[str, Any]], *, db) -> bool:
         log.exception("events %s not recorded", [e.get("kind") for e in events])
         return False
 
+
+
+def record_many_with(events: list[dict[str, Any]], *, db) -> int:
+    """Record events of an already mapped actor as part of the caller's own write, in its
+    transaction without a savepoint (two statements fewer): they commit with the caller's
+    writes or not at all, as a launch's events must. An event the adapter built wrongly is
+    logged and nothing is recorded (checked before anything is written, so the caller's
+    work goes on); a database error is the caller's (its transaction is rolled back, like
+    any of its own failed writes). Returns how many events were new."""
+    from digiready.events.recorder import EventError, build_many, store_built
+
+    try:
+        built = build_many(events)
+    except EventError:
+        log.exception("events %s not recorded", [e.get("kind") for e in events])
+        return 0
+    return store_built(db, built)

@@ -12,6 +12,12 @@ config.declare(
     "ACCESS_LOG", "auto",
     "`1` or `0`: one log line per request from the apps (method, path, status, duration, "
     "client address, request id); `auto` = on when `DIGIREADY_LOG_FORMAT=json`.")
+config.declare(
+    "COMPRESS", "1",
+    "`1`: the web apps compress their pages, styles, scripts and JSON (brotli or gzip, as the "
+    "browser accepts) for layouts with no compressing proxy in front (`make run`, `digiready "
+    "serve` alone); `0` leaves it to the proxy (nginx passes an already compressed response "
+    "on, so `1` is also safe behind it).")
 config.declare("LOG_LEVEL", "INFO", "Level of the apps' logs (`DEBUG`, `INFO`, `WARNING`...).")
 config.declare(
     "READY_TIMEOUT", "2",
