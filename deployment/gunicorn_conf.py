@@ -16,6 +16,10 @@ Why these values:
   restart) while nginx sends new requests to the other instances.
 - ``max_requests`` with jitter recycles workers now and then, bounding slow leaks, never all
   at once.
+- ``post_worker_init`` warms each new worker before it accepts a request (the LTI tool
+  loads and validates every content pack it may serve, Studio-published versions included:
+  ``digiready.packs.warm``), so no learner's launch pays the 0.5-2.5 s of a first pack load
+  after a start, a rolling restart or a recycled worker.
 - Access log off by default: nginx already writes one line per request with the request id,
   and with ``DIGIREADY_LOG_FORMAT=json`` the app logs requests itself; a third copy only
   costs disk. ``GUNICORN_ACCESS_LOG=-`` turns it on (e.g. when running without nginx).
@@ -67,3 +71,11 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Worker heartbeat files in memory, not on a possibly slow or read-only disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "digiready")
+
+
+def post_worker_init(worker) -> None:
+    """The worker has loaded the app and accepts nothing yet: run the app's warm-ups,
+    beating gunicorn's heartbeat as they go (a slow warm-up is not a stuck worker)."""
+    from digiready.adapters import warm_up
+
+    warm_up(getattr(worker.app, "app_uri", None) or worker.cfg.wsgi_app, progress=worker.notify)

@@ -34,7 +34,10 @@ What an adapter can supply:
 - ``add_demo_data(module)``: a module registering generators with
   :func:`digiready.demo.register` (its part of ``digiready demo-data``);
 - ``add_ui_catalog(catalog)``: its interface's gettext catalogue, a
-  :class:`digiready.ui_catalogs.UICatalog` (``digiready i18n update|compile|check``).
+  :class:`digiready.ui_catalogs.UICatalog` (``digiready i18n update|compile|check``);
+- ``add_warm_up(app, function)``: ``"module:function(progress)"`` that a new worker of the
+  web app ``app`` runs before it takes traffic (loading content packs: :func:`warm_up`);
+  it calls ``progress()`` now and then (the worker is alive).
 """
 from __future__ import annotations
 
@@ -80,6 +83,7 @@ class Registry:
     symposium_sources: list[tuple[str, SymposiumSource]] = field(default_factory=list)
     demo_modules: list[str] = field(default_factory=list)
     ui_catalogs: list[UICatalog] = field(default_factory=list)
+    warm_ups: dict[str, list[str]] = field(default_factory=dict)  # app name -> functions
     # Adapters declared but left out, with why (shown by `digiready check-config --json`).
     unavailable: dict[str, str] = field(default_factory=dict)
     _current: str = "?"
@@ -112,6 +116,9 @@ class Registry:
         if any(c.name == catalog.name for c in self.ui_catalogs):
             raise ValueError(f"two adapters declare an interface catalogue named {catalog.name!r}")
         self.ui_catalogs.append(catalog)
+
+    def add_warm_up(self, app: str, function: str) -> None:
+        self.warm_ups.setdefault(app, []).append(function)
 
     # -- loading -----------------------------------------------------------------------------
     def load_module(self, name: str, module: str) -> bool:
@@ -177,3 +184,25 @@ def import_optional(module: str) -> Any | None:
         if is_missing_dependency(exc, module):
             return None
         raise
+
+
+def warm_up(app_factory: str | None, progress=None) -> list[str]:
+    """Run the warm-ups of the web app served by ``app_factory`` (``"module:factory()"``, as
+    gunicorn names it), in a new worker before it takes traffic; returns those run. A
+    failing warm-up is logged: the worker still starts (the first requests then pay).
+    ``progress``: called now and then (gunicorn's heartbeat, ``worker.notify``)."""
+    import logging
+
+    found = registry()
+    names = [name for name, factory in found.apps.items() if factory == (app_factory or "")]
+    ran = []
+    for name in names:
+        for function in found.warm_ups.get(name, []):
+            module, _, attribute = function.partition(":")
+            try:
+                getattr(importlib.import_module(module), attribute)(progress or (lambda: None))
+            except Exception:  # noqa: BLE001 - never keep a worker from starting
+                logging.getLogger("digiready").exception("warm-up %s failed", function)
+                continue
+            ran.append(function)
+    return ran

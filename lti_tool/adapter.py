@@ -46,5 +46,7 @@ def register(registry: Registry) -> None:
     registry.add_settings("lti_tool.app")
     registry.add_migrations("lti_tool", "lti_tool.models")
     registry.add_app("lti", "lti_tool.app:create_app()")
+    # Every pack the launches may need, loaded in each new worker before it takes traffic.
+    registry.add_warm_up("lti", "lti_tool.content:warm_up")
     registry.add_config_check(check_signing_keys, needs_database=True)
     registry.add_ui_catalog(CATALOG)

@@ -65,6 +65,16 @@ def _load(path: str | None, economy: str | None, lang: str | None) -> Pack:
                                "`digiready pack validate`.)")
 
 
+def warm_up(progress=None) -> None:
+    """The configured pack with every economy and language loaded and validated (see
+    :mod:`digiready.packs.warm`): a new worker's first launches find them cached."""
+    from digiready.packs.warm import warm_up as warm_packs
+    from lti_tool import settings  # noqa: F401  (declares DIGIREADY_LTI_PACK)
+
+    warm_packs(_pack_dir(config.get("LTI_PACK"), config.get("CONTENT_DIR"), os.getcwd()),
+               progress)
+
+
 def launch_pack(launch) -> Pack:
     from lti_tool.app import LANGUAGES
 

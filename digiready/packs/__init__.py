@@ -5,6 +5,7 @@ every request costs a dictionary lookup. ``validate_pack`` returns every issue f
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
 from functools import lru_cache
@@ -21,6 +22,9 @@ from digiready.packs.yamlfile import PackIssue
 
 __all__ = ["Pack", "PackError", "PackIssue", "load_pack", "validate_pack", "base_pack_dir",
            "content_dir", "clear_cache"]
+
+
+_log = logging.getLogger("digiready.packs")
 
 
 class PackError(Exception):
@@ -139,13 +143,19 @@ def _load(path: str, economy: str | None, language: str | None) -> Pack:
 
 @lru_cache(maxsize=128)
 def _load_cached(path: str, economy: str | None, language: str | None, signature: tuple) -> Pack:
+    started = time.perf_counter()
     raw, issues, coverage, default = _validated_cached(path, economy, signature)
     if _has_errors(issues):
         raise PackError(issues)
     languages, _ = pack_languages(raw)
     chosen = language if language in languages else default
     warnings = tuple(str(i) for i in issues if i.severity == "warning")
-    return build(raw, chosen, coverage, warnings)
+    pack = build(raw, chosen, coverage, warnings)
+    # Rare (once per pack, economy and language, and after an edit): worth a line, which
+    # also shows when a worker loads a pack that its warm-up did not (digiready.packs.warm).
+    _log.info("content pack loaded: %s%s (%s) in %.2f s", path, f" + {economy}" if economy else "",
+              language or "default language", time.perf_counter() - started)
+    return pack
 
 
 def load_pack(path: str | Path | None = None, economy: str | None = None,
