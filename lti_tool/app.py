@@ -7,6 +7,7 @@ platform can cause ends on a readable page with the right status, never a traceb
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -156,9 +157,23 @@ def request_translations():
     return found
 
 
+# How long a thread that wants the GIL waits for a running one to hand it over (Python's
+# default: 5 ms). A launch's write phase holds the SQLite writer slot (one writer per host:
+# digiready.storage.engine.serialized_commit) across a few statements, and the sqlite3 module
+# releases the GIL in each: with the default, the writing thread waits up to 5 ms per
+# statement while the worker's other threads render pages, and every launch queued for the
+# slot waits with it (a lock convoy: half the throughput at 50 concurrent launches with
+# gunicorn's 4 threads per worker, with the same CPU per launch). 0.5 ms bounds that wait;
+# the extra GIL switches cost far less (benchmarks/lti_launch.py, docs/lti.md).
+GIL_SWITCH_INTERVAL = 0.0005
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     import lti_tool.models  # noqa: F401  (register the tables)
     from digiready.media import serve as media_serve
+
+    if sys.getswitchinterval() > GIL_SWITCH_INTERVAL:
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
     app = Flask(__name__, template_folder="templates", static_folder="static",
                 static_url_path="/lti-static")

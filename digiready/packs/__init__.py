@@ -151,9 +151,9 @@ def _load_cached(path: str, economy: str | None, language: str | None, signature
     chosen = language if language in languages else default
     warnings = tuple(str(i) for i in issues if i.severity == "warning")
     pack = build(raw, chosen, coverage, warnings)
-    # Rare (once per pack, economy and language, and after an edit): worth a line, which
-    # also shows when a worker loads a pack that its warm-up did not (digiready.packs.warm).
-    _log.info("content pack loaded: %s%s (%s) in %.2f s", path, f" + {economy}" if economy else "",
+    # Once per pack, economy and language (and after an edit); at DEBUG, it shows when a
+    # worker loads a pack that its warm-up did not (digiready.packs.warm).
+    _log.debug("content pack loaded: %s%s (%s) in %.2f s", path, f" + {economy}" if economy else "",
               language or "default language", time.perf_counter() - started)
     return pack
 

@@ -35,7 +35,8 @@ def _messages(log: str) -> list[str]:
 
 def test_a_fresh_workers_first_launch_does_not_load_the_pack(tmp_path):
     env = {**os.environ, **app_env(tmp_path, f"sqlite:///{tmp_path / 'warm.sqlite3'}",
-                                   DIGIREADY_PROXY_HOPS="0", DIGIREADY_ACCESS_LOG="1")}
+                                   DIGIREADY_PROXY_HOPS="0", DIGIREADY_ACCESS_LOG="1",
+                                   DIGIREADY_LOG_LEVEL="DEBUG")}
     subprocess.run([sys.executable, "-m", "digiready.cli.main", "db", "upgrade"], env=env,
                    cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     port = _free_port()
