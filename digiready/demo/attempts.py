@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -105,31 +106,48 @@ def synthetic_profile(rng: random.Random, pack: Pack, economy: str) -> tuple[dic
     return profile, _clamp(trait, 0.02, 0.98)
 
 
-def _answer(rng: random.Random, q: Question, level: float) -> Any:
-    if q.allow_na and rng.random() < 0.03:
-        return NA
+@dataclass(frozen=True)
+class _AnswerPlan:
+    """What answering one question needs, worked out once per question (not per answer:
+    demo data answer a question hundreds of thousands of times)."""
+    type: str
+    allow_na: bool
+    regular: tuple[tuple[str, float], ...] = ()  # checklist options and their popularity
+    fallback: str = ""  # the checklist's exclusive "none" option, else its first
+    ordered: tuple[str, ...] = ()  # single-choice options, from lowest to highest score
+
+
+def _plan(q: Question) -> _AnswerPlan:
     if q.type == "checklist":
         regular = [o for o in q.options if not o.exclusive]
-        chosen = []
-        for i, option in enumerate(regular):
-            # Earlier options are the common ones (phone before website, cash before QR).
-            popularity = 1.35 - 0.9 * i / max(1, len(regular) - 1)
-            if rng.random() < _clamp(level * popularity + rng.gauss(0, 0.05)):
-                chosen.append(option.id)
-        if not chosen:
-            exclusive = next((o.id for o in q.options if o.exclusive), None)
-            chosen = [exclusive] if exclusive else [regular[0].id]
-        return chosen
-    if q.type == "scale":
-        return int(round(_clamp(level + rng.gauss(0, 0.15)) * SCALE_MAX))
-    if q.type == "yesno":
-        x = level + rng.gauss(0, 0.2)
-        return "yes" if x > 0.6 else "partly" if x > 0.35 else "no"
+        # Earlier options are the common ones (phone before website, cash before QR).
+        popularity = [(o.id, 1.35 - 0.9 * i / max(1, len(regular) - 1))
+                      for i, o in enumerate(regular)]
+        exclusive = next((o.id for o in q.options if o.exclusive), None)
+        return _AnswerPlan(q.type, q.allow_na, tuple(popularity),
+                           exclusive or (regular[0].id if regular else ""))
     options = list(q.options)
     if all(o.score is not None for o in options):
         options.sort(key=lambda o: o.score)
-    index = round(_clamp(level + rng.gauss(0, 0.15)) * (len(options) - 1))
-    return options[index].id
+    return _AnswerPlan(q.type, q.allow_na, ordered=tuple(o.id for o in options))
+
+
+def _answer(rng: random.Random, plan: _AnswerPlan, level: float) -> Any:
+    if plan.allow_na and rng.random() < 0.03:
+        return NA
+    kind = plan.type
+    if kind == "checklist":
+        gauss, rand = rng.gauss, rng.random
+        chosen = [option for option, popularity in plan.regular
+                  if rand() < _clamp(level * popularity + gauss(0, 0.05))]
+        return chosen or [plan.fallback]
+    if kind == "scale":
+        return int(round(_clamp(level + rng.gauss(0, 0.15)) * SCALE_MAX))
+    if kind == "yesno":
+        x = level + rng.gauss(0, 0.2)
+        return "yes" if x > 0.6 else "partly" if x > 0.35 else "no"
+    index = round(_clamp(level + rng.gauss(0, 0.15)) * (len(plan.ordered) - 1))
+    return plan.ordered[index]
 
 
 def synthetic_answers(rng: random.Random, pack: Pack, economy: str, trait: float,
@@ -138,12 +156,60 @@ def synthetic_answers(rng: random.Random, pack: Pack, economy: str, trait: float
               for d in pack.dimensions}
     take_optional = rng.random() < optional_share
     answers = {}
-    for q in pack.questions:
-        dim = pack.dimension(q.dimension)
-        if dim is not None and dim.optional and not take_optional:
+    for q, plan, optional in _plans(pack):
+        if optional and not take_optional:
             continue
-        answers[q.id] = _answer(rng, q, levels.get(q.dimension, trait))
+        answers[q.id] = _answer(rng, plan, levels.get(q.dimension, trait))
     return answers
+
+
+_PLANS: dict[int, list[tuple[Question, _AnswerPlan, bool]]] = {}
+
+
+def _plans(pack: Pack) -> list[tuple[Question, _AnswerPlan, bool]]:
+    """Each question of the pack with its answer plan and whether its dimension is optional
+    (cached per pack object: the loaded packs are cached too)."""
+    found = _PLANS.get(id(pack))
+    if found is None or found and found[0][0] is not pack.questions[0]:
+        found = []
+        for q in pack.questions:
+            dim = pack.dimension(q.dimension)
+            found.append((q, _plan(q), bool(dim is not None and dim.optional)))
+        _PLANS[id(pack)] = found
+    return found
+
+
+def _slim(result: dict[str, Any]) -> dict[str, Any]:
+    """The part of a result the learning events read (scores, profile, the recommended
+    modules): the recommendations' texts are nine tenths of a result's memory."""
+    return {"overall": result.get("overall"), "dimensions": result.get("dimensions"),
+            "profile": result.get("profile"),
+            "recommendations": [{"kind": r.get("kind"), "id": r.get("id")}
+                                for r in result.get("recommendations", [])
+                                if r.get("kind") == "module"]}
+
+
+@dataclass(frozen=True)
+class DemoLearner:
+    id: int
+    opaque_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DemoAttempt:
+    """A stored synthetic attempt as the events generator reads it (completed)."""
+    number: int
+    pack_id: str
+    profile: dict[str, Any]
+    result: dict[str, Any]
+    started_at: datetime
+    completed_at: datetime
+    status: str = "completed"
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.completed_at
 
 
 def _completed_at(rng: random.Random, end: datetime) -> datetime:
@@ -227,6 +293,14 @@ def generate_attempts(ctx: DemoContext) -> dict[str, Any]:
                         for number, (ans, res, when) in enumerate(runs, start=1)]
                 conn.execute(insert(Attempt), rows)
             learner_ids[economy].extend(ids)
+            # What the events generator needs, handed over in memory: re-reading ten
+            # thousand stored results (15 KB of JSON each) was a fifth of demo-data's time.
+            stored = ctx.shared.setdefault("attempts", {}).setdefault(economy, [])
+            for lid, person, runs in zip(ids, learners, attempts, strict=True):
+                stored.append((DemoLearner(lid, person["opaque_id"], person["created_at"]),
+                               [DemoAttempt(number, pack.id, res["profile"], _slim(res),
+                                            when - timedelta(minutes=12), when)
+                                for number, (_ans, res, when) in enumerate(runs, start=1)]))
             totals["learners"] += count
             totals["attempts"] += sum(len(r) for r in attempts)
             ctx.progress("demo attempts", economy, 100 * (start + count) / ctx.responses)

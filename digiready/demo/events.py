@@ -135,12 +135,9 @@ def _learner_events(rng: random.Random, learner: Any, attempts: list[Any], modul
 
 @register("events", order=20, clear=clear_events)
 def generate_events(ctx: DemoContext) -> dict[str, Any]:
-    from sqlalchemy import select
-
     from digiready.demo.attempts import load_demo_pack
     from digiready.events import record_many
     from digiready.storage import session_scope
-    from digiready.storage.models import Attempt, Learner
 
     total = 0
     learners_seen = 0
@@ -149,27 +146,38 @@ def generate_events(ctx: DemoContext) -> dict[str, Any]:
         rng = random.Random(f"{ctx.seed}/events/{economy}")
         pack = load_demo_pack(ctx.pack_path, economy)
         modules = {m.id: float(m.duration_seconds or 180) for m in pack.modules.values()}
-        with session_scope(ctx.url) as db:
-            learners = list(db.scalars(select(Learner).where(
-                Learner.platform == PLATFORM, Learner.economy == economy).order_by(Learner.id)))
-            attempts: dict[int, list[Attempt]] = {}
-            for attempt in db.scalars(select(Attempt).join(Learner).where(
-                    Learner.platform == PLATFORM, Learner.economy == economy)
-                    .order_by(Attempt.learner_id, Attempt.number)):
-                attempts.setdefault(attempt.learner_id, []).append(attempt)
+        people = (ctx.shared.get("attempts") or {}).get(economy)
+        if people is None:  # `--only events`: the attempts stored by an earlier run
+            people = _stored_attempts(ctx.url, economy)
         batch: list[dict[str, Any]] = []
-        for index, learner in enumerate(learners, start=1):
-            if learner.id not in attempts:
-                continue
+        for index, (learner, attempts) in enumerate(people, start=1):
             # Return visits and module sessions after the data's end date have not happened
             # yet: a report dated today shows nothing after today.
-            batch.extend(ev for ev in _learner_events(rng, learner, attempts[learner.id],
-                                                      modules, economy)
+            batch.extend(ev for ev in _learner_events(rng, learner, attempts, modules, economy)
                          if ev["timestamp"] <= now)
-            if len(batch) >= 20000 or index == len(learners):
+            if len(batch) >= 20000 or index == len(people):
                 with session_scope(ctx.url) as db:
                     total += record_many(batch, db=db)
                 batch = []
-                ctx.progress("demo events", economy, 100 * index / len(learners))
-        learners_seen += len(learners)
+                ctx.progress("demo events", economy, 100 * index / len(people))
+        learners_seen += len(people)
     return {"events": total, "learners": learners_seen}
+
+
+def _stored_attempts(url: str, economy: str) -> list[tuple[Any, list[Any]]]:
+    """The economy's synthetic learners with their attempts, in learner order."""
+    from sqlalchemy import select
+
+    from digiready.storage import session_scope
+    from digiready.storage.models import Attempt, Learner
+
+    with session_scope(url) as db:
+        learners = list(db.scalars(select(Learner).where(
+            Learner.platform == PLATFORM, Learner.economy == economy).order_by(Learner.id)))
+        attempts: dict[int, list[Attempt]] = {}
+        for attempt in db.scalars(select(Attempt).join(Learner).where(
+                Learner.platform == PLATFORM, Learner.economy == economy)
+                .order_by(Attempt.learner_id, Attempt.number)):
+            attempts.setdefault(attempt.learner_id, []).append(attempt)
+        db.expunge_all()
+    return [(learner, attempts[learner.id]) for learner in learners if learner.id in attempts]
