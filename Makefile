@@ -21,7 +21,7 @@ $(BIN)/.installed: setup.py requirements/constraints.txt requirements/verawood.t
 $(VENV311)/bin/.installed: setup.py requirements/constraints.txt requirements/ulmo.txt
 	$(PY311) -m venv $(VENV311)
 	$(VENV311)/bin/pip install -q --upgrade pip
-	$(VENV311)/bin/pip install -q -c requirements/constraints.txt -c requirements/ulmo.txt -e '.[xblock,db,dev-core]'
+	$(VENV311)/bin/pip install -q -c requirements/constraints.txt -c requirements/ulmo.txt -e '.[xblock,db,media,dev-core]'
 	touch $@
 
 venv: $(BIN)/.installed
