@@ -167,3 +167,39 @@ def test_each_knowledge_check_question_has_exactly_one_correct_answer():
 def test_translation_coverage_is_complete(economy, language):
     _issues, coverage = validate_pack(BASE, economy)
     assert coverage.get(language) == 100.0, f"{economy}/{language}: {coverage.get(language)}%"
+
+
+PACK_LANGUAGES = [(None, "en")] + [(e, lang) for e, langs in sorted(ECONOMIES.items()) for lang in langs if lang != "en"]
+
+
+def _knowledge_checks(economy, language):
+    pack = load_pack(BASE, economy, language)
+    for module in pack.modules.values():
+        for kc in module.survey["knowledge_check"]:
+            yield f"{module.id}/{kc['id']}", kc["options"]
+
+
+@pytest.mark.parametrize("economy,language", PACK_LANGUAGES, ids=[lang for _e, lang in PACK_LANGUAGES])
+def test_knowledge_checks_cannot_be_guessed_from_the_longest_option(economy, language):
+    """Issue 17: the right answer was the longest option in 38 of 42 items, so a learner could
+    pass without watching. In every pack language it is the longest in at most 40 % of items,
+    and no option is a throwaway a quarter of the length of the longest one."""
+    longest, items, outliers = [], 0, []
+    for item, options in _knowledge_checks(economy, language):
+        items += 1
+        lengths = [len(o["label"]) for o in options]
+        correct = next(len(o["label"]) for o in options if o["correct"])
+        if correct == max(lengths):
+            longest.append(item)
+        if min(lengths) < max(lengths) / 4:
+            outliers.append((item, lengths))
+    share = len(longest) / items
+    assert share <= 0.40, f"{language}: the right option is the longest in {len(longest)} of {items} items: {longest}"
+    assert outliers == []
+
+
+def test_every_knowledge_check_option_explains_itself_in_every_language():
+    for economy, language in PACK_LANGUAGES:
+        for item, options in _knowledge_checks(economy, language):
+            for option in options:
+                assert option["label"].strip() and option["feedback"].strip(), f"{language} {item}/{option['id']}"
