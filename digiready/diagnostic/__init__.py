@@ -10,6 +10,7 @@ from typing import Any
 
 from digiready.diagnostic.benchmark import benchmark, peer_group
 from digiready.diagnostic.compare import compare
+from digiready.diagnostic.fit import means
 from digiready.diagnostic.questionnaire import (
     AnswerError,
     normalize_answer,
@@ -22,7 +23,7 @@ from digiready.diagnostic.recommend import recommend
 from digiready.diagnostic.scoring import score
 from digiready.packs.model import Pack
 
-RESULT_VERSION = "1.0"
+RESULT_VERSION = "1.1"  # 1.1: recommendations carry reasons, usable, missing; means
 RESULT_SCHEMA = "https://digiready.example.org/schema/result.schema.json"
 
 __all__ = [
@@ -70,6 +71,7 @@ def diagnose(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
         "dimensions": scores["dimensions"],
         "overall": scores["overall"],
         "dii": scores["dii"],
+        "means": means(clean_answers, pack.language).as_dict(),
         "recommendations": recommendations,
         "next_step": recommendations[0] if recommendations else None,
         "benchmark": benchmark(pack, clean_profile, scores, peers) if peers is not None else None,

@@ -1,18 +1,21 @@
 """Recommendations: the pack's rules turned into one ranked list of modules, tool categories
-and local programmes, each with the reason in plain words.
+and local programmes, each with every reason it answers, worded from the learner's answers.
 
 A rule that fires weighs ``priority x (1 + gap) x economy weight``, where gap is how far its
-dimension is from 100 and the economy weight comes from the overlay's priorities. Items are
-listed under their best rule only; the first item is the single best next step.
+dimension is from 100 and the economy weight comes from the overlay's priorities. An item
+ranks by the heaviest rule that lists it and carries the reasons of every rule that does.
+Items the business cannot use (their declared ``needs`` against what the answers show,
+:mod:`digiready.diagnostic.fit`) come after every item it can use, so the first item is
+always the best next step that the business can take today (docs/diagnostic-method.md).
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from digiready.diagnostic.codegen import Source, condition_source
-from digiready.diagnostic.conditions import Context
-from digiready.packs.model import Pack, Rule
+from digiready.diagnostic.conditions import Context, compile_condition
+from digiready.diagnostic.fit import Means, means, missing
+from digiready.packs.model import NA, Pack, Rule
 
 
 def _rule_items(pack: Pack, rule: Rule) -> list[tuple[str, str, dict[str, Any]]]:
@@ -28,9 +31,11 @@ def _rule_items(pack: Pack, rule: Rule) -> list[tuple[str, str, dict[str, Any]]]
             "title": category.title, "solves": category.solves, "cost": category.cost,
             "basic_phone": category.basic_phone,
             "tools": [{"id": t.id, "name": t.name, "url": t.url} for t in pack.tools_in(category_id)]}))
-    topics = set(rule.programme_topics)
+    # A programme answers a rule through the rule's main (first) topic only: a rule about
+    # paper records lists [finance, skills], and a skills course is no answer to paper records.
+    topic = rule.programme_topics[0] if rule.programme_topics else None
     for programme in pack.programmes:
-        if topics.intersection(programme.topics):
+        if topic in programme.topics:
             items.append(("programme", programme.id, {"title": programme.name,
                                                       "organisation": programme.organisation,
                                                       "url": programme.url}))
@@ -44,10 +49,26 @@ def _weight(priority: float, score: float | None, economy_weight: float) -> tupl
     return -weight, round(weight, 3)
 
 
+def _evidence_keys(cond: Any, out: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The questions, profile questions and dimensions a condition reads, in order, once each."""
+    if isinstance(cond, dict):
+        for key in ("all", "any"):
+            if isinstance(cond.get(key), list):
+                for sub in cond[key]:
+                    _evidence_keys(sub, out)
+                return out
+        if "not" in cond:
+            return _evidence_keys(cond["not"], out)
+        for kind in ("question", "profile", "dimension"):
+            if kind in cond and (kind, cond[kind]) not in out:
+                out.append((kind, cond[kind]))
+    return out
+
+
 class _CompiledRules:
     """Rules resolved once per pack into one generated function (see :mod:`codegen`),
-    ``fired_rules(P, E, S, L)``, that returns ``(-weight, pack order, item templates,
-    rounded weight)`` of every rule that fires. Rules of the common form ``{dimension: D,
+    ``fired_rules(P, E, S, L)``, that returns ``(-weight, pack order, rounded weight)`` of
+    every rule that fires; ``items[order]`` is what the rule recommends. Rules of the common form ``{dimension: D,
     level_in: [...]}`` (one per dimension and band) are picked by the dimension's level
     instead of being tested one by one. This runs on every submission.
 
@@ -67,16 +88,11 @@ class _CompiledRules:
                 src.add(f"{scores[rule.dimension]} = S.get({src.const(rule.dimension)})")
         tables: dict[tuple[float, float], dict[float | None, tuple[float, float]]] = {}
         by_level: dict[str, dict[str, list[str]]] = {}
-        items = [_rule_items(pack, rule) for rule in pack.rules]
-        listed = Counter((kind, item_id) for rule_items in items for kind, item_id, _fields in rule_items)
+        self.items = [_rule_items(pack, rule) for rule in pack.rules]
+        self.variants = [tuple((compile_condition(v.when), v.reason) for v in rule.variants)
+                         for rule in pack.rules]
+        self.evidence = [_evidence_keys(rule.when, []) for rule in pack.rules]
         for order, rule in enumerate(pack.rules):
-            # (key, template): the key is None for an item no other rule lists (nothing to
-            # check it against), else (kind, id) to list the item only under its best rule
-            templates = tuple(
-                ((kind, item_id) if listed[kind, item_id] > 1 else None,
-                 {"rank": 0, "kind": kind, "id": item_id, "reason": rule.reason, "rule": rule.id,
-                  "dimension": rule.dimension, "weight": 0.0, **fields})
-                for kind, item_id, fields in items[order])
             economy_weight = pack.priorities.get(rule.dimension or "", 1.0)
             if rule.dimension:
                 key = (rule.priority, economy_weight)
@@ -88,7 +104,7 @@ class _CompiledRules:
                          f"WEIGH({src.const(rule.priority)}, {score}, {src.const(economy_weight)})")
             else:
                 weigh = f"w = {src.const(_weight(rule.priority, None, economy_weight))}"
-            fire = f"{weigh}; out.append((w[0], {order}, {src.const(templates)}, w[1]))"
+            fire = f"{weigh}; out.append((w[0], {order}, w[1]))"
             if set(rule.when) == {"dimension", "level_in"}:
                 for level in dict.fromkeys(rule.when["level_in"]):  # once per level
                     by_level.setdefault(rule.when["dimension"], {}).setdefault(level, []).append(fire)
@@ -113,19 +129,122 @@ def _compiled_rules(pack: Pack) -> _CompiledRules:
 
 def recommend(pack: Pack, ctx: Context) -> list[dict[str, Any]]:
     fired = _compiled_rules(pack).fired_rules(ctx.profile, ctx.answers, ctx.scores, ctx.levels)
-    fired.sort()  # by weight, ties in pack order (orders are unique, so templates never compare)
-    result: list[dict[str, Any]] = []
-    append = result.append
-    seen: set[tuple[str, str]] = set()
-    add = seen.add
-    for _neg_weight, _order, templates, weight in fired:
-        for key, template in templates:
-            if key is not None:
-                if key in seen:
-                    continue
-                add(key)
-            item = template.copy()  # shallow: the nested tools list is shared and read-only
-            item["rank"] = len(result) + 1
-            item["weight"] = weight
-            append(item)
-    return result
+    fired.sort()  # by weight, ties in pack order
+    return assemble(pack, ctx, [(order, weight) for _neg, order, weight in fired])
+
+
+def wording(pack: Pack, order: int, ctx: Context) -> str:
+    """A fired rule's reason in the words that fit the answers: its first variant whose
+    condition holds, else its reason."""
+    for holds, text in _compiled_rules(pack).variants[order]:
+        if holds(ctx):
+            return text
+    return pack.rules[order].reason
+
+
+def evidence(pack: Pack, order: int, ctx: Context) -> list[dict[str, Any]]:
+    """What the learner answered that the rule read: each question's and profile question's
+    answer (option labels in the pack's language), each dimension's score and level."""
+    facts: list[dict[str, Any]] = []
+    for kind, key in _compiled_rules(pack).evidence[order]:
+        if kind == "dimension":
+            dimension = pack.dimension(key)
+            level_id = ctx.levels.get(key)
+            level = next((lv for lv in pack.levels if lv.id == level_id), None)
+            if ctx.scores.get(key) is not None and dimension is not None:
+                facts.append({"kind": "score", "id": key, "dimension": dimension.title,
+                              "score": ctx.scores[key], "level": level.title if level else level_id})
+            continue
+        question = pack.question(key) if kind == "question" else pack.profile_question(key)
+        source = ctx.answers if kind == "question" else ctx.profile
+        if question is None or key not in source:
+            continue
+        value = source[key]
+        if value == NA:
+            labels: list[str] = []
+        elif isinstance(value, list):
+            labels = [o.label for o in question.options if o.id in value]
+        elif getattr(question, "type", None) == "scale":
+            labels = [f"{value}: {pack.scale_labels_for(question).get(value, value)}"]
+        elif question.options:
+            option = next((o for o in question.options if o.id == value), None)
+            labels = [option.label] if option else [str(value)]
+        else:
+            labels = []  # yes/no and free text: the adapter words the value
+        facts.append({"kind": "answer" if kind == "question" else "profile", "id": key,
+                      "question": question.text, "value": value, "answer": labels})
+    return facts
+
+
+def _fit(pack: Pack, kind: str, item_id: str, fields: dict[str, Any], have: Means) -> dict[str, Any]:
+    """``usable``, ``missing`` and (tool categories) each tool's fit, usable tools first."""
+    if kind == "module":
+        gaps = missing(pack.modules[item_id].needs, have)
+        return {"usable": not gaps, "missing": gaps}
+    if kind != "tool_category":
+        return {"usable": True, "missing": []}
+    by_id = {t.id: t for t in pack.tools_in(item_id)}
+    tools = []
+    for tool in fields["tools"]:
+        tool_gaps = missing(by_id[tool["id"]].needs, have)
+        tools.append({**tool, "usable": not tool_gaps, "missing": tool_gaps})
+    tools.sort(key=lambda t: not t["usable"])  # stable: pack order inside each part
+    gaps = missing(pack.tool_categories[item_id].needs, have)
+    # usable when its own advice fits, or when one of its tools does (a USSD wallet
+    # in a category of smartphone apps)
+    usable = not gaps or any(t["usable"] for t in tools)
+    return {"usable": usable, "missing": [] if usable else gaps, "tools": tools}
+
+
+def assemble(pack: Pack, ctx: Context, fired: list[tuple[int, float]]) -> list[dict[str, Any]]:
+    """The ranked list from the fired rules ``(pack order, weight)``, heaviest first: one
+    entry per item, with the reasons of every rule that lists it, then what the business
+    cannot use yet after everything it can."""
+    compiled = _compiled_rules(pack)
+    have = means(ctx.answers, pack.language)
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    listed: list[dict[str, Any]] = []
+    for order, weight in fired:
+        rule = pack.rules[order]
+        reason = {"rule": rule.id, "text": wording(pack, order, ctx), "dimension": rule.dimension,
+                  "weight": weight, "because": evidence(pack, order, ctx)}
+        for kind, item_id, fields in compiled.items[order]:
+            item = by_key.get((kind, item_id))
+            if item is None:
+                item = {"rank": 0, "kind": kind, "id": item_id, "reason": reason["text"],
+                        "rule": rule.id, "dimension": rule.dimension, "weight": weight, **fields,
+                        "reasons": []}
+                item.update(_fit(pack, kind, item_id, fields, have))
+                by_key[kind, item_id] = item
+                listed.append(item)
+            item["reasons"].append(reason)
+    _unlocks(pack, listed)
+    # usable first; then weight; at equal weight what opens the way to blocked advice, then
+    # the video before the tool before the programme; then the order rules fired in
+    listed.sort(key=lambda item: (not item["usable"], -item["weight"], not item["unlocks"],
+                                  _KIND_ORDER[item["kind"]]))
+    for rank, item in enumerate(listed, 1):
+        item["rank"] = rank
+    return listed
+
+
+_KIND_ORDER = {"module": 0, "tool_category": 1, "programme": 2}
+
+
+def _unlocks(pack: Pack, listed: list[dict[str, Any]]) -> None:
+    """A usable module that gives the business a means it lacks (its ``unlocks``, e.g. getting
+    a smartphone and data) weighs as much as the heaviest advice that means would open, and
+    says which (``unlocks``: ids of the blocked items, heaviest first)."""
+    for item in listed:
+        item["unlocks"] = []
+    blocked = [item for item in listed if not item["usable"]]
+    if not blocked:
+        return
+    for item in listed:
+        if item["kind"] != "module" or not item["usable"]:
+            continue
+        gives = set(pack.modules[item["id"]].unlocks)
+        opened = [b for b in blocked if gives.intersection(gap["need"] for gap in b["missing"])]
+        if opened:
+            item["unlocks"] = [f"{b['kind']}:{b['id']}" for b in opened]
+            item["weight"] = max(item["weight"], max(b["weight"] for b in opened))

@@ -19,12 +19,14 @@ from digiready.packs.model import (
     Dimension,
     Level,
     Module,
+    Needs,
     Option,
     Pack,
     ProfileQuestion,
     Programme,
     Question,
     Rule,
+    RuleVariant,
     Tool,
     ToolCategory,
 )
@@ -49,6 +51,9 @@ def item_units(collection: str, data: dict) -> Iterator[tuple[Key, str]]:
     for name in TEXT_FIELDS.get(collection, ()):
         if isinstance(data.get(name), str):
             yield (name,), data[name]
+    if collection == "rules":
+        for variant in data.get("variants") or []:
+            yield ("variants", variant["id"], "reason"), variant["reason"]
     if collection in ("profile", "questions"):
         for option in data.get("options") or []:
             yield ("options", option["id"]), option["label"]
@@ -195,6 +200,7 @@ def build(raw: RawPack, language: str, coverage: dict[str, float], warnings: tup
         )
 
     question_data = {e.id: e.data for e in c["questions"]}
+    category_needs = {e.id: Needs.of(e.data.get("needs")) for e in c["tool_categories"]}
     settings = {**(manifest.get("settings") or {}), **(overlay.get("settings") or {})}
     languages, _default = pack_languages(raw)
     scale = {int(k): tr.text(raw.source_language, "pack", None, ("scale_labels", str(k)), v)
@@ -248,20 +254,24 @@ def build(raw: RawPack, language: str, coverage: dict[str, float], warnings: tup
             Rule(e.id, e.data["when"], t(e, "rules", ("reason",), e.data["reason"]),
                  e.data.get("priority", 3), tuple(e.data.get("modules") or ()),
                  tuple(e.data.get("tool_categories") or ()), tuple(e.data.get("programme_topics") or ()),
-                 rule_dimension(e.data["when"], question_data))
+                 rule_dimension(e.data["when"], question_data),
+                 tuple(RuleVariant(v["id"], v["when"], t(e, "rules", ("variants", v["id"], "reason"), v["reason"]))
+                       for v in e.data.get("variants") or ()))
             for e in c["rules"]
         ),
         tool_categories={
             e.id: ToolCategory(e.id, t(e, "tool_categories", ("title",), e.data["title"]),
                                t(e, "tool_categories", ("solves",), e.data["solves"]),
                                e.data.get("cost"), e.data.get("basic_phone"), e.data.get("offline"),
-                               t(e, "tool_categories", ("skills",), e.data.get("skills")))
+                               t(e, "tool_categories", ("skills",), e.data.get("skills")),
+                               Needs.of(e.data.get("needs")))
             for e in c["tool_categories"]
         },
         tools=tuple(
             Tool(e.id, e.data["category"], e.data["name"], e.data.get("url"),
                  t(e, "tools", ("description",), e.data.get("description")), e.data.get("source"),
-                 e.data.get("verified", True))
+                 e.data.get("verified", True),
+                 Needs.of(e.data.get("needs"), category_needs.get(e.data["category"])))
             for e in c["tools"]
         ),
         programmes=tuple(
@@ -331,4 +341,6 @@ def _module(module: ModuleEntry, tr: Translator) -> Module:
         script=script, captions=captions, captions_language=captions_language,
         video={k: v for k, v in (data.get("video") or {}).items() if v},
         survey=localized_survey,
+        needs=Needs.of(data.get("needs")),
+        unlocks=tuple(data.get("unlocks") or ()),
     )

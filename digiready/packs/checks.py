@@ -100,16 +100,27 @@ def check(raw: RawPack) -> list[PackIssue]:
         check_condition(entry, entry.data.get("when"), "when", position=None, allow_dimension=False)
     for entry in c["rules"]:
         check_condition(entry, entry.data.get("when"), "when", position=None, allow_dimension=True)
+        variant_ids: set[str] = set()
+        for k, variant in enumerate(entry.data.get("variants") or []):
+            if variant.get("id") in variant_ids:
+                issues.append(entry.issue(f"duplicate variant id '{variant.get('id')}'", "variants", k, "id"))
+            variant_ids.add(variant.get("id"))
+            check_condition(entry, variant.get("when"), "variants", position=None, allow_dimension=True)
         for k, module in enumerate(entry.data.get("modules") or []):
             ref(entry, "modules", module, "modules", k, what="module")
         for k, category in enumerate(entry.data.get("tool_categories") or []):
             ref(entry, "tool_categories", category, "tool_categories", k, what="tool category")
     for entry in c["tools"]:
         ref(entry, "tool_categories", entry.data.get("category"), "category", what="tool category")
+    for entry in c["tool_categories"]:
+        issues.extend(_check_needs(entry))
     for module in raw.modules.values():
         entry = module.entry
         if entry.data.get("dimension"):
             ref(entry, "dimensions", entry.data["dimension"], "dimension", what="dimension")
+        if raw.manifest is not None and "needs" not in entry.data and not entry.data.get("replace"):
+            issues.append(entry.issue("declares no 'needs': ranking treats it as usable by any "
+                                      "business (docs/content-pack-format.md)", severity="warning"))
         for field in ("script", "captions"):
             name = entry.data.get(field)
             if name and not (module.folder / name).is_file():
@@ -132,6 +143,28 @@ def check(raw: RawPack) -> list[PackIssue]:
         issues.append(PackIssue(display_name(raw.base_dir / "dii.yaml"), 1, 1, "dii_items",
                                 f"the Digital Intensity Index has 12 items; this pack has {len(c['dii_items'])}",
                                 "warning"))
+    return issues
+
+
+def _check_needs(entry: Entry) -> list[PackIssue]:
+    """A category's older flags must agree with its ``needs`` (the ranking reads ``needs``;
+    pages still show ``basic_phone`` and ``offline``), so the two can never tell a learner
+    different things."""
+    issues = []
+    data, needs = entry.data, entry.data.get("needs")
+    if not isinstance(needs, dict):
+        return [entry.issue("declares no 'needs': ranking treats it as usable by any business "
+                            "(docs/content-pack-format.md)", severity="warning")]
+    device, connectivity = needs.get("device"), needs.get("connectivity")
+    if "basic_phone" in data and device is not None:
+        if data["basic_phone"] is True and device in ("smartphone", "computer"):
+            issues.append(entry.issue(f"basic_phone: true, but needs.device is '{device}'", "basic_phone"))
+        if data["basic_phone"] is False and device in ("none", "basic_phone"):
+            issues.append(entry.issue(f"basic_phone: false, but needs.device is '{device}'", "basic_phone"))
+    if data.get("offline") == "yes" and connectivity not in (None, "none"):
+        issues.append(entry.issue(f"offline: yes, but needs.connectivity is '{connectivity}'", "offline"))
+    if data.get("offline") == "no" and connectivity == "none":
+        issues.append(entry.issue("offline: no, but needs.connectivity is 'none'", "offline"))
     return issues
 
 

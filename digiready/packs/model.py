@@ -97,6 +97,43 @@ class DiiItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Needs:
+    """What a business needs to use a tool or follow a module (``needs`` in the pack); None
+    asks for nothing. Orders of the values: :data:`NEED_ORDERS`."""
+    device: str | None = None
+    connectivity: str | None = None
+    literacy: str | None = None
+    cost: str | None = None
+    languages: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, data: dict[str, Any] | None, base: "Needs | None" = None) -> "Needs":
+        """``data`` (a pack's ``needs`` mapping) over ``base`` (a tool over its category)."""
+        data = data or {}
+        base = base or NO_NEEDS
+        return cls(data.get("device", base.device), data.get("connectivity", base.connectivity),
+                   data.get("literacy", base.literacy), data.get("cost", base.cost),
+                   tuple(data.get("languages") or base.languages))
+
+
+NO_NEEDS = Needs()
+# Each need's values from least to most demanding (the schema's enums, in this order).
+NEED_ORDERS: dict[str, tuple[str, ...]] = {
+    "device": ("none", "basic_phone", "smartphone", "computer"),
+    "connectivity": ("none", "occasional", "daily", "broadband"),
+    "literacy": ("basic", "reading", "confident"),
+    "cost": ("free", "low", "medium", "high"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleVariant:
+    id: str
+    when: Condition
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     when: Condition
@@ -106,6 +143,8 @@ class Rule:
     tool_categories: tuple[str, ...]
     programme_topics: tuple[str, ...]
     dimension: str | None  # the dimension whose gap weighs this rule
+    # wordings that fit particular answers; the first whose condition holds is shown
+    variants: tuple[RuleVariant, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +156,7 @@ class ToolCategory:
     basic_phone: bool | None
     offline: str | None
     skills: str | None
+    needs: Needs = NO_NEEDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +168,7 @@ class Tool:
     description: str | None
     source: str | None
     verified: bool
+    needs: Needs = NO_NEEDS  # the category's needs with the tool's own over them
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +195,8 @@ class Module:
     captions_language: str
     video: dict[str, str]
     survey: dict[str, Any]  # knowledge_check, usefulness, comment (localised)
+    needs: Needs = NO_NEEDS  # what following the module's advice needs
+    unlocks: tuple[str, ...] = ()  # needs the module helps a business meet (device, connectivity...)
 
 
 @dataclass(frozen=True)

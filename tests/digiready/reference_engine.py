@@ -168,6 +168,12 @@ def score_and_recommend(pack: Pack, profile, answers) -> dict[str, Any]:
 
 
 def recommend(pack: Pack, profile, effective, scores, levels) -> list[dict[str, Any]]:
+    """Which rules fire and what they weigh, the plain way; the list is then put together by
+    the engine's own ``assemble`` (merging reasons, fitting needs), which the persona and
+    property tests check on their own."""
+    from digiready.diagnostic.conditions import Context
+    from digiready.diagnostic.recommend import assemble
+
     fired = []
     for order, rule in enumerate(pack.rules):
         if holds(rule.when, profile, effective, scores, levels):
@@ -176,17 +182,8 @@ def recommend(pack: Pack, profile, effective, scores, levels) -> list[dict[str, 
             weight = rule.priority * (1 + gap) * pack.priorities.get(rule.dimension or "", 1.0)
             fired.append((weight, order, rule))
     fired.sort(key=lambda f: (-f[0], f[1]))
-    items: list[dict[str, Any]] = []
-    seen = set()
-    for weight, _order, rule in fired:
-        for kind, item_id, fields in _items(pack, rule):
-            if (kind, item_id) in seen:
-                continue
-            seen.add((kind, item_id))
-            items.append({"rank": len(items) + 1, "kind": kind, "id": item_id, "reason": rule.reason,
-                          "rule": rule.id, "dimension": rule.dimension, "weight": round(weight, 3),
-                          **fields})
-    return items
+    ctx = Context(profile, effective, scores, levels)
+    return assemble(pack, ctx, [(order, round(weight, 3)) for weight, order, _rule in fired])
 
 
 def _items(pack: Pack, rule):

@@ -37,5 +37,5 @@ def test_overlay_reason_is_translated_and_programme_listed(fixture_pack_dir):
     assert qr["reason"] == "Tus clientes no pueden pagarte con QR."
     assert [t["id"] for t in qr["tools"]] == ["xx_pago"]  # the overlay disabled generic_qr
     assert result["profile"]["economy"] == "xx"
-    assert result["result_version"] == "1.0"
+    assert result["result_version"] == "1.1"
     json.dumps(result)  # the result document is JSON-serialisable
