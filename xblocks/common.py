@@ -2,7 +2,8 @@
 errors, and the learner's pseudonymous id.
 
 Handlers answer JSON ``{"error": message, "errors": [...]}`` with a 4xx status for every
-mistake a browser (or a tampered request) can make, and they check everything before they
+mistake a browser (or a tampered request) can make (``errors`` in the learner's words, which
+the page shows; ``detail``, when present, the same problems with ids for developers), and they check everything before they
 write a field, so a rejected request never changes saved state.
 """
 from __future__ import annotations
@@ -40,11 +41,13 @@ def _(text: str) -> str:
 
 
 class HandlerError(Exception):
-    def __init__(self, status: int, message: str, errors: list[str] | None = None) -> None:
+    def __init__(self, status: int, message: str, errors: list[str] | None = None,
+                 detail: list[str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.errors = errors or []
+        self.detail = detail or []
 
 
 def json_response(data: Any, status: int = 200) -> Response:
@@ -69,7 +72,10 @@ def json_endpoint(func: Callable) -> Callable:
         try:
             return json_response(func(self, data, suffix))
         except HandlerError as exc:
-            return json_response({"error": exc.message, "errors": exc.errors}, exc.status)
+            body = {"error": exc.message, "errors": exc.errors}
+            if exc.detail:
+                body["detail"] = exc.detail
+            return json_response(body, exc.status)
         except content.ContentError as exc:
             return json_response({"error": str(exc)}, 503)
 

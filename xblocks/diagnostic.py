@@ -33,6 +33,7 @@ from digiready.diagnostic import DiagnosticError, diagnose, peer_aggregate, vali
 from digiready.events import ClientEventError
 from digiready.events.xblock import block_event, block_player_events
 from digiready.packs import Pack
+from digiready.presentation.learner_messages import PLEASE_ANSWER_NAMED, learner_errors, pack_question_texts
 from digiready.presentation.results_view import results_view
 from xblocks import content, rendering
 from xblocks.common import DigiReadyBlockMixin, HandlerError, _, json_endpoint, json_response
@@ -311,17 +312,24 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
             elif question.dimension not in shown:
                 errors.append(f"question '{qid}': not part of this diagnostic")
         if errors:
-            raise HandlerError(400, "Some answers were not accepted; nothing was saved.", errors)
+            raise self._refused(pack, errors)
         changed_profile = {k: v for k, v in profile_in.items() if v is not None and v != ""}
         changed_answers = {k: v for k, v in answers_in.items() if v is not None}
         clean_profile, clean_answers, errors = validate(pack, changed_profile, changed_answers, complete=False)
         if errors:
-            raise HandlerError(400, "Some answers were not accepted; nothing was saved.", errors)
+            raise self._refused(pack, errors)
         profile = {k: v for k, v in self.profile.items() if k not in profile_in}
         profile.update(clean_profile)
         answers = {k: v for k, v in self.answers.items() if k not in answers_in}
         answers.update(clean_answers)
         return self._fixed_profile(pack, profile), answers
+
+    def _refused(self, pack: Pack, lines: list[str]) -> HandlerError:
+        """The core's validation lines as the learner reads them (``errors``: questions by
+        their words, no ids), with the lines themselves as ``detail`` for developers."""
+        t = self.translator(pack)
+        return HandlerError(400, t(_("Some answers were not accepted; nothing was saved.")),
+                            learner_errors(lines, pack_question_texts(pack), t), lines)
 
     def _state(self, pack: Pack) -> dict[str, Any]:
         shown = self.shown(pack)
@@ -364,7 +372,8 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         self.check_due(t)
         if missing:
             raise HandlerError(400, t(_("Please answer every required question before you see your results.")),
-                               [f"{qid}: {text}" for qid, text in missing])
+                               [t(PLEASE_ANSWER_NAMED) % {"question": text} for _qid, text in missing],
+                               [f"{qid}: an answer is required" for qid, _text in missing])
         try:
             result = diagnose(pack, profile, answers, complete=False, previous=self._previous_result())
         except DiagnosticError as exc:  # defensive: answers were validated above

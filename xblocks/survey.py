@@ -20,6 +20,7 @@ from xblock.validation import ValidationMessage
 
 from digiready.events.xblock import block_event
 from digiready.packs import Pack
+from digiready.presentation.learner_messages import PLEASE_ANSWER_NAMED, UNREADABLE, verdict_with_feedback
 from xblocks import content, rendering
 from xblocks.common import DigiReadyBlockMixin, HandlerError, _, json_endpoint
 from xblocks.rendering import author_fragment
@@ -146,9 +147,12 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
             chosen = self.choices.get(q["id"])
             correct = _correct_option(q)
             option = next((o for o in q["options"] if o["id"] == chosen), None)
+            right = chosen == correct
             shown.append({"id": q["id"], "text": q["text"], "chosen": chosen,
-                          "is_correct": chosen == correct,
-                          "feedback": (option or {}).get("feedback"),
+                          "is_correct": right,
+                          # The verdict and the option's feedback, the verdict said once.
+                          "feedback": verdict_with_feedback(_("Correct.") if right else _("Not quite."),
+                                                            (option or {}).get("feedback")),
                           "options": [{"id": o["id"], "label": o["label"], "checked": o["id"] == chosen}
                                       for o in q["options"]]})
         return {"_": _, "block_id": block_id, "display_name": self.display_name, "module_title": title,
@@ -239,22 +243,32 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
         if not isinstance(choices, dict):
             raise HandlerError(400, "'choices' must be a JSON object.")
         known = {q["id"]: q for q in questions}
-        errors = [f"question '{qid}': unknown question" for qid in choices if qid not in known]
-        required = _("an answer is required")
-        for qid, q in known.items():
+        # ``errors``: what the learner reads (questions by number and words, never by id);
+        # ``detail``: the same with ids, for developers and the mobile apps.
+        detail = [f"question '{qid}': unknown question" for qid in choices if qid not in known]
+        errors = [_(UNREADABLE)] if detail else []
+        for number, (qid, q) in enumerate(known.items(), 1):
             value = choices.get(qid)
             if value is None:
-                errors.append(f"question '{qid}': {required} ({q['text']})")
+                detail.append(f"question '{qid}': an answer is required")
+                errors.append(_("Question %(number)s: %(text)s") % {
+                    "number": number, "text": _(PLEASE_ANSWER_NAMED) % {"question": q["text"]}})
             elif value not in {o["id"] for o in q["options"]}:
-                errors.append(f"question '{qid}': {value!r} is not an option")
+                detail.append(f"question '{qid}': {value!r} is not an option")
+                if _(UNREADABLE) not in errors:
+                    errors.append(_(UNREADABLE))
         usefulness = data.get("usefulness")
         if usefulness is not None and (isinstance(usefulness, bool) or usefulness not in RATINGS):
-            errors.append("usefulness: give a whole number from 1 to 5")
+            detail.append("usefulness: give a whole number from 1 to 5")
+            if _(UNREADABLE) not in errors:
+                errors.append(_(UNREADABLE))
         comment = data.get("comment") or ""
         if not isinstance(comment, str) or len(comment) > COMMENT_MAX:
-            errors.append(f"comment: text of at most {COMMENT_MAX} characters")
+            detail.append(f"comment: text of at most {COMMENT_MAX} characters")
+            if _(UNREADABLE) not in errors:
+                errors.append(_(UNREADABLE))
         if errors:
-            raise HandlerError(400, _("Some answers were not accepted; nothing was saved."), errors)
+            raise HandlerError(400, _("Some answers were not accepted; nothing was saved."), errors, detail)
         self.choices = {qid: choices[qid] for qid in known}
         if self.ask_feedback:
             self.usefulness = usefulness

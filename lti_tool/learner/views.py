@@ -22,6 +22,13 @@ from digiready.attempts import (
 from digiready.diagnostic import DiagnosticError, progress
 from digiready.diagnostic.conditions import Context
 from digiready.diagnostic.questionnaire import compiled
+from digiready.presentation.learner_messages import (
+    error_question,
+    learner_error,
+    learner_errors,
+    pack_question_texts,
+    verdict_with_feedback,
+)
 from digiready.presentation.results_view import results_view
 from digiready.storage import session_scope
 from digiready.storage.models import Attempt, Learner
@@ -108,9 +115,9 @@ def diagnostic():
                 questions = [pack.question(q) for q in step["questions"]]
                 saved = save_answers(attempt, pack,
                                      answers=forms.parse_questions(questions, request.form))
-            for line in saved:
-                match = re.match(r"(?:question|profile) '([^']+)'", line)
-                errors[match.group(1) if match else ""] = line
+            texts = pack_question_texts(pack)
+            for line in saved:  # next to its question, in the learner's words (no ids)
+                errors[error_question(line) or ""] = learner_error(line, texts, _, named=False)
             going_back = request.form.get("action") == "back"
             # Answers may reveal follow-up questions in this same step (skip rules).
             prog = _steps(pack, attempt)
@@ -187,7 +194,8 @@ def _finish(s, launch, learner, pack, attempt):
         with s.begin_nested():
             result = complete_attempt(s, attempt, pack)
     except DiagnosticError as exc:
-        return _page("learner/missing.html", launch, pack, errors=exc.errors,
+        return _page("learner/missing.html", launch, pack,
+                     errors=learner_errors(exc.errors, pack_question_texts(pack), _),
                      title=_("A few answers are missing")), 422
     events.diagnostic_completed(s, launch, learner, attempt)
     queue_score(launch, activity="diagnostic", score_given=result["overall"]["score"] or 0.0,
@@ -281,8 +289,9 @@ def _score_survey(module, form) -> tuple[dict, float | None, dict]:
             continue
         answers["knowledge_check"][item["id"]] = chosen
         correct += 1 if option.get("correct") else 0
-        feedback[item["id"]] = {"correct": bool(option.get("correct")),
-                                "text": option.get("feedback")}
+        right = bool(option.get("correct"))
+        feedback[item["id"]] = {"correct": right, "text": verdict_with_feedback(
+            _("Correct.") if right else _("Not quite."), option.get("feedback"))}
     usefulness = form.get("usefulness")
     if usefulness in {"1", "2", "3", "4", "5"}:
         answers["usefulness"] = int(usefulness)
@@ -311,7 +320,9 @@ def _module_page(module_id: str, survey_only: bool):
         if request.method == "POST":
             answers, score, feedback = _score_survey(module, request.form)
             checks = (module.survey or {}).get("knowledge_check") or []
-            missing = [c["text"] for c in checks if c["id"] not in answers["knowledge_check"]]
+            # Named by number and words, linked to the question (its id is only the anchor).
+            missing = [{"anchor": "kc-" + c["id"], "number": n, "text": c["text"]}
+                       for n, c in enumerate(checks, 1) if c["id"] not in answers["knowledge_check"]]
             if not missing:
                 first = row.status != "completed"
                 row.status, row.survey, row.score = "completed", answers, score
@@ -332,6 +343,7 @@ def _module_page(module_id: str, survey_only: bool):
                      transcript=_paragraphs(module.script), html5_url=video.get("html5_url"),
                      youtube_id=video.get("youtube_id"), title=module.title,
                      player=player, player_html=player_html,
+                     correct=sum(1 for f in feedback.values() if f["correct"]),
                      submitted=request.method == "POST" and not missing), (422 if missing else 200)
 
 

@@ -72,7 +72,10 @@ def test_bad_saves_are_rejected_whole_and_change_nothing(block, payload, status,
         payload = dict(payload, answers={"protections": ["backup"], **payload["answers"]})
     got_status, body = call(block, "save_answers", payload)
     assert got_status == status
-    assert fragment in body["error"] + " ".join(body.get("errors", []))
+    assert fragment in body["error"] + " ".join(body.get("detail", []))
+    # The learner's words name no question by its id (the ids are in ``detail``).
+    for qid in [*(payload.get("answers") or {}), *(payload.get("profile") or {})]:
+        assert not any(f"'{qid}'" in e or e.startswith(qid + ":") for e in body.get("errors", []))
     assert snapshot(block) == before
 
 
@@ -87,8 +90,15 @@ def test_submit_with_missing_answers_lists_them_and_keeps_saved_answers(block):
     call(block, "save_answers", {"attempt": 1, "profile": PROFILE, "answers": {"posting": 1}})
     status, body = call(block, "submit", {"attempt": 1})
     assert status == 400
-    assert any(e.startswith("channels:") for e in body["errors"])
-    assert not any(e.startswith("ai_use") for e in body["errors"])  # optional question
+    assert any(e.startswith("channels:") for e in body["detail"])
+    assert not any(e.startswith("ai_use") for e in body["detail"])  # optional question
+    # The learner reads the questions' words, not their ids.
+    from digiready.packs import load_pack
+    from tests.lti_tool.conftest import FIXTURE_PACK
+
+    channels = load_pack(FIXTURE_PACK).question("channels").text
+    assert f"Please answer “{channels}”." in body["errors"]
+    assert not any("channels" in e for e in body["errors"])
     assert block.answers == {"posting": 1} and not block.submitted
     assert block.runtime.events("grade") == []
 
@@ -173,13 +183,14 @@ def test_results_link_to_the_mapped_unit_or_the_module_page(make_block):
     assert 'href="https://lms.example/unit/7"' in html
     status, page = call(block, "module_page", method="GET", suffix="safe_online")
     assert status == 200 and "<h1>Module safe_online</h1>" in page and "Transcript" in page
+    assert '<details class="transcript" open>' in page  # no video: the transcript is the lesson
     assert call(block, "module_page", method="GET", suffix="nope")[0] == 404
 
 
 def test_dimensions_shown_limit_questions_and_results(make_block):
     block = make_block(DiagnosticXBlock, dimensions=["payments"])
     status, body = call(block, "save_answers", {"attempt": 1, "answers": {"posting": 2}})
-    assert status == 400 and "not part of this diagnostic" in body["errors"][0]
+    assert status == 400 and "not part of this diagnostic" in body["detail"][0]
     call(block, "save_answers", {"attempt": 1, "profile": PROFILE,
                                  "answers": {"accepts": ["qr"], "sells_online": "no"}})
     status, body = call(block, "submit", {"attempt": 1})

@@ -37,6 +37,11 @@ def test_correct_submission_grades_completes_and_tallies(survey):
     assert survey.comment == "Clear" and survey.tally == {"kc1": {"a": 1}}
 
 
+def test_missing_answer_is_named_by_number_and_words(survey):
+    status, body = call(survey, "submit", {"choices": {}})
+    assert status == 400 and body["errors"] == ["Question 1: Please answer “Which is right?”."]
+
+
 def test_wrong_answer_earns_nothing_and_shows_feedback(survey):
     status, body = call(survey, "submit", {"choices": {"kc1": "b"}})
     assert status == 200 and body["grade"] == 0.0 and "Not quite. No." in body["html"]
@@ -55,7 +60,9 @@ def test_wrong_answer_earns_nothing_and_shows_feedback(survey):
 def test_bad_submissions_are_refused_and_save_nothing(survey, payload, fragment):
     status, body = call(survey, "submit", payload)
     assert status == 400
-    assert fragment in body["error"] + " ".join(body["errors"])
+    assert fragment in body["error"] + " ".join(body.get("detail", []))
+    # What the learner reads names no question id (the ids are in ``detail``, for developers).
+    assert not any("kc1" in e or "kc9" in e for e in body.get("errors", []))
     assert not survey.submitted and survey.choices == {} and survey.submissions == 0
     assert survey.runtime.published == []
 
@@ -121,3 +128,18 @@ def test_unknown_module_is_a_clear_message(make_block):
     survey = make_block(SurveyXBlock, module="nope", staff=True)
     assert "Module &#x27;nope&#x27; is not in the content pack" in survey.student_view().content
     assert call(survey, "submit", {"choices": {}})[0] == 503
+
+
+def test_feedback_that_opens_with_the_verdict_says_it_once(make_block):
+    questions = [{"id": "q1", "text": "Who owns each step?", "options": [
+        {"id": "a", "label": "Someone named", "correct": True, "feedback": "Correct. Someone has to."},
+        {"id": "b", "label": "Nobody", "feedback": "Not quite: a step without a name stays undone."}]},
+        {"id": "q2", "text": "Backups help when?", "options": [
+            {"id": "a", "label": "A phone is lost", "correct": True, "feedback": "Yes."}, {"id": "b", "label": "Never"}]}]
+    block = make_block(SurveyXBlock, custom_questions=questions)
+    status, body = call(block, "submit", {"choices": {"q1": "a", "q2": "a"}})
+    assert status == 200 and body["html"].count("Correct.") == 2
+    assert "Correct. Correct." not in body["html"] and "Correct. Yes." in body["html"]
+    wrong = make_block(SurveyXBlock, user_id="learner-2", custom_questions=questions)
+    status, body = call(wrong, "submit", {"choices": {"q1": "b", "q2": "b"}})
+    assert "Not quite. Not quite" not in body["html"] and "Not quite: a step" in body["html"]

@@ -59,10 +59,12 @@ def test_diagnostic_handlers_over_http(workbench):
                                       "answers": {"channels": ["social"], "posting": 3}, "step": "presence"})
     assert r.status_code == 200 and r.json()["progress"]["answered"] == 5
     bad = learner.post("save_answers", {"attempt": 1, "answers": {"posting": 3, "nope": 1}})
-    assert bad.status_code == 400 and bad.json()["errors"] == ["question 'nope': unknown question"]
+    assert bad.status_code == 400 and bad.json()["detail"] == ["question 'nope': unknown question"]
+    assert bad.json()["errors"] == ["Some answers could not be read. Please reload the page and answer again."]
     assert learner.post("save_answers", raw="{oops").status_code == 400
     early = learner.post("submit", {"attempt": 1})
-    assert early.status_code == 400 and any(e.startswith("accepts:") for e in early.json()["errors"])
+    assert early.status_code == 400 and any(e.startswith("accepts:") for e in early.json()["detail"])
+    assert not any("accepts" in e for e in early.json()["errors"]) and early.json()["errors"][0].startswith("Please answer “")
     # Reloading the page resumes at the saved step with the answers ticked.
     again = Learner(workbench, "digiready_diagnostic.0", "http-learner").html
     assert 'data-current="presence"' in again and 'value="social" checked' in again
@@ -90,7 +92,7 @@ def test_results_csv_is_refused_to_workbench_learners(workbench):
 def test_survey_handlers_over_http(workbench):
     learner = Learner(workbench, "digiready_survey.1", "survey-learner")
     bad = learner.post("submit", {"choices": {"q1": "z"}})
-    assert bad.status_code == 400 and "'z' is not an option" in bad.json()["errors"][0]
+    assert bad.status_code == 400 and "'z' is not an option" in bad.json()["detail"][0]
     ok = learner.post("submit", {"choices": {"q1": "a"}, "usefulness": 4, "comment": "ok"})
     assert ok.status_code == 200 and ok.json()["grade"] == 1.0
     assert learner.post("submit", {"choices": {"q1": "a"}}).status_code == 409
