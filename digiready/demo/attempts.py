@@ -26,6 +26,43 @@ PLATFORM = "demo"
 TRIAL_DAYS = 180
 # Share of learners who take the diagnostic a second time later on.
 REASSESS_SHARE = 0.15
+# The trial period's content change: version 2 of the content (the pack as it is now) replaced
+# version 1 this many days before the data's end; diagnostics and module sessions before that
+# day ran on version 1. The final report compares the two (scores, module completion,
+# re-assessments across the change).
+CONTENT_CHANGE_DAYS_BEFORE_END = 75
+
+
+def earlier_version(version: str) -> str:
+    """The label of the content's version 1 when the pack as it is now is version 2: the
+    base pack's semantic version one minor (else major) step back, the overlay's part after
+    "+" kept (1.1.0+pe.1.0.0 -> 1.0.0+pe.1.0.0); a version with no step back gets "-trial"."""
+    base, plus, overlay = version.partition("+")
+    parts = base.split(".")
+    if len(parts) >= 2 and all(p.isdigit() for p in parts):
+        numbers = [int(p) for p in parts]
+        for i in (1, 0):
+            if numbers[i] > 0:
+                numbers[i] -= 1
+                numbers[i + 1:] = [0] * (len(numbers) - i - 1)
+                return (".".join(str(n) for n in numbers) + plus + overlay)[:32]
+    return f"{version[:26]}-trial"
+
+
+@dataclass(frozen=True)
+class ContentVersions:
+    """Which content version was live when: ``v1`` before ``change``, ``v2`` from it."""
+    v1: str
+    v2: str
+    change: datetime
+
+    def at(self, when: datetime) -> str:
+        return self.v1 if when < self.change else self.v2
+
+
+def content_versions(pack: Pack, end: datetime) -> ContentVersions:
+    return ContentVersions(earlier_version(pack.version), pack.version,
+                           end - timedelta(days=CONTENT_CHANGE_DAYS_BEFORE_END))
 
 # Economy level of the latent trait (0-1). Plausible orderings, not measurements.
 ECONOMY_BASE = {"pe": 0.42, "ph": 0.38, "vn": 0.45, "id": 0.41, "pg": 0.27}
@@ -206,6 +243,7 @@ class DemoAttempt:
     started_at: datetime
     completed_at: datetime
     status: str = "completed"
+    pack_version: str = ""
 
     @property
     def updated_at(self) -> datetime:
@@ -219,12 +257,13 @@ def _completed_at(rng: random.Random, end: datetime) -> datetime:
 
 
 def _attempt_row(pack: Pack, economy: str, result: dict[str, Any], answers: dict[str, Any],
-                 learner_id: int, number: int, when: datetime) -> dict[str, Any]:
+                 learner_id: int, number: int, when: datetime,
+                 versions: ContentVersions) -> dict[str, Any]:
     profile = result["profile"]
     overall = result["overall"]
     return {
         "learner_id": learner_id, "number": number, "pack_id": pack.id,
-        "pack_version": pack.version, "economy": economy, "language": pack.language,
+        "pack_version": versions.at(when), "economy": economy, "language": pack.language,
         "status": "completed", "source": PLATFORM, "synthetic": True, "profile": profile,
         "answers": answers, "result": result, "sector": profile.get("sector"),
         "size": profile.get("size"), "gender": profile.get("gender"),
@@ -263,6 +302,7 @@ def generate_attempts(ctx: DemoContext) -> dict[str, Any]:
     for economy in ctx.economies:
         rng = random.Random(f"{ctx.seed}/{economy}")
         pack = load_demo_pack(ctx.pack_path, economy)
+        versions = content_versions(pack, end)
         learner_ids[economy] = []
         for start in range(0, ctx.responses, chunk):
             count = min(chunk, ctx.responses - start)
@@ -288,7 +328,7 @@ def generate_attempts(ctx: DemoContext) -> dict[str, Any]:
                 ids = list(conn.scalars(
                     insert(Learner).returning(Learner.id, sort_by_parameter_order=True),
                     learners))
-                rows = [_attempt_row(pack, economy, res, ans, lid, number, when)
+                rows = [_attempt_row(pack, economy, res, ans, lid, number, when, versions)
                         for lid, runs in zip(ids, attempts, strict=True)
                         for number, (ans, res, when) in enumerate(runs, start=1)]
                 conn.execute(insert(Attempt), rows)
@@ -299,7 +339,8 @@ def generate_attempts(ctx: DemoContext) -> dict[str, Any]:
             for lid, person, runs in zip(ids, learners, attempts, strict=True):
                 stored.append((DemoLearner(lid, person["opaque_id"], person["created_at"]),
                                [DemoAttempt(number, pack.id, res["profile"], _slim(res),
-                                            when - timedelta(minutes=12), when)
+                                            when - timedelta(minutes=12), when,
+                                            pack_version=versions.at(when))
                                 for number, (_ans, res, when) in enumerate(runs, start=1)]))
             totals["learners"] += count
             totals["attempts"] += sum(len(r) for r in attempts)

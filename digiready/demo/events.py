@@ -21,6 +21,13 @@ PROFILE_KEYS = ("economy", "gender", "age_band", "sector", "size")
 # Share of learners who open at least one recommended module, by economy.
 ENGAGEMENT = {"pe": 0.62, "ph": 0.7, "vn": 0.66, "id": 0.6, "pg": 0.48}
 PAGES = ["/", "/diagnostic", "/results", "/modules", "/help"]
+# Chance that a learner who watched a module's whole video marks the module complete, by
+# content version: version 2 (after the trial's content change: shorter videos, a clearer
+# task) is completed more often, which the final report's trial section measures.
+COMPLETE_AFTER_FULL_VIEW = {"v1": 0.72, "v2": 0.88}
+# Share of video sessions watched to the end at once, by content version (version 2's
+# videos are shorter).
+WATCH_TO_END = {"v1": 0.3, "v2": 0.42}
 
 
 def clear_events(ctx: DemoContext) -> None:
@@ -36,14 +43,14 @@ def _aware(ts: datetime) -> datetime:
 
 
 def _video_session(rng: random.Random, base: dict[str, Any], when: datetime,
-                   length: float) -> tuple[list[dict[str, Any]], bool]:
+                   length: float, to_end: float = 0.3) -> tuple[list[dict[str, Any]], bool]:
     """One player session; returns its events and whether it was a full view."""
     session = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     video = {**base, "object_id": base["object_id"] + "/video", "session_id": session}
     out = [{**video, "kind": "video.initialized", "timestamp": when, "data": {"length": length}}]
     t = when + timedelta(seconds=2)
     out.append({**video, "kind": "video.played", "timestamp": t, "data": {"time": 0}})
-    watch_share = 1.0 if rng.random() < 0.3 else min(1.0, max(0.05, rng.betavariate(2.2, 1.1)))
+    watch_share = 1.0 if rng.random() < to_end else min(1.0, max(0.05, rng.betavariate(2.2, 1.1)))
     segments: list[list[float]] = []
     position = 0.0
     if rng.random() < 0.3:  # skims ahead once
@@ -72,7 +79,7 @@ def _video_session(rng: random.Random, base: dict[str, Any], when: datetime,
 
 
 def _learner_events(rng: random.Random, learner: Any, attempts: list[Any], modules: dict[str, float],
-                    economy: str) -> list[dict[str, Any]]:
+                    economy: str, versions: Any) -> list[dict[str, Any]]:
     first = attempts[0]
     profile = {k: (first.profile or {}).get(k) for k in PROFILE_KEYS}
     profile["economy"] = economy
@@ -91,11 +98,13 @@ def _learner_events(rng: random.Random, learner: Any, attempts: list[Any], modul
         events.append({**visit, "kind": "viewed", "object_id": "/diagnostic",
                        "timestamp": started + timedelta(seconds=3)})
         events.append({**visit, "kind": "diagnostic.attempted", "object_id": f"diagnostic/{attempt.pack_id}",
-                       "timestamp": started + timedelta(seconds=5), "data": {"attempt": attempt.number}})
+                       "timestamp": started + timedelta(seconds=5),
+                       "data": {"attempt": attempt.number, "content_version": attempt.pack_version or None}})
         if attempt.status == "completed" and attempt.result:
             done = _aware(attempt.completed_at or attempt.updated_at)
             events.append({**visit, "kind": "diagnostic.completed", "object_id": f"diagnostic/{attempt.pack_id}",
-                           "timestamp": done, "data": {"result": attempt.result, "attempt": attempt.number},
+                           "timestamp": done, "data": {"result": attempt.result, "attempt": attempt.number,
+                                    "content_version": attempt.pack_version or None},
                            "profile": profile})
             events.append({**visit, "kind": "viewed", "object_id": "/results",
                            "timestamp": done + timedelta(seconds=2)})
@@ -117,34 +126,42 @@ def _learner_events(rng: random.Random, learner: Any, attempts: list[Any], modul
     for module_id in recommended[: rng.randint(1, min(4, len(recommended)))]:
         mod = {**base, "object_id": f"module/{module_id}"}
         session = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        # The content version live when the module was opened: the session keeps it.
+        version = versions.at(when)
+        stage = "v1" if version == versions.v1 else "v2"
         events.append({**mod, "session_id": session, "kind": "viewed", "object_id": f"/modules/{module_id}",
                        "timestamp": when})
         events.append({**mod, "session_id": session, "kind": "module.progressed", "timestamp": when + timedelta(seconds=1),
-                       "data": {"progress": 10}})
-        video_events, full = _video_session(rng, mod, when + timedelta(seconds=5), modules[module_id])
+                       "data": {"progress": 10, "content_version": version}})
+        video_events, full = _video_session(rng, mod, when + timedelta(seconds=5), modules[module_id],
+                                           WATCH_TO_END[stage])
         events.extend(video_events)
         end = video_events[-1]["timestamp"]
-        if full and rng.random() < 0.8:
-            events.append({**mod, "session_id": session, "kind": "module.completed", "timestamp": end + timedelta(seconds=30)})
+        if full and rng.random() < COMPLETE_AFTER_FULL_VIEW[stage]:
+            events.append({**mod, "session_id": session, "kind": "module.completed", "timestamp": end + timedelta(seconds=30),
+                           "data": {"content_version": version}})
         else:
             events.append({**mod, "session_id": session, "kind": "module.progressed", "timestamp": end + timedelta(seconds=1),
-                           "data": {"progress": 60}})
+                           "data": {"progress": 60, "content_version": version}})
         when = end + timedelta(hours=rng.randint(1, 72))
     return events
 
 
 @register("events", order=20, clear=clear_events)
 def generate_events(ctx: DemoContext) -> dict[str, Any]:
-    from digiready.demo.attempts import load_demo_pack
+    from digiready.demo.attempts import content_versions, load_demo_pack
     from digiready.events import record_many
     from digiready.storage import session_scope
 
     total = 0
     learners_seen = 0
     now = datetime.now(timezone.utc)
+    # The attempts' end date (see demo.attempts.generate_attempts): the same content change.
+    end = now.replace(hour=0, minute=0, second=0, microsecond=0)
     for economy in ctx.economies:
         rng = random.Random(f"{ctx.seed}/events/{economy}")
         pack = load_demo_pack(ctx.pack_path, economy)
+        versions = content_versions(pack, end)
         modules = {m.id: float(m.duration_seconds or 180) for m in pack.modules.values()}
         people = (ctx.shared.get("attempts") or {}).get(economy)
         if people is None:  # `--only events`: the attempts stored by an earlier run
@@ -153,7 +170,7 @@ def generate_events(ctx: DemoContext) -> dict[str, Any]:
         for index, (learner, attempts) in enumerate(people, start=1):
             # Return visits and module sessions after the data's end date have not happened
             # yet: a report dated today shows nothing after today.
-            batch.extend(ev for ev in _learner_events(rng, learner, attempts, modules, economy)
+            batch.extend(ev for ev in _learner_events(rng, learner, attempts, modules, economy, versions)
                          if ev["timestamp"] <= now)
             if len(batch) >= 20000 or index == len(people):
                 with session_scope(ctx.url) as db:

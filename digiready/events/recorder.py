@@ -36,6 +36,9 @@ DATA_FIELDS = frozenset({
     "title", "language", "role", "attempt", "question", "response", "score", "level",
     "dimensions", "progress", "length", "time", "time_from", "time_to", "played_segments",
     "completion_threshold", "duration", "success", "course", "result",
+    # The content (pack) version the learner used: trial-period comparisons of version 1
+    # and version 2 read it; in xAPI it is the statement's context.revision.
+    "content_version",
 })
 SOURCES = frozenset({"core", "lti", "xblock", "portal", "cli", "demo", "import"})
 # xAPI limits checked when an event comes in, so that no statement the LRS would refuse is
@@ -173,6 +176,11 @@ def _normalise(kind: str, data: Mapping[str, Any] | None,
         raise EventError(f"{kind}: unknown data field(s) {', '.join(sorted(unknown))}")
     progress = score = None
     level = None
+    if data.get("content_version") is not None:
+        version = data["content_version"]
+        if not isinstance(version, str) or not 0 < len(version) <= 32:
+            raise EventError(f"content_version must be a version label of 1-32 characters, "
+                             f"got {str(version)[:40]!r}")
     result = data.pop("result", None)
     if result is not None:  # a diagnose() result: keep only what analytics needs
         overall = result.get("overall") or {}

@@ -124,6 +124,8 @@ def build_statement(event: EventLike) -> dict[str, Any]:
         context["extensions"] = extensions
     if data.get("language"):
         context["language"] = data["language"]
+    if data.get("content_version"):
+        context["revision"] = data["content_version"]  # xAPI: the activity's revision
     statement: dict[str, Any] = {
         "id": event.statement_id,
         "actor": {"objectType": "Agent",

@@ -276,6 +276,11 @@ class UsageData:
     available: bool
     indicators: dict[str, dict[str, Any]] = field(default_factory=dict)
     note: str = ""
+    # Per economy: the funder's indicators month by month (see monthly_indicators).
+    monthly: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Per economy and content version: module sessions opened and completed (see
+    # module_versions); a version of None means the events did not record one.
+    module_versions: dict[str, dict[str | None, dict[str, Any]]] = field(default_factory=dict)
 
 
 USAGE_KEYS = [
@@ -311,5 +316,124 @@ def load_usage(url: str | None, economies: list[str]) -> UsageData:
                                      f"({type(exc).__name__}: is the database upgraded? run "
                                      "`digiready db upgrade`)")
     recorded = any((d.get("learners") or {}).get("value") for d in indicators.values())
-    return UsageData(recorded, indicators if recorded else {},
-                     "" if recorded else "no learning events recorded for these economies")
+    if not recorded:
+        return UsageData(False, {}, "no learning events recorded for these economies")
+    reading = _reading_engine(url)
+    try:
+        with reading.connect() as conn:
+            monthly = monthly_indicators(conn, economies, min_cell())
+            versions = module_versions(conn, economies, min_cell())
+    finally:
+        reading.dispose()
+    return UsageData(True, indicators, "", monthly, versions)
+
+
+# The funder's indicators month by month: (key, label, people the figure rests on).
+MONTHLY_KEYS = [
+    ("registered_users", "Registered users", "registered_users"),
+    ("diagnostic_completions", "Diagnostics completed", "completers"),
+    ("module_completions", "Module completions", "module_completers"),
+    ("visits", "Visits", "visitors"),
+    ("unique_visits", "Unique visits", "visitors"),
+    ("video_plays", "Video plays", "viewers"),
+]
+
+
+def monthly_indicators(conn, economies: list[str], k: int) -> dict[str, list[dict[str, Any]]]:
+    """Per economy, one row per month (``period`` "YYYY-MM") with each funder indicator.
+
+    Read from the events area's learner-day rollup (and the module completions from the
+    events). The months of one indicator add up to its printed total, so each indicator's
+    months are protected together (:func:`digiready.disclosure.protect`) on the number of
+    learners behind each month's figure: a hidden month cannot be worked out from the total.
+    """
+    from sqlalchemy import case, func, select
+
+    from digiready.events.models import DailyActivity as D
+    from digiready.events.models import Event as E
+
+    flag = lambda column: func.sum(case((column > 0, 1), else_=0))
+    per_actor = (select(D.economy.label("economy"), D.month.label("month"),
+                        D.actor.label("actor"), func.sum(D.registered).label("registered"),
+                        func.sum(D.visits).label("visits"), flag(D.visits).label("days"),
+                        func.sum(D.completions).label("completions"),
+                        func.sum(D.plays).label("plays"))
+                 .where(D.economy.in_(economies)).group_by(D.economy, D.month, D.actor)
+                 ).subquery()
+    a = per_actor.c
+    rows: dict[str, dict[int, dict[str, int]]] = {e: {} for e in economies}
+    for economy, month, registered, visits, days, visitors, completions, completers, plays,             viewers in conn.execute(
+                select(a.economy, a.month, flag(a.registered), func.sum(a.visits),
+                       func.sum(a.days), flag(a.visits), func.sum(a.completions),
+                       flag(a.completions), func.sum(a.plays), flag(a.plays))
+                .group_by(a.economy, a.month)):
+        rows[economy][int(month)] = {
+            "registered_users": int(registered or 0), "visits": int(visits or 0),
+            "unique_visits": int(days or 0), "visitors": int(visitors or 0),
+            "diagnostic_completions": int(completions or 0), "completers": int(completers or 0),
+            "video_plays": int(plays or 0), "viewers": int(viewers or 0),
+            "module_completions": 0, "module_completers": 0}
+    done = (select(E.economy.label("economy"), E.month.label("month"), E.actor.label("actor"),
+                   E.object_id.label("object_id"))
+            .where(E.kind == "module.completed", E.economy.in_(economies))
+            .group_by(E.economy, E.month, E.actor, E.object_id)).subquery()
+    for economy, month, n, people in conn.execute(
+            select(done.c.economy, done.c.month, func.count(),
+                   func.count(func.distinct(done.c.actor)))
+            .group_by(done.c.economy, done.c.month)):
+        cell = rows[economy].setdefault(int(month), dict.fromkeys(
+            ("registered_users", "visits", "unique_visits", "visitors", "diagnostic_completions",
+             "completers", "video_plays", "viewers"), 0))
+        cell["module_completions"], cell["module_completers"] = int(n), int(people)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for economy in economies:
+        months = rows[economy]
+        hidden = {key: disclosure.protect({m: c[people] for m, c in months.items()}, k)
+                  for key, _label, people in MONTHLY_KEYS}
+        out[economy] = [
+            {"period": f"{m // 100:04d}-{m % 100:02d}",
+             **{key: (None if m in hidden[key] else c[key]) for key, _l, _p in MONTHLY_KEYS}}
+            for m, c in sorted(months.items())]
+    return out
+
+
+def module_versions(conn, economies: list[str], k: int) -> dict[str, dict[str | None, dict[str, Any]]]:
+    """Module completion by the content version a learner opened the module in.
+
+    A module session is one (learner, module); its version is the ``content_version`` of its
+    first module event (the version live when it was opened). Per economy and version: the
+    sessions opened, those completed, the learners behind them, and the first day the version
+    was seen; figures resting on fewer than ``k`` learners are None.
+    """
+    from sqlalchemy import select
+
+    from digiready.events.models import Event as E
+
+    first: dict[tuple[str, str, str], tuple] = {}
+    completed: set[tuple[str, str, str]] = set()
+    for economy, actor, object_id, kind, timestamp, data in conn.execute(
+            select(E.economy, E.actor, E.object_id, E.kind, E.timestamp, E.data)
+            .where(E.kind.in_(("module.progressed", "module.completed")),
+                   E.economy.in_(economies))
+            .order_by(E.timestamp)):
+        key = (economy, actor, object_id)
+        if key not in first:
+            first[key] = ((data or {}).get("content_version"), timestamp)
+        if kind == "module.completed":
+            completed.add(key)
+    out: dict[str, dict[str | None, dict[str, Any]]] = {e: {} for e in economies}
+    for (economy, actor, object_id), (version, when) in first.items():
+        cell = out[economy].setdefault(version, {"opened": 0, "completed": 0, "learners": set(),
+                                                 "first_seen": when})
+        cell["opened"] += 1
+        cell["completed"] += (economy, actor, object_id) in completed
+        cell["learners"].add(actor)
+        cell["first_seen"] = min(cell["first_seen"], when)
+    for versions in out.values():
+        for cell in versions.values():
+            cell["learners"] = len(cell["learners"])
+        # The versions add up to all module sessions: protected together.
+        hidden = disclosure.protect({v: c["learners"] for v, c in versions.items()}, k)
+        for version in hidden:
+            versions[version]["opened"] = versions[version]["completed"] = None
+    return out

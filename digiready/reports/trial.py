@@ -79,6 +79,7 @@ def indicators_section(report: Report, inputs, number: str, *, summary: Section 
     rows, headline = [], []
     for e in inputs.economies:
         data = ind.get(e, {})
+        said = []
         for key, label, setting in FUNDER_INDICATORS:
             value = _value(data, key)
             goal = target(setting, e)
@@ -87,8 +88,9 @@ def indicators_section(report: Report, inputs, number: str, *, summary: Section 
                          reached if reached is not None else NO_DATA])
             report.facts[f"{e}.usage.{key}"] = value if isinstance(value, int) else None
             if reached is not None:
-                headline.append(f"{economy_name(e)}: {label.lower()} {value} of {goal} "
-                                f"({reached:.0f}% of target)")
+                said.append(f"{label.lower()} {value:,} of {goal:,} ({reached:.0f}% of target)")
+            elif isinstance(value, int):
+                said.append(f"{label.lower()} {value:,}")
         starts = _value(data, "diagnostic_starts")
         done = _value(data, "diagnostic_completions")
         if isinstance(starts, int) and isinstance(done, int) and starts:
@@ -100,12 +102,18 @@ def indicators_section(report: Report, inputs, number: str, *, summary: Section 
         if opened:
             rows.append([economy_name(e), "Module completion (% of modules opened)",
                          pct(completed, opened), NO_DATA, NO_DATA])
+        if said:
+            headline.append(f"{economy_name(e)}: " + ", ".join(said))
     sec.add(Table("funder-indicators", "Funder's indicators against targets",
                   ["Economy", "Indicator", "Measured", "Target", "Reached (%)"], rows))
     if summary is not None:
-        summary.add(Paragraph("Funder's indicators: " + ("; ".join(headline) if headline else
-                    "measured figures are in the indicators section; no targets are set in "
-                    "the configuration (DIGIREADY_TARGET_*)") + "."))
+        targets_set = any(target(setting, e) for _k, _l, setting in FUNDER_INDICATORS
+                          for e in inputs.economies)
+        summary.add(Paragraph(
+            f"Funder's indicators up to {inputs.as_of:%d %B %Y} (the indicators section "
+            "gives them by gender, age band and month): " + "; ".join(headline) + ". "
+            + ("" if targets_set else "No targets are set in the configuration "
+               "(DIGIREADY_TARGET_* settings), so none is compared.")))
     sub = sec.sub("indicators-groups", "By gender and age band of the owner/manager")
     for name, title in (("gender", "Gender"), ("age_band", "Age band")):
         trows = []
@@ -132,6 +140,10 @@ def indicators_section(report: Report, inputs, number: str, *, summary: Section 
 
 
 def _series(report: Report, sec: Section, inputs) -> None:
+    """Each funder indicator month by month; the month of the report date is partial: marked
+    so in the table and left out of the chart (it is not a fall)."""
+    from digiready.reports.aggregate import MONTHLY_KEYS
+
     sub = sec.sub("indicators-time", "Over time")
     today = inputs.as_of
     current = f"{today.year:04d}-{today.month:02d}"
@@ -140,59 +152,117 @@ def _series(report: Report, sec: Section, inputs) -> None:
     partial_seen = False
     for e in inputs.economies:
         points = []
-        for p in inputs.usage.indicators.get(e, {}).get("visits_series", []):
-            partial = p["period"] >= current
+        for p in inputs.usage.monthly.get(e, []):
+            if p["period"] > current:
+                continue  # nothing is dated after the report; guard against clock skew
+            partial = p["period"] == current
             partial_seen |= partial
             label = p["period"] + (" (partial)" if partial else "")
-            rows.append([economy_name(e), label, shown(p["visits"], p["suppressed"]),
-                         shown(p["unique_visits"], p["suppressed"]),
-                         shown(p["unique_visitors"], p["suppressed"])])
-            if not p["suppressed"] and not partial:
+            rows.append([economy_name(e), label,
+                         *[shown(p[key], p[key] is None) for key, _l, _p in MONTHLY_KEYS]])
+            if p["unique_visits"] is not None and not partial:
                 points.append((p["period"], float(p["unique_visits"])))
         if points:
             lines[economy_name(e)] = points
+    report.facts["usage.partial_month"] = current if partial_seen else None
+    sub.add(Paragraph(
+        "The funder's indicators per calendar month (UTC), each economy's months adding up to "
+        "the totals above (unique visits: learner-days; registered users: learners "
+        "registering that month). A month resting on too few learners is suppressed with a "
+        "complementary month so that it cannot be worked out from the total."))
     title = "Unique visits per month (complete months)"
     alt = (f"Line chart. {title}: " + "; ".join(
         f"{n}: " + ", ".join(f"{x} {int(v)}" for x, v in pts) for n, pts in lines.items()) + ".")
     sub.add(Figure("fig-visits", title, charts.line_chart_svg(lines, title=title,
                                                               chart_id="visits"),
-                   alt, Table("visits-monthly", "Visits per month",
-                              ["Economy", "Month", "Visits", "Unique visits", "Unique visitors"],
+                   alt, Table("indicators-monthly", "Funder's indicators per month",
+                              ["Economy", "Month", *[label for _k, label, _p in MONTHLY_KEYS]],
                               rows)))
     if partial_seen:
         sub.add(Paragraph(f"The month of {today:%B %Y} is partial (data up to "
-                          f"{today:%d %B %Y}): it is marked so in the table and left out of "
-                          "the chart, so that it does not look like a fall."))
+                          f"{today:%d %B %Y}): it is marked \"(partial)\" in the table and "
+                          "left out of the chart, so that it does not look like a fall."))
+
+
+def version_order(inputs, economy: str) -> list[tuple[str, datetime]]:
+    """The economy's content versions in the order they came into use, each with the first
+    time it was seen (a completed diagnostic or a module session on it)."""
+    first: dict[str, datetime] = {}
+
+    def seen(version, when) -> None:
+        if version and when is not None:
+            when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+            first[version] = min(first.get(version, when), when)
+
+    d = inputs.data[economy]
+    for r in d.responses:
+        seen(r.pack_version, r.completed_at)
+    for _a, b in d.followups:
+        seen(b.pack_version, b.completed_at)
+    for version, cell in inputs.usage.module_versions.get(economy, {}).items():
+        seen(version, cell.get("first_seen"))
+    return sorted(first.items(), key=lambda kv: (kv[1], kv[0]))
+
+
+class _Labels:
+    """"Version n (pack version)" per economy, n in order of first use."""
+
+    def __init__(self, orders: dict[str, list[tuple[str, datetime]]]) -> None:
+        self.index = {e: [v for v, _w in order] for e, order in orders.items()}
+
+    def __call__(self, economy: str, version: str | None) -> str:
+        versions = self.index.get(economy, [])
+        if not version:
+            return "not recorded"
+        if version in versions:
+            return f"Version {versions.index(version) + 1} ({version})"
+        return version
+
+    def rank(self, economy: str, version: str | None) -> int:
+        versions = self.index.get(economy, [])
+        return versions.index(version) if version in versions else len(versions)
 
 
 def trial_section(report: Report, inputs, number: str) -> Section:
     sec = report.section("trial", f"{number} The trial period: version 1 and version 2")
     d_all = inputs.data
-    versions = sorted({r.pack_version for d in d_all.values() for r in d.responses
-                       if r.pack_version})
+    orders = {e: version_order(inputs, e) for e in inputs.economies}
+    label = _Labels(orders)
+    report.facts["trial.versions"] = {e: [v for v, _w in o] for e, o in orders.items()}
     sec.add(Paragraph(
         "Version 1 of the platform (the content pack and the diagnostic as first launched) was "
-        "used by businesses during the trial period; version 2 is the pack after the changes "
-        "the trial led to. Content versions in the data: "
-        + (", ".join(versions) if versions else NO_DATA) + "."))
+        "used by businesses during the trial period; version 2 is the content after the "
+        "changes the trial led to. Each diagnostic stores the content version it was taken "
+        "on, and each module session the version live when it was opened, so the two can be "
+        "compared. Content versions in the data, in the order they came into use:"))
+    sec.add(BulletList([
+        f"{economy_name(e)}: " + ("; ".join(f"{label(e, v)} from {w:%d %B %Y}"
+                                            for v, w in orders[e]) if orders[e] else NO_DATA)
+        for e in inputs.economies]))
     rows = []
     for e in inputs.economies:
         d = d_all[e]
         by_version: dict[str, list[float]] = {}
         for r in d.responses:
             if r.overall is not None:
-                by_version.setdefault(r.pack_version or NO_DATA, []).append(r.overall)
-        for v, scores in sorted(by_version.items()):
-            small = disclosure.is_small(len(scores), d.min_cell)
-            rows.append([economy_name(e), v, shown(len(scores), small),
+                by_version.setdefault(r.pack_version or "", []).append(r.overall)
+        hidden = disclosure.protect({v: len(x) for v, x in by_version.items()}, d.min_cell)
+        for v, scores in sorted(by_version.items(), key=lambda kv: label.rank(e, kv[0])):
+            small = v in hidden
+            rows.append([economy_name(e), label(e, v), shown(len(scores), small),
                          shown(round(statistics.fmean(scores), 1), small)])
     sec.add(Table("versions", "Businesses and mean first score by content version",
-                  ["Economy", "Content version", "Businesses", "Mean score"], rows))
-    if len(versions) < 2:
+                  ["Economy", "Content version", "Businesses", "Mean score"], rows,
+                  notes="A business is counted under the version of its first diagnostic. "
+                        "The diagnostic's questions and scoring did not change between the "
+                        "versions, so the means compare the businesses, not the versions."))
+    if all(len(o) < 2 for o in orders.values()):
         sec.add(Paragraph(
             "Only one content version was in use over the trial period in these data: the "
-            "comparison of version 1 with version 2 (scores, and module completion before and "
-            "after a content change) appears here once businesses use the second version."))
+            "comparison of version 1 with version 2 (module completion before and after a "
+            "content change, re-assessments across it) appears here once learners use the "
+            "second version."))
+    _module_completion(report, sec, inputs, orders, label)
     sub = sec.sub("trial-reassessment", "Re-assessment: businesses that took the diagnostic twice")
     rows = []
     for e in inputs.economies:
@@ -210,21 +280,87 @@ def trial_section(report: Report, inputs, number: str) -> Section:
     sub.add(Table("reassessment", "Change between the first and the latest diagnostic",
                   ["Economy", "Businesses re-assessed", "Mean change (points)",
                    "Improved (%)"], rows))
+    rows = []
+    for e in inputs.economies:
+        d = d_all[e]
+        pairs: dict[tuple[str, str], list[float]] = {}
+        for a, b in d.followups:
+            if a.overall is not None and b.overall is not None:
+                pairs.setdefault((a.pack_version, b.pack_version), []).append(b.overall - a.overall)
+        hidden = disclosure.protect({p: len(x) for p, x in pairs.items()}, d.min_cell)
+        for (v1, v2), deltas in sorted(pairs.items(), key=lambda kv: (
+                label.rank(e, kv[0][0]), label.rank(e, kv[0][1]))):
+            small = (v1, v2) in hidden
+            mean = round(statistics.fmean(deltas), 1)
+            rows.append([economy_name(e), f"{label(e, v1)} to {label(e, v2)}",
+                         shown(len(deltas), small), shown(mean, small)])
+            if not small:
+                report.facts[f"{e}.mean_change.{v1}>{v2}"] = mean
+    sub.add(Table("reassessment-versions", "Re-assessment by the content versions of the two "
+                  "diagnostics", ["Economy", "First to latest diagnostic", "Businesses",
+                                  "Mean change (points)"], rows,
+                  notes="Businesses whose second diagnostic came after the content change "
+                        "had the version 2 modules between their two diagnostics."))
     dims = next(iter(inputs.packs.values())).dimensions
     rows = []
     for dim in dims:
         row = [dim.title]
         for e in inputs.economies:
             d = d_all[e]
-            pairs = [(a.dimensions.get(dim.id), b.dimensions.get(dim.id)) for a, b in d.followups]
-            deltas = [b - a for a, b in pairs if a is not None and b is not None]
+            pairs2 = [(a.dimensions.get(dim.id), b.dimensions.get(dim.id)) for a, b in d.followups]
+            deltas = [b - a for a, b in pairs2 if a is not None and b is not None]
             row.append(SUPPRESSED if disclosure.is_small(len(deltas), d.min_cell) or not deltas
                        else round(statistics.fmean(deltas), 1))
         rows.append(row)
     sub.add(Table("reassessment-areas", "Mean change by area (points)",
                   ["Area", *[economy_name(e) for e in inputs.economies]], rows))
-    sec.add(lessons(report, inputs))
+    sub = sec.sub("trial-lessons", "Lessons learned")
+    sub.add(lessons(report, inputs))
     return sec
+
+
+def _module_completion(report: Report, sec: Section, inputs, orders, label) -> None:
+    """Module completion before and after the content change (by the version a module was
+    opened in)."""
+    sub = sec.sub("trial-modules", "Module completion before and after the content change")
+    versions = inputs.usage.module_versions
+    if not any(versions.values()):
+        sub.add(Paragraph(f"Module completion by content version: {NO_DATA} (no module "
+                          "sessions recorded)."))
+        return
+    rows = []
+    for e in inputs.economies:
+        for version, cell in sorted(versions.get(e, {}).items(),
+                                    key=lambda kv: label.rank(e, kv[0])):
+            hidden = cell["opened"] is None
+            rate = None if hidden else pct(cell["completed"], cell["opened"])
+            rows.append([economy_name(e), label(e, version), shown(cell["opened"], hidden),
+                         shown(cell["completed"], hidden),
+                         shown(rate if rate is not None else NO_DATA, hidden)])
+            if rate is not None and version:
+                report.facts[f"{e}.module_completion.{version}"] = rate
+    sub.add(Paragraph(
+        "A module session is one learner opening one module; it counts under the content "
+        "version live when it was opened (sessions before the day version 2 came into use "
+        "ran on version 1), and as completed when the learner completed the module."))
+    sub.add(Table("module-versions", "Module completion by content version",
+                  ["Economy", "Content version", "Module sessions opened", "Completed",
+                   "Completion (%)"], rows))
+    said = []
+    for e in inputs.economies:
+        if len(orders[e]) < 2:
+            continue
+        (v1, _w1), (v2, w2) = orders[e][0], orders[e][1]
+        a = report.facts.get(f"{e}.module_completion.{v1}")
+        b = report.facts.get(f"{e}.module_completion.{v2}")
+        if a is not None and b is not None:
+            said.append(f"{economy_name(e)} {a:.1f}% before the change and {b:.1f}% after it "
+                        f"(version 2 from {w2:%d %B %Y}; {b - a:+.1f} points)")
+            report.facts[f"{e}.module_completion.change"] = round(b - a, 1)
+    if said:
+        sub.add(Paragraph("Module completion: " + "; ".join(said) + ". The versions ran in "
+                          "different months of the trial, so part of a difference can come "
+                          "from who was learning then rather than from the content."))
 
 
 def lessons(report: Report, inputs) -> BulletList:
@@ -243,6 +379,14 @@ def lessons(report: Report, inputs) -> BulletList:
                          f"changed their score by {change:+.1f} points on average: "
                          "re-assessment makes progress visible and should be offered after "
                          "each training cycle.")
+        moved = report.facts.get(f"{e}.module_completion.change")
+        if moved is not None:
+            items.append(f"{economy_name(e)}: module completion changed by {moved:+.1f} "
+                         "percentage points with the version 2 content; "
+                         + ("keep the changes and apply them to the remaining modules."
+                            if moved > 0 else
+                            "the change did not help completion: review it with learners "
+                            "before the next version."))
         needs = inputs.needs[e]
         if needs:
             items.append(f"{economy_name(e)}: the first need is {needs[0].title.lower()} "
