@@ -10,11 +10,11 @@ the page's language, or the registrant's in an email (rendered under ``force_loc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_interval, format_skeleton, format_time
 
 APEC_COUNTRIES = {"AU", "BN", "CA", "CL", "CN", "HK", "ID", "JP", "KR", "MY", "MX", "NZ", "PG",
                   "PE", "PH", "RU", "SG", "TW", "TH", "US", "VN"}
@@ -50,6 +50,22 @@ def all_zones() -> list[str]:
                   if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/")))
 
 
+@lru_cache(maxsize=1)
+def _zones_by_country() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for line in (_zone_tab() or "").splitlines():
+        if line and not line.startswith("#"):
+            fields = line.split("\t")
+            if len(fields) >= 3 and is_valid_zone(fields[2]):
+                found.setdefault(fields[0], []).append(fields[2])
+    return {code: tuple(zones) for code, zones in found.items()}
+
+
+def country_zones(code: str) -> tuple[str, ...]:
+    """The IANA zones of a country or territory (ISO 3166 code), from zone.tab."""
+    return _zones_by_country().get(code.upper(), ())
+
+
 def is_valid_zone(name: str | None) -> bool:
     if not name or len(name) > 64:
         return False
@@ -59,6 +75,9 @@ def is_valid_zone(name: str | None) -> bool:
         return False
     return True
 
+
+# Local hours counted as night for the "at night for you" note.
+NIGHT_STARTS, NIGHT_ENDS = 22, 6
 
 # English is written the international (and APEC's British) way: "Tue 9 Mar 2027", 13:00.
 FORMAT_LOCALE = {"en": "en_GB"}
@@ -97,6 +116,17 @@ def short_date(value: datetime, lang: str | None = None) -> str:
 def long_date(value: date, lang: str | None = None) -> str:
     """The date in full ("Tuesday 9 March 2027", "martes, 9 de marzo de 2027")."""
     return format_date(value, "full", locale=_locale(lang))
+
+
+def date_range(first: date, last: date, lang: str | None = None) -> str:
+    """The event's days as one range ("9–11 Mar 2027", "9–11 de mar. de 2027")."""
+    if first == last:
+        return long_date(first, lang)
+    code = language(lang)
+    if code == "tpi":  # no CLDR skeletons of its own (see SHORT_DATE_PATTERNS)
+        return (f"{format_date(first, 'd MMM', locale=_locale(code))} – "
+                f"{format_date(last, 'd MMM y', locale=_locale(code))}")
+    return format_interval(first, last, "yMMMd", locale=_locale(code))
 
 
 def short_time(value: datetime, lang: str | None = None) -> str:
@@ -142,6 +172,16 @@ class ShownRange:
     @property
     def crosses_midnight(self) -> bool:
         return self.end_date is not None
+
+    @property
+    def at_night(self) -> bool:
+        """Some of it falls between 22:00 and 06:00 in this zone (Lima's 00:00–03:00 for a
+        Singapore afternoon): the pages say so, so nobody misses that it means staying up."""
+        last = self.end - timedelta(minutes=1) if self.end > self.start else self.end
+        if last.date() != self.start.date():
+            return True
+        return (self.start.hour < NIGHT_ENDS or self.start.hour >= NIGHT_STARTS
+                or last.hour >= NIGHT_STARTS or last.hour < NIGHT_ENDS)
 
     def text(self) -> str:
         start_ab = f" {self.abbrev}" if self.end_abbrev != self.abbrev else ""

@@ -20,6 +20,12 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 # separators, lone surrogates.
 BAD_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# Characters that draw nothing although Unicode files them as letters or symbols: Hangul
+# fillers, the braille blank, the Mongolian vowel separator, Khmer's inherent vowels. A name
+# made only of these (or of format characters such as U+200B) looks empty in every list.
+INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5\u034f")
+# Format (zero-width space, joiners, BOM, soft hyphen...), spaces, marks with nothing to sit on.
+BLANK_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc", "Mn", "Me", "Co", "Cn"})
 
 
 def control_character(text: str | None) -> str | None:
@@ -31,6 +37,14 @@ def control_character(text: str | None) -> str | None:
         if unicodedata.category(char) in BAD_CATEGORIES or char in BIDI_CONTROLS:
             return f"U+{ord(char):04X}"
     return None
+
+
+def visible(text: str | None) -> bool:
+    """True when ``text`` has at least one character a reader can see (a letter, a digit,
+    a punctuation mark or a symbol). A zero-width space alone, or spaces and joiners only, is
+    not a name: it shows as a blank line in the directory, the admin lists and emails."""
+    return any(unicodedata.category(c) not in BLANK_CATEGORIES and c not in INVISIBLE
+               and not c.isspace() for c in text or "")
 
 
 def check_single_line(text: str | None, field: str) -> str | None:
@@ -51,6 +65,10 @@ def one_line(text: str) -> str:
         for c in text).split())
 
 
+INVISIBLE_ONLY = _l("This contains only invisible characters (such as a zero-width space): "
+                    "type at least one letter or digit.")
+
+
 class SingleLine:
     """WTForms validator: one line of text, no control characters (names, organisations,
     anything that may reach an email header or a spreadsheet cell)."""
@@ -63,6 +81,16 @@ class SingleLine:
             raise ValidationError(self.message or _l(
                 "Use one line of ordinary text: line breaks and control characters are not "
                 "allowed."))
+        Visible()(_form, field)
+
+
+class Visible:
+    """WTForms validator for free text (a meeting note, a report's reason): at least one
+    character a reader can see."""
+
+    def __call__(self, _form, field) -> None:
+        if isinstance(field.data, str) and field.data and not visible(field.data):
+            raise ValidationError(INVISIBLE_ONLY)
 
 
 def url_problem(value: str | None) -> str | None:

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -92,9 +93,22 @@ def event_settings():
     dbs = db()
     event = service.current_event(dbs)
     form = EventForm(obj=event)
-    if form.validate_on_submit():
-        if form.capacity.data != event.capacity:
+    valid = form.validate_on_submit()
+    if valid and form.capacity.data != event.capacity:
+        try:
             service.set_capacity(dbs, event, form.capacity.data, _actor())
+        except service.CapacityBelowTaken as below:
+            # Lowering below the seats held would leave more people holding seats than the
+            # event has: refuse, saying how many are taken and how to make room.
+            dbs.rollback()
+            form.capacity.errors.append(ngettext(
+                "%(num)s seat is already taken, so the capacity cannot be lower than %(num)s. "
+                "To make the event smaller, first withdraw or reject registrations.",
+                "%(num)s seats are already taken, so the capacity cannot be lower than "
+                "%(num)s. To make the event smaller, first withdraw or reject registrations.",
+                below.taken))
+            valid = False
+    if valid:
         for name in ("requires_approval", "registration_open", "evaluation_open",
                      "virtual_room_url"):
             setattr(event, name, getattr(form, name).data or (None if name ==

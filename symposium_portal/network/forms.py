@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from symposium_portal import timez, vocab
+from symposium_portal.validators import Visible
 
 
 class FilterForm(FlaskForm):
@@ -35,7 +36,7 @@ class FilterForm(FlaskForm):
 
 class MeetingForm(FlaskForm):
     note = TextAreaField(_l("Note: what would you like to talk about?"),
-                         validators=[DataRequired(), Length(max=1000)])
+                         validators=[DataRequired(), Length(max=1000), Visible()])
     slot1 = DateTimeLocalField(_l("First proposed time"), format="%Y-%m-%dT%H:%M",
                                validators=[InputRequired()])
     slot2 = DateTimeLocalField(_l("Second proposed time (optional)"), format="%Y-%m-%dT%H:%M",
@@ -72,4 +73,4 @@ class AcceptForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    reason = TextAreaField(_l("What is wrong?"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("What is wrong?"), validators=[DataRequired(), Length(max=2000), Visible()])

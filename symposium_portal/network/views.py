@@ -6,6 +6,8 @@ answers 404, so ids reveal nothing.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,6 +45,7 @@ from symposium_portal.network.models import (
     Report,
 )
 from symposium_portal.registration.forms import ActionForm
+from symposium_portal.viewing import viewer_zone
 
 bp = Blueprint("network", __name__, url_prefix="/network", template_folder="templates")
 
@@ -136,7 +139,11 @@ def meetings():
                                          MeetingRequest.recipient_id == me.id))
         .order_by(MeetingRequest.created_at.desc())
     ).all()
-    return render_template("network/meetings.html", items=items, me=me, action=ActionForm())
+    # The agreed time in the zone the viewer reads pages in (chosen on the programme, else
+    # their registration's), as a line of its own, not a word at the end of a slot.
+    zone = viewer_zone().name or me.timezone
+    return render_template("network/meetings.html", items=items, me=me, action=ActionForm(),
+                           zone=zone, timedelta=timedelta)
 
 
 def _meeting_for(meeting_id: int, role: str) -> MeetingRequest:

@@ -395,8 +395,20 @@ def decide(session: Session, event: Event, reg: Registration, approve: bool,
                  f"registration:{reg.id}")
 
 
+class CapacityBelowTaken(ValueError):
+    """A capacity lower than the seats already held (people would hold seats that do not
+    exist)."""
+
+    def __init__(self, taken: int):
+        super().__init__(f"capacity below the {taken} seats already taken")
+        self.taken = taken
+
+
 def set_capacity(session: Session, event: Event, capacity: int, actor: str) -> None:
     event = lock_event(session, event.id)
+    if capacity < event.seats_taken:
+        # Checked again under the lock: a registration may have taken a seat since the form.
+        raise CapacityBelowTaken(event.seats_taken)
     old, event.capacity = event.capacity, capacity
     audit.record(session, actor, "event.capacity", f"event:{event.id}", old=old, new=capacity)
     promote(session, event)

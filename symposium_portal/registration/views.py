@@ -48,6 +48,7 @@ from symposium_portal.registration.models import (
     new_reference,
 )
 from symposium_portal.security import LinkExpired, LinkInvalid, read_link_token
+from symposium_portal.viewing import viewer_zone
 
 bp = Blueprint("registration", __name__, template_folder="templates")
 
@@ -59,7 +60,9 @@ PROFILE_FIELDS = ("full_name", "organisation", "role", "economy", "sector", "tim
 def home():
     dbs = db()
     event = service.current_event(dbs)
-    return render_template("registration/home.html", event=event,
+    days = [day.date for day in event.days]
+    dates = timez.date_range(min(days), max(days)) if days else None
+    return render_template("registration/home.html", event=event, dates=dates,
                            seats_left=max(event.capacity - event.seats_taken, 0))
 
 
@@ -93,7 +96,9 @@ def register():
     if not event.registration_open:
         return render_template("registration/closed.html", event=event), 403
     if request.method == "GET":
-        form.timezone.data = form.timezone.data or event.timezone
+        # The zone the programme would use (a cookie from tz.js, the browser's language
+        # region), else the event's: right for most people even without scripts.
+        form.timezone.data = form.timezone.data or viewer_zone().name or event.timezone
         form.language.data = str(get_locale() or "en")  # the page's language
     status = 400 if request.method == "POST" else 200
     return render_template("registration/register.html", form=form, event=event), status

@@ -223,3 +223,31 @@ def test_load_programme_refuses_hostile_yaml_in_one_line(portal_db, tmp_path, ca
     err = capsys.readouterr().err
     assert "Traceback" not in err and expected in err, err
     assert err.count("\n") == 1
+
+
+def test_capacity_below_the_seats_taken_is_refused_with_the_count(portal_db, app, monkeypatch,
+                                                                   browser):
+    register(browser, "a@example.org")
+    register(Browser(app.test_client()), "b@example.org")
+    register(Browser(app.test_client()), "c@example.org")
+    org = staff(app, "organiser", monkeypatch)
+    r = org.post_form("/admin/event", {"capacity": "2", "registration_open": "y"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert "3 seats are already taken, so the capacity cannot be lower than 3" in page
+    assert 'aria-invalid="true"' in page
+    dbs = new_session()
+    assert dbs.scalar(select(Event.capacity)) == 300  # nothing saved
+    dbs.close()
+    assert "event.capacity" not in org.get("/admin/audit").get_data(as_text=True)
+    assert org.post_form("/admin/event", {"capacity": "3",
+                                          "registration_open": "y"}).status_code == 303
+    # The service refuses too (a seat taken between the form and the save).
+    from symposium_portal.registration import service
+
+    dbs = new_session()
+    event = dbs.scalars(select(Event)).one()
+    with pytest.raises(service.CapacityBelowTaken) as below:
+        service.set_capacity(dbs, event, 1, "test")
+    assert below.value.taken == 3
+    dbs.close()

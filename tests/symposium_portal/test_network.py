@@ -282,3 +282,27 @@ def test_deleting_an_account_scrubs_it_from_other_peoples_mail(portal_db, app, s
     sent_before = len(smtp_server.messages)
     assert cli(["portal", "send-mail"]) == 0
     assert all("Ana Quispe" not in str(m) for m in smtp_server.messages[sent_before:])
+
+
+def test_an_accepted_meeting_shows_its_agreed_time_in_the_viewers_zone(portal_db, app):
+    people = _people(app)
+    ana, rangi = people["ana@example.org"], people["rangi@example.org"]
+    rid = registration("rangi@example.org").id
+    assert ana.post_form(f"/network/people/{rid}", {
+        "note": "Payments", "slot1": "2027-03-09T17:00", "slot2": "2027-03-10T08:00",
+        "minutes": "30"}).status_code == 303
+    dbs = new_session()
+    meeting = dbs.scalars(select(MeetingRequest)).one()
+    mid, second = meeting.id, meeting.slots[1].id
+    dbs.close()
+    assert "Agreed time" not in _text(ana.get("/network/meetings"))
+    rangi.post_form(f"/network/meetings/{mid}/accept", {"slot": str(second)})
+    page = _text(ana.get("/network/meetings"))
+    # Ana (Lima) reads it in her zone first, then in Rangi's; the other slot is gone.
+    assert ("Agreed time: Wed 10 Mar 2027 08:00–08:30 UTC-05 (America/Lima) "
+            "For Rangi Parata: Thu 11 Mar 2027 02:00–02:30 NZDT (Pacific/Auckland)") in page
+    assert "Tue 9 Mar 2027 17:00" not in page and "– agreed" not in page
+    # The zone chosen on the programme applies here too.
+    ana.get("/programme?tz=Asia/Manila")
+    assert "Agreed time: Wed 10 Mar 2027 21:00–21:30 PST (Asia/Manila)" in _text(
+        ana.get("/network/meetings"))

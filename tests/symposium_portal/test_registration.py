@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from symposium_portal.db import new_session, utcnow
@@ -164,9 +165,16 @@ def test_join_link_only_for_confirmed_registrants(portal_db, app, browser):
     held = browser.get("/programme/session/1").get_data(as_text=True)
     assert registration("join@example.org").status == "held"
     assert url not in held and "once your registration is confirmed" in held
+    assert url not in browser.get("/programme").get_data(as_text=True)
     browser.post_form("/me", {}, action="/me/confirm")
     page = browser.get("/programme/session/1").get_data(as_text=True)
     assert f'href="{url}"' in page
+    # The programme list has the same link on every session, once confirmed.
+    listing = browser.get("/programme").get_data(as_text=True)
+    sessions = listing.count('class="session"')
+    assert sessions > 3 and listing.count(f'class="button join" href="{url}"') == sessions
+    assert url not in anon and url not in app.test_client().get("/programme").get_data(
+        as_text=True)
 
 
 def test_spanish_interface(sqlite_portal, app):
@@ -179,3 +187,20 @@ def test_spanish_interface(sqlite_portal, app):
     other = app.test_client()
     assert '<html lang="es">' in other.get(
         "/", headers={"Accept-Language": "es-PE,es;q=0.9"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200c\u2060", " \u00a0\ufeff ", "\u3164",
+                                  "\u2800\u2800", "\u00ad"])
+def test_a_name_of_invisible_characters_is_refused(sqlite_portal, browser, name):
+    r = register(browser, "ghost@example.org", full_name=name)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert "only invisible characters" in html and 'href="#full_name"' in html
+    assert registration("ghost@example.org") is None
+
+
+def test_names_with_joiners_and_marks_are_kept(sqlite_portal, browser):
+    # Joiners and combining marks are part of real names (Sinhala, Devanagari, Vietnamese).
+    name = "\u0dc1\u0dca\u200d\u0dbb\u0dd3 Nguye\u0303n"
+    assert register(browser, "real@example.org", full_name=name).status_code == 303
+    assert registration("real@example.org").full_name == name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from html import unescape
 
 import pytest
 from icalendar import Calendar
@@ -131,3 +132,43 @@ def test_ics_per_session_and_event_in_utc(sqlite_portal, app):
     whole = Calendar.from_ical(client.get("/programme/event.ics").data)
     assert len(list(whole.walk("VEVENT"))) == 10
     assert client.get("/programme/session/999.ics").status_code == 404
+
+
+@pytest.mark.parametrize("zone,start,end,night", [
+    ("America/Lima", "2027-03-09T05:00", "2027-03-09T08:00", True),    # 00:00–03:00
+    ("Asia/Manila", "2027-03-09T05:00", "2027-03-09T08:00", False),    # 13:00–16:00
+    ("America/Lima", "2027-03-10T02:00", "2027-03-10T03:00", False),   # 21:00–22:00
+    ("America/Lima", "2027-03-10T02:30", "2027-03-10T03:30", True),    # 21:30–22:30
+    ("America/Lima", "2027-03-09T10:30", "2027-03-09T11:00", True),    # 05:30–06:00
+    ("America/Lima", "2027-03-09T11:00", "2027-03-09T12:00", False),   # 06:00–07:00
+])
+def test_at_night_for_the_viewer(app, zone, start, end, night):
+    with app.test_request_context():
+        assert timez.shown_range(utc(start), utc(end), zone).at_night is night
+
+
+def test_programme_applies_the_viewers_zone_at_once_and_notes_night(sqlite_portal, app):
+    """No "Show" to press: the browser's language region (en-PE) gives Lima on the first
+    response, and the demo's Singapore afternoons say they fall at night there."""
+    client = app.test_client()
+    html = client.get("/programme", headers={"Accept-Language": "en-PE,en;q=0.8"})
+    text = unescape(_text(html.get_data(as_text=True)))
+    assert "Your time zone: America/Lima (guessed from your browser's language and region)" in text
+    assert "Tue 9 Mar 2027 00:00 – 00:30 UTC-05 (your time, America/Lima) At night for you" \
+        in text
+    assert '<option value="America/Lima" selected>' in html.get_data(as_text=True)
+    # A region with several zones is not guessed: event time, said so.
+    text = _text(app.test_client().get("/programme", headers={
+        "Accept-Language": "en-US"}).get_data(as_text=True))
+    assert "Times are shown in event time only (Asia/Singapore)." in text
+    assert "(your time," not in text and "At night for you" not in text
+    # Daytime for the viewer: no note.
+    text = _text(app.test_client().get("/programme?tz=Asia/Manila").get_data(as_text=True))
+    assert "(your time, Asia/Manila)" in text and "At night for you" not in text
+
+
+def test_home_page_gives_the_event_dates(sqlite_portal, app):
+    text = _text(app.test_client().get("/").get_data(as_text=True))
+    assert "Dates: 9 – 11 Mar 2027 (event time, Asia/Singapore)" in text
+    text = _text(app.test_client().get("/?lang=es").get_data(as_text=True))
+    assert "9–11 mar 2027" in text
