@@ -162,10 +162,33 @@ def load_pack(path: str | Path | None = None, economy: str | None = None,
               language: str | None = None) -> Pack:
     """The merged, localised pack. A language the pack lacks falls back to its default. An
     economy named by its code is served in its published version when there is one."""
-    path = Path(path) if path else base_pack_dir()
     if economy and "/" not in economy and os.sep not in economy:
         economy = economy.lower()  # a code; a folder's path is taken as it is
-    return _load(os.path.realpath(path), economy or None, language)
+    return _load(_realpath(path), economy or None, language)
+
+
+# path -> (monotonic time, its real path): resolving symlinks costs a syscall per path
+# component, a third of a cached load_pack, which pages call several times per request. Like
+# the files' signature it is worked out again at most every DIGIREADY_PACK_RECHECK_SECONDS,
+# so a pack folder swapped behind a symlink (a deployment) is still picked up.
+_real_recent: dict[str | Path, tuple[float, str]] = {}
+
+
+def _realpath(path: str | Path | None) -> str:
+    if not path:  # the base pack: where it is depends on settings and the working directory
+        return os.path.realpath(base_pack_dir())
+    if not os.path.isabs(path):  # relative to the working directory, which may change
+        return os.path.realpath(path)
+    interval = float(config.get("PACK_RECHECK_SECONDS") or 0)
+    now = time.monotonic()
+    hit = _real_recent.get(path)
+    if hit is not None and interval > 0 and now - hit[0] < interval:
+        return hit[1]
+    real = os.path.realpath(path)
+    if len(_real_recent) > 256:  # paths come from settings and Studio folders: a few
+        _real_recent.clear()
+    _real_recent[path] = (now, real)
+    return real
 
 
 def clear_cache() -> None:
@@ -173,3 +196,4 @@ def clear_cache() -> None:
     _load_cached.cache_clear()
     _recent.clear()
     _published_recent.clear()
+    _real_recent.clear()
