@@ -197,5 +197,5 @@ def _expire(args) -> int:
             dbs.commit()
         finally:
             dbs.close()
-    print(f"expired {count} hold(s)")
+    print(f"expired {count} {'hold' if count == 1 else 'holds'}")
     return 0
