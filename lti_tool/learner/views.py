@@ -19,7 +19,7 @@ from digiready.attempts import (
     save_answers,
     start_attempt,
 )
-from digiready.diagnostic import DiagnosticError, progress
+from digiready.diagnostic import DiagnosticError, progress, validate
 from digiready.diagnostic.conditions import Context
 from digiready.diagnostic.questionnaire import compiled
 from digiready.presentation.learner_messages import (
@@ -224,7 +224,7 @@ def results():
         pack = launch_pack(launch)
         attempt = latest_completed(s, learner)
         if attempt is None:
-            return redirect(url_for(".diagnostic", launch=launch.id), 303)
+            return _unfinished(s, launch, learner, pack)
         result = result_in_language(attempt, pack)
         done = {m.module_id: m.status for m in s.scalars(
             select(ModuleProgress).where(ModuleProgress.learner_id == learner.id))}
@@ -245,6 +245,24 @@ def results():
                      chart=Markup(view["chart_svg"]), done=done, title=_("Your results"),
                      history=attempt_history(s, learner),
                      in_progress=current_attempt(s, learner, pack) is not None)
+
+
+def _unfinished(s, launch, learner, pack):
+    """"Results" before the first diagnostic is finished: where the learner is and what is
+    left, with a link to the first step that still needs an answer (not step 1, silently)."""
+    attempt = current_attempt(s, learner, pack)
+    if attempt is None:
+        return _page("learner/unfinished.html", launch, pack, title=_("Your results"),
+                     remaining=None, step=None, number=0, total=None)
+    prog = _steps(pack, attempt)
+    _profile, _answers, errors = validate(pack, attempt.profile or {}, attempt.answers or {})
+    missing = [error_question(e) for e in errors if "an answer is required" in e and error_question(e)]
+    steps = prog["steps"]
+    number = next((n for n, st in enumerate(steps) if missing and missing[0] in st["questions"]),
+                  prog["current_step"] if missing else len(steps) - 1)
+    return _page("learner/unfinished.html", launch, pack, title=_("Your results"),
+                 remaining=len(missing), step=steps[number], number=number, total=len(steps),
+                 step_title=_title(steps[number]))
 
 
 @bp.get("/progress")

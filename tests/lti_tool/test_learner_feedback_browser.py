@@ -109,3 +109,43 @@ def test_survey_result_is_scrolled_to_without_javascript(chromium, sqlite_env, b
     assert _in_viewport(box) and box["scrolled"] > 0, box
     assert "Please answer:" in box["text"]
     context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_results_before_the_end_say_what_is_left(chromium, sqlite_env, size):  # noqa: F811
+    """The "Results" link in the page's navigation, half-way: a message with the number of
+    questions left (ngettext) and a link to the first step still unanswered, not step 1."""
+    launch = _launch_id(sqlite_env, f"learner-{1 if size == 'phone' else 2}")
+    context = chromium.new_context(viewport=VIEWPORTS[size])
+    page = context.new_page()
+    base = f"{sqlite_env.tool_url}/learn"
+    # Never started: say so, and offer the start.
+    page.goto(f"{base}/progress?launch={launch}")
+    page.get_by_role("link", name="Results").click()
+    page.wait_for_url("**/learn/results?*")
+    assert "You have not started the diagnostic yet." in page.inner_text("#unfinished")
+    assert axe_violations(page) == [] and no_horizontal_scroll(page)
+    # The profile step answered, then "Results".
+    page.goto(f"{base}/diagnostic?launch={launch}&step=0")
+    for group in page.locator("fieldset.q").all():
+        group.locator("input").first.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").click()
+    assert "Step 2 of" in page.inner_text("main")
+    left = page.evaluate("""() => { const p = document.querySelector('progress');
+        return Number(p.max) - Number(p.value); }""")
+    page.get_by_role("link", name="Results").click()
+    page.wait_for_url("**/learn/results?*")
+    assert "/learn/diagnostic" not in page.url  # not sent back without a word
+    message = page.inner_text("#unfinished")
+    assert "You have not finished the diagnostic yet." in message
+    assert "Answer the remaining " in message and " questions to see your results." in message
+    remaining = int(message.split("Answer the remaining ")[1].split(" ")[0])
+    assert 0 < remaining <= left, (remaining, left)
+    link = page.get_by_role("link", name="Continue at step 2 of")
+    assert link.is_visible() and "step=1" in link.get_attribute("href")
+    assert axe_violations(page) == [] and no_horizontal_scroll(page)
+    with page.expect_navigation():
+        link.click()
+    assert "Step 2 of" in page.inner_text("main")
+    context.close()
