@@ -33,6 +33,7 @@ from digiready.diagnostic import DiagnosticError, diagnose, peer_aggregate, vali
 from digiready.events import ClientEventError
 from digiready.events.xblock import block_event, block_player_events
 from digiready.packs import Pack
+from digiready.presentation.labels import peer_group_label
 from digiready.presentation.learner_messages import PLEASE_ANSWER_NAMED, learner_errors, pack_question_texts
 from digiready.presentation.results_view import results_view
 from xblocks import content, rendering
@@ -437,16 +438,21 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
             return Response("Only course staff can download the class results.", status=403,
                             content_type="text/plain", charset="utf8")
         try:
-            rows = peer_aggregate.group_rows(self._class_aggregate(self.load_pack()))
+            pack = self.load_pack()
+            rows = peer_aggregate.group_rows(self._class_aggregate(pack))
         except content.ContentError as exc:
             return Response(str(exc), status=503, content_type="text/plain", charset="utf8")
         dims = sorted({d for row in rows for d in row["dimensions"]})
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([*peer_aggregate.GROUP_FIELDS, "businesses", "overall_mean", *dims])
+        # Each code keeps its column, with its label from the pack beside it (sector "r" and
+        # what "r" is), so the file reads without the pack at hand.
+        fields = peer_aggregate.GROUP_FIELDS
+        writer.writerow([*(c for f in fields for c in (f, f + "_label")), "businesses", "overall_mean", *dims])
         for row in rows:
-            writer.writerow([*(row[f] for f in peer_aggregate.GROUP_FIELDS), row["businesses"],
-                             row["overall_mean"], *(row["dimensions"].get(d, "") for d in dims)])
+            writer.writerow([*(v for f in fields for v in (row[f], peer_group_label(pack, f, row[f]))),
+                             row["businesses"], row["overall_mean"],
+                             *(row["dimensions"].get(d, "") for d in dims)])
         response = Response(out.getvalue(), content_type="text/csv", charset="utf8")
         response.content_disposition = 'attachment; filename="digiready-class-results.csv"'
         return response

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from digiready.presentation.charts import bar_chart_svg
+from digiready.presentation.labels import level_label, profile_label
 from digiready.spreadsheet import csv_writer
 from digiready.storage import session_scope
 from lti_tool.content import launch_pack
@@ -51,6 +52,11 @@ def dashboard():
                                title=_("Class dashboard"), nav=False)
 
 
+def _status_labels() -> dict[str, str]:
+    """The roster's words for a learner's diagnostic status (the dashboard's, too)."""
+    return {"completed": _("Taken"), "in_progress": _("In progress"), "not_started": _("Not taken")}
+
+
 @bp.get("/export.csv")
 def export():
     with session_scope() as s:
@@ -60,17 +66,25 @@ def export():
         dims = [d for d in pack.dimensions]
         out = io.StringIO()
         writer = csv_writer(out)  # a name like "=HYPERLINK(...)" stays text in Excel
-        writer.writerow(["user_id", "name", "status", "attempt", "completed_at", "overall_score",
-                         "level", "economy", "sector", "size"] + [d.id for d in dims])
+        # Each code keeps its column (for scripts and joins) with a label column beside it
+        # (for people): "r" and "Arts, entertainment...", in the pack's language.
+        writer.writerow(["user_id", "name", "status", "status_label", "attempt", "completed_at",
+                         "overall_score", "level", "level_label", "economy", "economy_label",
+                         "sector", "sector_label", "size", "size_label"] + [d.id for d in dims])
+        statuses = _status_labels()
         for r in rows:
             a = r.attempt
             scores = {d["id"]: d["score"] for d in (a.result or {}).get("dimensions", [])} \
                 if a is not None and a.result else {}
-            writer.writerow([r.user_id, r.name or "", r.status, a.number if a else "",
+            level = a.level or "" if a else ""
+            profile = {k: (getattr(a, k) or "" if a else "") for k in ("economy", "sector", "size")}
+            writer.writerow([r.user_id, r.name or "", r.status, statuses.get(r.status, r.status),
+                             a.number if a else "",
                              a.completed_at.isoformat() if a and a.completed_at else "",
                              a.overall_score if a and a.overall_score is not None else "",
-                             a.level or "" if a else "", a.economy or "" if a else "",
-                             a.sector or "" if a else "", a.size or "" if a else ""]
+                             level, level_label(pack, level)]
+                            + [v for k in ("economy", "sector", "size")
+                               for v in (profile[k], profile_label(pack, k, profile[k]))]
                             + ["" if scores.get(d.id) is None else scores[d.id] for d in dims])
     # UTF-8 with a BOM, so Excel opens names in any script correctly.
     body = "\ufeff" + out.getvalue()

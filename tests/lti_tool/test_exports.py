@@ -38,3 +38,30 @@ def test_indicators_csv_keeps_a_filter_from_the_url_as_text(sqlite_env):
     rows = csv_rows(requests.get(sqlite_env.tool_url + "/analytics/indicators.csv", timeout=10,
                                  params={"launch": launch, "sector": "=1+cmd|' /C calc'"}))
     assert ["filter", "sector", "'=1+cmd|' /C calc", "", ""] in rows  # 16 characters kept
+
+
+def test_instructor_csv_has_a_label_beside_each_code(sqlite_env):
+    """Codes stay (scripts join on them); people read the label column beside each."""
+    import csv
+
+    from digiready.packs import load_pack
+    from tests.lti_tool.conftest import FIXTURE_PACK
+    from tests.lti_tool.test_end_to_end import complete_diagnostic
+
+    env = sqlite_env
+    learner = env.browser()
+    complete_diagnostic(env, learner, env.launch("learner-1", browser=learner))
+    env.launch("learner-2")  # opened DigiReady, answered nothing
+    launch = launch_id(env.launch("instructor-1"))
+    body = requests.get(env.tool_url + "/instructor/export.csv", params={"launch": launch}, timeout=10)
+    rows = {r["user_id"]: r for r in csv.DictReader(io.StringIO(body.content.decode("utf-8-sig")))}
+    header = list(rows["learner-1"])
+    for code in ("status", "level", "economy", "sector", "size"):
+        assert header[header.index(code) + 1] == code + "_label"
+    pack = load_pack(FIXTURE_PACK)
+    done = rows["learner-1"]
+    sector = pack.profile_question("sector")
+    assert done["sector"] == sector.options[0].id and done["sector_label"] == sector.options[0].label
+    assert done["level_label"] == next(lv.title for lv in pack.levels if lv.id == done["level"])
+    assert done["status"] == "completed" and done["status_label"] == "Taken"
+    assert rows["learner-2"]["status_label"] == "Not taken" and rows["learner-2"]["sector_label"] == ""

@@ -218,6 +218,10 @@ def test_class_csv_is_staff_only_and_per_peer_group(make_block):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert status == 200 and len(rows) == 1
     assert rows[0]["sector"] == "a" and rows[0]["businesses"] == "2"
+    # Codes keep their columns; a label column beside each says what the code is.
+    assert rows[0]["sector_label"] == "Farming"
+    assert list(rows[0])[:6] == ["economy", "economy_label", "sector", "sector_label", "size", "size_label"]
+    assert rows[0]["size_label"] and rows[0]["size_label"] != rows[0]["size"]
     assert rows[0]["overall_mean"] == "29.0" and rows[0]["payments"] == "0.0"
     assert "alice" not in text and "bob" not in text
 
