@@ -23,7 +23,7 @@ from sqlalchemy import and_, bindparam, select, text, update
 from digiready.storage.engine import connection_of
 from digiready.storage.models import Attempt, Learner
 
-__all__ = ["LearnerRef", "create_learner", "fill_economy", "find_learner",
+__all__ = ["LearnerRef", "create_learner", "create_learner_cte", "fill_economy", "find_learner",
            "find_learner_and_attempt_statuses", "find_or_create_learner"]
 
 
@@ -115,6 +115,30 @@ def create_learner(db, platform: str, external_id: str, *, economy: str | None =
     if row is not None:
         return _ref(row, created=True)
     return fill_economy(conn, _ref(conn.execute(_FIND, key).one()), economy)
+
+
+def create_learner_cte(platform: str, external_id: str, *, economy: str | None = None,
+                       synthetic: bool = False) -> tuple[str, dict, LearnerRef]:
+    """:func:`create_learner` as a data-modifying CTE named ``learner`` (PostgreSQL, psycopg
+    parameters ``%(learner_...)s``), for a caller that writes the learner with its own rows
+    in one statement (an LTI launch): ``(cte, parameters, learner)``. ``learner`` is what the
+    row will hold, with ``id`` 0: the caller reads the id from ``SELECT id FROM learner``.
+    When that gives nothing, another request created the learner first (the unique key
+    decided, as in :func:`create_learner`): the caller must roll back and take the general
+    path, whose :func:`create_learner` reads the winner's row."""
+    key = _key(platform, external_id)
+    ref = LearnerRef(0, str(uuid.uuid4()), _economy(economy), datetime.now(timezone.utc), True)
+    params = {"learner_opaque_id": ref.opaque_id, "learner_platform": key["platform"],
+              "learner_external_id": key["external_id"], "learner_economy": ref.economy,
+              "learner_synthetic": bool(synthetic), "learner_created_at": ref.created_at}
+    return _CREATE_CTE, params, ref
+
+
+_CREATE_CTE = (
+    "learner AS (INSERT INTO core_learner (opaque_id, platform, external_id, economy, synthetic, "
+    "created_at) VALUES (%(learner_opaque_id)s, %(learner_platform)s, %(learner_external_id)s, "
+    "%(learner_economy)s, %(learner_synthetic)s, %(learner_created_at)s) "
+    "ON CONFLICT (platform, external_id) DO NOTHING RETURNING id)")
 
 
 def fill_economy(db, learner: LearnerRef, economy: str | None) -> LearnerRef:

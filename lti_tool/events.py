@@ -62,6 +62,14 @@ def launched(db, launch, learner) -> None:
     them to a few quick INSERTs."""
     if learner is None:
         return
+    _record_all(db, learner, launch_specs(launch, learner), part_of_write=True)
+
+
+def launch_specs(launch, learner) -> list[dict[str, Any]]:
+    """The launch's events as :func:`digiready.events.recorder.build_many` takes them
+    (actor and economy included); empty for a synthetic learner (a Studio preview)."""
+    if learner is None or getattr(learner, "synthetic", False):
+        return []
     specs = []
     if learner.created:
         # Stamped with the learner's creation time: the same statement id however often it
@@ -70,7 +78,8 @@ def launched(db, launch, learner) -> None:
                           timestamp=learner.created_at, data={"role": "learner"}))
     specs.append(dict(kind="launched", object_id=f"lti/{launch.target}", session_id=launch.id,
                       timestamp=launch.created_at or datetime.now(timezone.utc)))
-    _record_all(db, learner, specs, part_of_write=True)
+    return [dict(spec, actor=learner.opaque_id, economy=learner.economy, source="lti")
+            for spec in specs]
 
 
 def page_viewed(db, launch, learner, path: str, title: str | None = None) -> None:

@@ -418,6 +418,13 @@ _EVENT_COLUMNS = ("statement_id", "kind", "actor", "object_id", "economy", "sess
 
 
 def _one_statement_sql(rows: int, outbox: bool) -> str:
+    return "WITH " + _events_ctes(rows, outbox) + " SELECT statement_id FROM ev"
+
+
+def _events_ctes(rows: int, outbox: bool) -> str:
+    """The data-modifying CTEs (``ev``, ``outbox``, ``cells``, ``daily``, ``marked``,
+    ``monthly``, ``total``) that store ``rows`` events (parameters ``%(column_n)s``) and
+    roll them up."""
     values = ", ".join(
         "(" + ", ".join(f"%({c}_{n})s" for c in _EVENT_COLUMNS) + ")" for n in range(rows))
     counters = ", ".join(
@@ -428,7 +435,7 @@ def _one_statement_sql(rows: int, outbox: bool) -> str:
                   "last_error) SELECT id, 0, now(), NULL FROM ev WHERE NOT synthetic "
                   "ON CONFLICT DO NOTHING), " if outbox else "")
     return (
-        f"WITH ev AS (INSERT INTO events_event ({', '.join(_EVENT_COLUMNS)}) VALUES {values} "
+        f"ev AS (INSERT INTO events_event ({', '.join(_EVENT_COLUMNS)}) VALUES {values} "
         "ON CONFLICT (statement_id) DO NOTHING "
         "RETURNING id, statement_id, kind, actor, day, month, economy, synthetic), "
         + outbox_cte +
@@ -454,11 +461,47 @@ def _one_statement_sql(rows: int, outbox: bool) -> str:
         "ON CONFLICT (actor) DO UPDATE SET "
         f"{add('events_actor_total', (*COUNTERS, 'visit_days'))}, "
         "economy = CASE WHEN events_actor_total.economy = '' THEN excluded.economy "
-        "ELSE events_actor_total.economy END) "
-        "SELECT statement_id FROM ev")
+        "ELSE events_actor_total.economy END)")
 
 
 _ONE_STATEMENT: dict[tuple[int, bool], str] = {}
+_PARTS: dict[tuple[int, bool, int], str] = {}
+
+
+def one_statement_parts(built: tuple[list[Recorded], dict, dict]) -> tuple[str, dict] | None:
+    """What :func:`store_built` would write, as data-modifying CTEs for a caller that puts
+    them in its own statement on PostgreSQL (an LTI launch: nonce, learner, launch and its
+    events in one round trip): ``(ctes, parameters)``; the events' CTE is ``ev`` (RETURNING
+    ``statement_id``), soft profiles ``prof_n``. The rollups follow the same rules as
+    :func:`_store_in_one_statement`. None when the events need the general path (none,
+    too many, a completed diagnostic, or profiles to update): call :func:`store_built`."""
+    events, profiles, soft = built
+    if (not events or profiles or len(events) > ONE_STATEMENT_MAX
+            or any(e.kind == "diagnostic.completed" for e in events)):
+        return None
+    from psycopg.types.json import Json
+
+    outbox = bool(config.get("LRS_URL"))
+    key = (len(events), outbox, len(soft))
+    sql = _PARTS.get(key)
+    if sql is None:
+        # A profile created with the event's economy when the actor has none (the soft
+        # profiles of _upsert_profiles; never overwritten).
+        profiles_sql = "".join(
+            f", prof_{n} AS (INSERT INTO events_actor (actor, economy, gender, age_band, "
+            f"sector, size, synthetic, updated_at) VALUES (%(prof_actor_{n})s, "
+            f"%(prof_economy_{n})s, NULL, NULL, NULL, NULL, %(prof_synthetic_{n})s, now()) "
+            "ON CONFLICT (actor) DO NOTHING)" for n in range(len(soft)))
+        sql = _PARTS[key] = _events_ctes(len(events), outbox) + profiles_sql
+    params: dict[str, Any] = {}
+    for n, event in enumerate(events):
+        for column, value in _row(event).items():
+            params[f"{column}_{n}"] = Json(value) if column == "data" else value
+    for n, (actor, values) in enumerate(soft.items()):
+        params[f"prof_actor_{n}"] = actor
+        params[f"prof_economy_{n}"] = str(values["economy"]).lower()[:8]
+        params[f"prof_synthetic_{n}"] = bool(values.get("synthetic", False))
+    return sql, params
 
 
 def _store_in_one_statement(db, events: list[Recorded]) -> set[str]:

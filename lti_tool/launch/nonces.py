@@ -34,9 +34,7 @@ def claim(session: Session, issuer: str, nonce: str, expires_at: datetime) -> bo
         key = "digiready:lti:nonce:" + hashlib.sha256(f"{issuer}\n{nonce}".encode()).hexdigest()
         ttl = max(1, int((expires_at - datetime.now(timezone.utc)).total_seconds()) + 1)
         return bool(_redis(url).set(key, b"1", nx=True, ex=ttl))
-    if random.random() < 0.01:  # occasional clean-up keeps the table small
-        session.execute(delete(Nonce).where(Nonce.expires_at < datetime.now(timezone.utc)
-                                            - timedelta(minutes=5)))
+    clean_up_sometimes(session)
     values = {"issuer": issuer[:255], "nonce": nonce[:255], "expires_at": expires_at}
     if session.get_bind().dialect.name in ("sqlite", "postgresql"):
         # One statement, no savepoint: the primary key decides, atomically, who was first.
@@ -47,6 +45,13 @@ def claim(session: Session, issuer: str, nonce: str, expires_at: datetime) -> bo
     except IntegrityError:
         return False
     return True
+
+
+def clean_up_sometimes(session: Session) -> None:
+    """An occasional clean-up of expired nonces keeps the table small."""
+    if random.random() < 0.01:
+        session.execute(delete(Nonce).where(Nonce.expires_at < datetime.now(timezone.utc)
+                                            - timedelta(minutes=5)))
 
 
 # Written out once (SQLite and PostgreSQL share the syntax): the dialects' ``insert()

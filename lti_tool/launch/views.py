@@ -27,6 +27,8 @@ from lti_tool import claims as C
 from lti_tool import events, settings, urls
 from lti_tool.keys import jwks_document
 from lti_tool.launch import login_state
+from lti_tool.launch import one_statement
+from lti_tool.launch import one_statement as single_write
 from lti_tool.launch.landing import plan as plan_landing
 from lti_tool.launch.landing import respond
 from lti_tool.launch.login_lookup import login_platforms
@@ -213,21 +215,35 @@ def launch():
                                        f"{current_app.config['MAX_CONTENT_LENGTH'] // 1024} KB; an "
                                        f"id_token may be at most {MAX_ID_TOKEN_BYTES // 1024} KB", 413)
     try:
-        with session_scope() as s:
-            # Reads first: every check, the learner, where the launch will land.
-            verified = check_launch(s, id_token, state, secret=current_app.config["SECRET_KEY"])
-            learner, statuses = launching_learner(s, verified)
-            stored = new_launch(verified)
-            landing = plan_landing(s, stored, learner, statuses)
-            # Then the writes, together and short: on SQLite they hold the database's one
-            # write lock. The nonce goes first; a replay stops here, with nothing stored.
-            with serialized_commit(s):
-                claim_nonce(s, verified)
-                learner = store_launch(s, verified, stored, learner)
-                events.launched(s, stored, learner)
+        try:
+            verified, stored, landing = _check_and_store(id_token, state, one_statement=True)
+        except one_statement.LearnerRace:  # rolled back; the general path reads the learner
+            verified, stored, landing = _check_and_store(id_token, state, one_statement=False)
     except LaunchError as exc:  # rolled back: nothing stored
         return reject(exc.check, exc.message, exc.status)
     return respond(landing, stored, verified.registration)
+
+
+def _check_and_store(id_token, state, *, one_statement: bool):
+    with session_scope() as s:
+        # Reads first: every check, the learner, where the launch will land.
+        verified = check_launch(s, id_token, state, secret=current_app.config["SECRET_KEY"])
+        learner, statuses = launching_learner(s, verified)
+        stored = new_launch(verified)
+        landing = plan_landing(s, stored, learner, statuses)
+        # Then the writes, together and short: on SQLite they hold the database's one
+        # write lock. The nonce goes first; a replay stops here, with nothing stored. On
+        # PostgreSQL they are one statement (lti_tool.launch.one_statement).
+        with serialized_commit(s):
+            done = False
+            if one_statement and single_write.usable(s):
+                done = single_write.store(s, verified, stored, learner,
+                                          learner_platform(verified.registration.issuer))
+            if done is False:
+                claim_nonce(s, verified)
+                learner = store_launch(s, verified, stored, learner)
+                events.launched(s, stored, learner)
+    return verified, stored, landing
 
 
 @bp.get("/.well-known/jwks.json")

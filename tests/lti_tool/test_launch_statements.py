@@ -1,0 +1,110 @@
+"""How many statements a complete launch (login + id_token POST + first page) sends to the
+database: a test that fails if a change adds one. On PostgreSQL the launch's whole write
+(nonce, learner, launch, events and rollups) is one statement (lti_tool.launch
+.one_statement); when another request creates the same learner between the launch's read
+and its write, the launch is done again the general way and still stores one of each."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, func, select
+
+from digiready.storage.engine import database_url, get_engine
+from tests.lti_tool.test_launch_checks import login, post_launch, stored
+
+# Statements of one complete launch, BEGIN and COMMIT not counted.
+LIMITS = {
+    # registration + deployment, learner + attempts, nonce, learner, launch, event, 3 rollups
+    ("sqlite", "first"): 9, ("sqlite", "returning"): 8,
+    # the two reads, then one statement with every write
+    ("postgresql", "first"): 3, ("postgresql", "returning"): 3,
+}
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """Every statement sent, through SQLAlchemy or straight to psycopg."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    bind = get_engine(database_url())
+    event.listen(bind, "before_cursor_execute", record)
+    if bind.dialect.name == "postgresql":
+        import psycopg
+
+        real = psycopg.Cursor.execute
+
+        def counted(self, query, *args, **kwargs):
+            # SQLAlchemy's own executes are counted by its event already.
+            if not getattr(counted, "inside", False):
+                sent.append(str(query))
+            return real(self, query, *args, **kwargs)
+
+        def sqlalchemy_execute(self, cursor, statement, parameters, context=None):
+            counted.inside = True
+            try:
+                return real_do_execute(self, cursor, statement, parameters, context)
+            finally:
+                counted.inside = False
+
+        real_do_execute = type(bind.dialect).do_execute
+        monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+        monkeypatch.setattr(type(bind.dialect), "do_execute", sqlalchemy_execute)
+    yield sent
+    event.remove(bind, "before_cursor_execute", record)
+
+
+def _launch(env, user):
+    issued = login(env, user=user)
+    claims = env.platform.launch_claims(env.platform.users[user], None, issued["nonce"])
+    response = post_launch(env, env.platform.sign(claims), issued["state"])
+    assert response.status_code == 200, response.text[:300]
+    return response
+
+
+def test_statements_per_launch(lti_env, statements, monkeypatch):
+    env = lti_env
+    dialect = get_engine(database_url()).dialect.name
+    import random
+
+    monkeypatch.setattr(random, "random", lambda: 0.5)  # no occasional nonce clean-up now
+    _launch(env, "learner-1")  # warm: keys fetched and stored
+    statements.clear()
+    _launch(env, "learner-2")
+    first = [s for s in statements if not s.startswith(("BEGIN", "COMMIT"))]
+    statements.clear()
+    _launch(env, "learner-2")
+    returning = [s for s in statements if not s.startswith(("BEGIN", "COMMIT"))]
+    assert len(first) <= LIMITS[(dialect, "first")], first
+    assert len(returning) <= LIMITS[(dialect, "returning")], returning
+
+
+def test_learner_created_by_another_request_meanwhile(lti_env, monkeypatch):
+    """The launch read no learner, but one exists by its write (a double click): on
+    PostgreSQL the one statement finds the learner taken and the launch is done again the
+    general way; either way one learner, two launches, one "registered" event."""
+    from digiready.events.models import Event
+    from digiready.storage import session_scope
+    from lti_tool.launch import views
+
+    env = lti_env
+    _launch(env, "learner-1")
+    monkeypatch.setattr(views, "launching_learner", lambda s, v: (None, frozenset()))
+    _launch(env, "learner-1")
+    assert stored("learner") == 1 and stored("launch") == 2
+    with session_scope() as s:
+        kinds = s.execute(select(Event.kind, func.count()).group_by(Event.kind)).all()
+    assert dict(kinds) == {"registered": 1, "launched": 2}
+
+
+def test_replayed_nonce_stores_nothing(lti_env):
+    env = lti_env
+    issued = login(env)
+    claims = env.platform.launch_claims(env.platform.users["learner-1"], None, issued["nonce"])
+    token = env.platform.sign(claims)
+    assert post_launch(env, token, issued["state"]).status_code == 200
+    counts = stored("launch"), stored("learner"), stored("nonce")
+    replay = post_launch(env, token, issued["state"])
+    assert replay.status_code == 400 and "<code>nonce</code>" in replay.text
+    assert (stored("launch"), stored("learner"), stored("nonce")) == counts
