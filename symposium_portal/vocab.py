@@ -76,3 +76,73 @@ def sector_name(code: str | None) -> str:
 
 def interest_name(code: str) -> str:
     return str(INTERESTS.get(code, code))
+
+
+# Codes the admin pages show as words (issue 19: "pending_approval", "staff:1 {}").
+REGISTRATION_STATUSES = {
+    "held": _l("Seat held, email not confirmed"),
+    "pending_approval": _l("Awaiting approval"),
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("On the waiting list"),
+    "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired"),
+    "rejected": _l("Rejected"),
+}
+
+STAFF_ROLES = {"organiser": _l("Organiser"), "moderator": _l("Moderator"), "viewer": _l("Viewer")}
+
+OUTBOX_STATUSES = {"queued": _l("Waiting to be sent"), "sent": _l("Sent"), "failed": _l("Failed"),
+                   "cancelled": _l("Cancelled")}
+
+AUDIT_ACTIONS = {
+    "event.updated": _l("Event settings changed"),
+    "event.capacity": _l("Capacity changed"),
+    "export.registrations": _l("Registrations exported"),
+    "outbox.resend": _l("Email sent again"),
+    "report.hide": _l("Reported content hidden"),
+    "report.dismiss": _l("Report dismissed"),
+    "meeting.requested": _l("Meeting requested"),
+    "network.reported": _l("Content reported"),
+    "registration.links_revoked": _l("Sign-in links revoked"),
+    "registration.updated": _l("Registration updated"),
+    "registration.expired": _l("Seat hold expired"),
+    "registration.promoted": _l("Moved from the waiting list"),
+    "registration.approved": _l("Registration approved"),
+    "registration.rejected": _l("Registration rejected"),
+    "registration.withdrawn": _l("Registration withdrawn"),
+    "registration.email_confirmed": _l("Email confirmed"),
+    "registration.deleted": _l("Account deleted"),
+}
+
+
+def status_name(code: str | None) -> str:
+    return str(REGISTRATION_STATUSES.get(code or "", code or ""))
+
+
+def role_name(code: str | None) -> str:
+    return str(STAFF_ROLES.get(code or "", code or ""))
+
+
+def outbox_status_name(code: str | None) -> str:
+    return str(OUTBOX_STATUSES.get(code or "", code or ""))
+
+
+def action_name(code: str) -> str:
+    return str(AUDIT_ACTIONS.get(code, code))
+
+
+def actor_name(actor: str, staff_emails: dict[int, str]) -> str:
+    """"staff:1" as the staff member's email, "registrant:7" and "system" in words."""
+    kind, _sep, ident = actor.partition(":")
+    if kind == "staff" and ident.isdigit():
+        return staff_emails.get(int(ident)) or _("Staff member %(id)s", id=ident)
+    if kind == "registrant" and ident.isdigit():
+        return _("Registrant %(id)s", id=ident)
+    if actor == "system":
+        return _("DigiReady (automatic)")
+    return actor
+
+
+def details_text(details: dict | None) -> str:
+    """An entry's details as "name: value" pairs; nothing at all when there are none."""
+    return "; ".join(f"{k}: {v}" for k, v in sorted((details or {}).items()))
