@@ -3,6 +3,7 @@ skip rules that point at unknown or later questions, level bands that leave gaps
 without exactly one correct answer. Each finding names the file and line of the mistake."""
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,12 @@ def check(raw: RawPack) -> list[PackIssue]:
         for key in (raw.overlay.data or {}).get("priorities") or {}:
             if key not in ids["dimensions"]:
                 issues.append(raw.overlay.issue(("priorities", key), f"'{key}' is not a known dimension"))
+    for entry in c["tools"] + c["programmes"]:
+        issues.extend(_check_fact(entry.data, lambda msg, *sub, e=entry: e.issue(msg, *sub)))
+    if raw.overlay is not None:
+        for n, law in enumerate((raw.overlay.data or {}).get("legislation") or []):
+            if isinstance(law, dict):
+                issues.extend(_check_fact(law, lambda msg, *sub, n=n: raw.overlay.issue(("legislation", n) + sub, msg)))
     issues.extend(_check_translation_ids(raw, ids))
     issues.extend(_check_interface(raw))
     if raw.manifest is not None and len(c["dii_items"]) not in (0, 12):
@@ -166,6 +173,24 @@ def _check_needs(entry: Entry) -> list[PackIssue]:
     if data.get("offline") == "no" and connectivity == "none":
         issues.append(entry.issue("offline: no, but needs.connectivity is 'none'", "offline"))
     return issues
+
+
+def _check_fact(data: dict, issue) -> list[PackIssue]:
+    """A tool, programme or law: ``checked`` is a real date, not in the future, and a fact marked
+    ``verified: true`` says when it was checked (facts change: learners and reports rely on it)."""
+    checked = data.get("checked")
+    if checked is None:
+        if data.get("verified") is True:
+            return [issue("verified: true needs the date the facts were checked at the source "
+                          "(checked: YYYY-MM-DD); set verified: false if nobody has checked them")]
+        return []
+    try:
+        day = datetime.date.fromisoformat(str(checked))
+    except ValueError:
+        return [issue(f"'{checked}' is not a date (YYYY-MM-DD)", "checked")]
+    if day > datetime.date.today():
+        return [issue(f"'{checked}' is in the future; give the day the source was read", "checked")]
+    return []
 
 
 def _check_options(entry: Entry, issues: list[PackIssue]) -> None:

@@ -111,6 +111,12 @@ def _yaml_1_2(loader: type) -> type:
                 if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    # YAML 1.2's core schema has no timestamps: ``checked: 2026-03-01`` stays the text the
+    # schema checks, not a date object the schema would call "not a string".
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in loader.yaml_implicit_resolvers.items()
+    }
     loader.add_implicit_resolver(
         "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
         list("tTfF"))

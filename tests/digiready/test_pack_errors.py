@@ -134,3 +134,29 @@ def test_cli_validate_exit_codes(pack_copy, capsys):
     err = capsys.readouterr().err
     assert "recommendations.yaml:6:15: rules[0].modules[0]: 'pay_basic' is not a known module" in err
     assert "1 error(s)" in err
+
+
+def test_a_verified_fact_says_when_it_was_checked(pack_copy):
+    tools = pack_copy / "tools.yaml"
+    replace(tools, "description: Your bank's app., verified: false}", "description: Your bank's app., verified: true}")
+    assert errors(pack_copy) == [
+        f"{rel(tools)}:5:5: tools[0]: verified: true needs the date the facts were checked at the source "
+        "(checked: YYYY-MM-DD); set verified: false if nobody has checked them"]
+    # Written as YAML writes a date (unquoted), it stays the text the schema checks.
+    replace(tools, "verified: true}", "verified: true, checked: 2026-02-30}")
+    assert errors(pack_copy) == [f"{rel(tools)}:5:122: tools[0].checked: '2026-02-30' is not a date (YYYY-MM-DD)"]
+    replace(tools, "checked: 2026-02-30}", "checked: 2999-01-01}")
+    assert errors(pack_copy) == [
+        f"{rel(tools)}:5:122: tools[0].checked: '2999-01-01' is in the future; give the day the source was read"]
+    replace(tools, "checked: 2999-01-01}", "checked: 2026-02-03}")
+    assert errors(pack_copy) == []
+    assert load_pack(pack_copy).tools[0].verified is True
+
+
+def test_an_overlay_law_checked_date_is_checked(pack_copy):
+    overlay = pack_copy.parent / "economies" / "xx" / "overlay.yaml"
+    replace(overlay, 'source: "https://example.org/ley"}', 'source: "https://example.org/ley", checked: 01/02/2026}')
+    assert errors(pack_copy, "xx") == [
+        f"{rel(overlay)}:12:119: legislation[0].checked: '01/02/2026' does not match '^\\\\d{{4}}-\\\\d{{2}}-\\\\d{{2}}$'"]
+    replace(overlay, "checked: 01/02/2026}", "checked: 2026-01-02, verified: true}")
+    assert errors(pack_copy, "xx") == []

@@ -143,7 +143,7 @@ def test_a_team_builds_publishes_and_rolls_back_an_economy(stack, chromium):  # 
     add_item(editor, studio, "tools", {
         "id": "th_promptpay", "category": "qr_mobile_payments", "name": "PromptPay",
         "url": "https://www.bot.or.th/", "description": "พร้อมเพย์: จ่ายด้วยคิวอาร์โค้ด",
-        "source": "https://www.bot.or.th/", "verified": True}, seen)
+        "source": "https://www.bot.or.th/", "checked": "2026-11-20", "verified": True}, seen)
     add_item(editor, studio, "tools", {
         "id": "th_truemoney", "category": "qr_mobile_payments", "name": "TrueMoney Wallet",
         "url": "https://www.truemoney.com/"}, seen)

@@ -8,7 +8,7 @@ from tests.studio.conftest import csrf_of, make_user, new_economy, post_form, si
 
 TOOL = {"id": "th_promptpay", "category": "qr_mobile_payments", "name": "PromptPay",
         "url": "https://www.bot.or.th/", "description": "The national QR payment scheme.",
-        "source": "https://www.bot.or.th/", "verified": "1"}
+        "source": "https://www.bot.or.th/", "checked": "2026-11-20", "verified": "1"}
 
 
 def add_tool(client, code="th", **fields):
