@@ -30,7 +30,8 @@ def _rule_items(pack: Pack, rule: Rule) -> list[tuple[str, str, dict[str, Any]]]
         items.append(("tool_category", category_id, {
             "title": category.title, "solves": category.solves, "cost": category.cost,
             "basic_phone": category.basic_phone,
-            "tools": [{"id": t.id, "name": t.name, "url": t.url} for t in pack.tools_in(category_id)]}))
+            "tools": [{"id": t.id, "name": t.name, "url": t.url, "verified": t.verified}
+                      for t in pack.tools_in(category_id)]}))
     # A programme answers a rule through the rule's main (first) topic only: a rule about
     # paper records lists [finance, skills], and a skills course is no answer to paper records.
     topic = rule.programme_topics[0] if rule.programme_topics else None
@@ -38,7 +39,8 @@ def _rule_items(pack: Pack, rule: Rule) -> list[tuple[str, str, dict[str, Any]]]
         if topic in programme.topics:
             items.append(("programme", programme.id, {"title": programme.name,
                                                       "organisation": programme.organisation,
-                                                      "url": programme.url}))
+                                                      "url": programme.url,
+                                                      "verified": programme.verified}))
     return items
 
 

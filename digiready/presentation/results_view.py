@@ -32,6 +32,11 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Shown next to a tool or programme whose facts nobody has checked at the source yet
+# (``verified: false`` in the pack): the learner should confirm with the provider.
+UNVERIFIED_NOTE = N_("Not yet checked by the DigiReady team; check with the provider.")
+
+
 def _identity(text: str) -> str:
     return text
 
@@ -141,6 +146,10 @@ def recommendation_groups(
                 **rec,
             }
             item["link"] = (link_for(rec) if link_for else None) or rec.get("url")
+            # An item without the flag (a result stored before it existed) shows no note.
+            item["caveat"] = _(UNVERIFIED_NOTE) if rec.get("verified") is False else None
+            item["tools"] = [dict(tool, caveat=_(UNVERIFIED_NOTE) if tool.get("verified") is False else None)
+                             for tool in item["tools"]]
             if kind == "module" and duration_for is not None:
                 item["duration_seconds"] = duration_for(rec["id"]) or item["duration_seconds"]
             if item["duration_seconds"]:

@@ -195,8 +195,9 @@ def _items(pack: Pack, rule):
         yield "tool_category", category_id, {
             "title": category.title, "solves": category.solves, "cost": category.cost,
             "basic_phone": category.basic_phone,
-            "tools": [{"id": t.id, "name": t.name, "url": t.url} for t in pack.tools if t.category == category_id]}
+            "tools": [{"id": t.id, "name": t.name, "url": t.url, "verified": t.verified}
+                      for t in pack.tools if t.category == category_id]}
     for programme in pack.programmes:
         if set(rule.programme_topics) & set(programme.topics):
             yield "programme", programme.id, {"title": programme.name, "organisation": programme.organisation,
-                                              "url": programme.url}
+                                              "url": programme.url, "verified": programme.verified}

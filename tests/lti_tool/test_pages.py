@@ -184,6 +184,8 @@ def test_spanish_results_use_the_shared_results_view(sqlite_env):
     assert "Sus resultados" in results.text
     assert "Su madurez digital general es" in results.text  # digiready.presentation.results_view
     assert "Videos cortos de capacitación" in results.text
+    # The overlay's wallet is marked verified: false: the learner is told to check it.
+    assert "Aún no verificado por el equipo de DigiReady; confírmelo con el proveedor. (PagoXX)" in results.text
 
 
 def test_results_scored_in_spanish_are_shown_wholly_in_english_later(sqlite_env):

@@ -9,7 +9,7 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from digiready.presentation.results_view import benchmark_sentence, change_summary, results_view
+from digiready.presentation.results_view import benchmark_sentence, change_summary, recommendation_groups, results_view
 from xblocks import content, i18n_build
 from xblocks.i18n import CATALOG, LOCALES, Translator, negotiate
 
@@ -59,6 +59,23 @@ def test_results_view_sentences_in_spanish():
     assert module["link"] == "/m" and module["minutes"] == 3 and module["tools"] == [] and module["solves"] is None
     assert view["next_step"]["link"] == "https://p.example"
     assert "<title" in view["chart_svg"] and view["rows"][0]["title"] == "Pagos"
+
+
+def test_unverified_tools_and_programmes_carry_a_translated_caveat():
+    """Issue 17: a learner sees when nobody has checked a tool's or programme's facts."""
+    recs = [{"rank": 1, "kind": "tool_category", "id": "qr", "title": "QR", "reason": "R",
+             "tools": [{"id": "a", "name": "A", "url": None, "verified": True},
+                       {"id": "b", "name": "B", "url": None, "verified": False}]},
+            {"rank": 2, "kind": "programme", "id": "p", "title": "P", "reason": "R", "verified": False},
+            {"rank": 3, "kind": "programme", "id": "q", "title": "Q", "reason": "R", "verified": True},
+            {"rank": 4, "kind": "programme", "id": "old", "title": "Old", "reason": "R"}]
+    for language, note in [("en", "Not yet checked by the DigiReady team; check with the provider."),
+                           ("es", "Aún no verificado por el equipo de DigiReady; confírmelo con el proveedor."),
+                           ("tpi", "DigiReady tim i no sekim yet; askim husat i givim dispela sevis.")]:
+        groups = recommendation_groups(recs, Translator(language).gettext)
+        tools = groups[0]["items"][0]["tools"]
+        assert [t["caveat"] for t in tools] == [None, note]
+        assert [p["caveat"] for p in groups[1]["items"]] == [note, None, None]
 
 
 def test_benchmark_and_change_sentences():
