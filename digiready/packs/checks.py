@@ -188,7 +188,8 @@ def _check_fact(data: dict, issue) -> list[PackIssue]:
         day = datetime.date.fromisoformat(str(checked))
     except ValueError:
         return [issue(f"'{checked}' is not a date (YYYY-MM-DD)", "checked")]
-    if day > datetime.date.today():
+    # A day ahead of UTC is still today somewhere (UTC+14): no false alarm for a team east of here.
+    if day > datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=1):
         return [issue(f"'{checked}' is in the future; give the day the source was read", "checked")]
     return []
 
