@@ -36,9 +36,16 @@ def clear_evaluations(ctx: DemoContext) -> None:
     from symposium_portal.registration.models import Registration
 
     with session_scope(ctx.url) as session:
-        session.execute(delete(Registration).where(
-            Registration.economy.in_([e.upper() for e in ctx.economies]),
-            Registration.email.endswith(SYNTHETIC_EMAIL_DOMAIN)))
+        synthetic = (Registration.economy.in_([e.upper() for e in ctx.economies]),
+                     Registration.email.endswith(SYNTHETIC_EMAIL_DOMAIN))
+        # Their attendance first: a database without foreign-key enforcement keeps orphans.
+        from sqlalchemy import select
+
+        from symposium_portal.programme.models import Attendance
+
+        session.execute(delete(Attendance).where(Attendance.registration_id.in_(
+            select(Registration.id).where(*synthetic))))
+        session.execute(delete(Registration).where(*synthetic))
         session.execute(delete(EvaluationResponse).where(
             EvaluationResponse.economy.in_([e.upper() for e in ctx.economies]
                                            + list(ctx.economies)),
@@ -107,22 +114,39 @@ def generate_evaluations(ctx: DemoContext) -> dict[str, Any]:
     return {"registrations": registrations, "stored": len(rows), "event": event.slug}
 
 
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def _store_registrations(session, event, ctx: DemoContext) -> int:
     """Synthetic registrants (core records, placeholder identities under a reserved domain,
     which is how they are recognised and replaced)."""
     from sqlalchemy import func, select
 
     from digiready.demo.symposium import responses_per_economy, synthetic_registrations
+    from symposium_portal.programme.models import Attendance
     from symposium_portal.registration.models import CONFIRMED, Registration
 
+    now = datetime.now(timezone.utc)
+    held = [s for s in event.sessions if s.ends_at is not None and _utc(s.ends_at) <= now]
     people = synthetic_registrations(ctx.economies, 2 * responses_per_economy(ctx.responses),
-                                     ctx.seed)
+                                     ctx.seed, [str(s.id) for s in held])
+    starts = {str(s.id): _utc(s.starts_at) for s in held}
+    stored = []
     for i, person in enumerate(people):
-        session.add(Registration(
+        reg = Registration(
             event_id=event.id, email=f"registrant-{person.economy}-{i:05d}{SYNTHETIC_EMAIL_DOMAIN}",
             full_name=f"Synthetic registrant {i + 1}", organisation="Synthetic organisation",
-            economy=(person.economy or "").upper(), sector=person.sector, timezone=event.timezone,
-            consent_privacy=True, status=person.status))
+            economy=(person.economy or "").upper(), sector=person.sector,
+            gender=person.gender, timezone=event.timezone, consent_privacy=True,
+            status=person.status)
+        session.add(reg)
+        stored.append((reg, person))
+    session.flush()
+    # Their joins of the sessions already held (attendance per session), a few minutes in.
+    session.add_all(Attendance(registration_id=reg.id, session_id=int(sid),
+                               first_joined_at=starts[sid] + timedelta(minutes=2))
+                    for reg, person in stored for sid in sorted(person.sessions_joined))
     session.flush()
     event.seats_taken = session.scalar(select(func.count()).select_from(Registration).where(
         Registration.event_id == event.id, Registration.status == CONFIRMED)) or 0

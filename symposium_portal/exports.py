@@ -62,7 +62,7 @@ def to_xlsx(header: list[str], rows: list[list], tz: str, title: str) -> bytes:
 
 REGISTRATION_COLUMNS = [
     "reference", "status", "full_name", "email", "organisation", "role", "economy", "sector",
-    "timezone", "language", "interests", "consent_privacy", "consent_directory",
+    "gender", "timezone", "language", "interests", "consent_privacy", "consent_directory",
     "consent_contact", "email_confirmed_at", "created_at", "updated_at",
 ]
 

@@ -11,6 +11,7 @@ from symposium_portal.evaluation.models import (
 from symposium_portal.network.models import Block, MeetingRequest, MeetingSlot, Report
 from symposium_portal.outbox import OutboxMessage
 from symposium_portal.programme.models import (
+    Attendance,
     Day,
     Event,
     Session,
@@ -20,7 +21,7 @@ from symposium_portal.programme.models import (
 from symposium_portal.registration.models import Registration
 
 __all__ = [
-    "AuditEntry", "Block", "Day", "EvaluationResponse", "EvaluationSubmission", "Event",
+    "Attendance", "AuditEntry", "Block", "Day", "EvaluationResponse", "EvaluationSubmission", "Event",
     "LearningObjective", "MeetingRequest", "MeetingSlot", "OutboxMessage", "Registration",
     "Report", "Session", "Speaker", "Staff", "session_speaker",
 ]

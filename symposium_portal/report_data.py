@@ -35,7 +35,7 @@ def load_symposium(url: str | None = None) -> symposium.SymposiumData | None:
         LearningObjective,
     )
     from symposium_portal.network.models import MeetingRequest
-    from symposium_portal.programme.models import Event
+    from symposium_portal.programme.models import Attendance, Event
     from symposium_portal.registration.models import CONFIRMED, Registration
 
     if Event.__tablename__ not in inspect(get_engine(url) if url else get_engine()).get_table_names():
@@ -58,13 +58,22 @@ def load_symposium(url: str | None = None) -> symposium.SymposiumData | None:
         objectives = {str(o.id): o.text for o in db.scalars(
             select(LearningObjective).where(LearningObjective.event_id == event.id)
             .order_by(LearningObjective.position, LearningObjective.id))}
+        # Sessions each registrant joined through the portal's join link (portal_attendance).
+        joined: dict[int, set[str]] = {}
+        for reg_id, session_id in db.execute(
+                select(Attendance.registration_id, Attendance.session_id)
+                .join(Registration, Registration.id == Attendance.registration_id)
+                .where(Registration.event_id == event.id)):
+            joined.setdefault(reg_id, set()).add(str(session_id))
         registrations = []
-        for r in db.execute(select(Registration.economy, Registration.sector, Registration.status,
-                                   Registration.email)
+        for r in db.execute(select(Registration.id, Registration.economy, Registration.sector,
+                                   Registration.gender, Registration.status, Registration.email)
                             .where(Registration.event_id == event.id)):
             registrations.append(symposium.Registration(
                 economy=_lower(r.economy), sector=r.sector, sector_label=vocab.sector_name(r.sector),
-                org_type=ORG_TYPE.get(r.sector, "other"), gender="undisclosed", status=r.status,
+                org_type=ORG_TYPE.get(r.sector, "other"),
+                gender=r.gender if r.gender in symposium.GENDERS else "undisclosed",
+                status=r.status, sessions_joined=frozenset(joined.get(r.id, ())),
                 synthetic=r.email.endswith(SYNTHETIC_EMAIL_DOMAIN)))
         evaluations = []
         for e in db.scalars(select(EvaluationResponse).where(

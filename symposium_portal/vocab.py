@@ -34,6 +34,14 @@ SECTORS = {
     "other": _l("Other (academia, international organisation, ...)"),
 }
 
+# The registration form's optional gender question (the funder's "who came" by gender).
+GENDERS = {
+    "woman": _l("Woman"),
+    "man": _l("Man"),
+    "another": _l("Another gender"),
+    "undisclosed": _l("I prefer not to say"),
+}
+
 INTERESTS = {
     "ecommerce": _l("E-commerce"),
     "payments": _l("Digital and QR payments"),

@@ -64,17 +64,32 @@ ORG_TYPE = {"ministry": "public", "chamber": "private", "msme": "private",
             "cooperative": "private", "other": "other"}
 
 
-def synthetic_registrations(economies: list[str], per_economy: int, seed: int
-                            ) -> list[Registration]:
-    """Registrants by economy, type of organisation and status (no one's name: the adapter
-    makes up placeholder identities to store them)."""
+# An optional question: about one in seven leaves it or prefers not to say.
+GENDER_WEIGHTS = [("woman", 43), ("man", 42), ("another", 1), ("undisclosed", 14)]
+
+
+def synthetic_registrations(economies: list[str], per_economy: int, seed: int,
+                            session_ids: list[str] | None = None) -> list[Registration]:
+    """Registrants by economy, type of organisation, gender and status (no one's name: the
+    adapter makes up placeholder identities to store them), with the sessions each
+    confirmed registrant joined (``session_ids``: the sessions already held, in programme
+    order; most registrants come, the first sessions draw the most)."""
     out = []
+    held = list(session_ids or [])
+    # Each session's draw: high at the opening, lower later, a little noise.
+    draw = {sid: 0.75 - 0.3 * i / max(1, len(held) - 1) for i, sid in enumerate(held)}
     for economy in economies:
         rng = random.Random(f"{seed}/registrations/{economy}")
         for _ in range(per_economy):
             sector = rng.choices(SECTORS, weights=[18, 14, 40, 16, 12])[0]
             status = rng.choices([s for s, _w in STATUSES], weights=[w for _s, w in STATUSES])[0]
+            gender = rng.choices([g for g, _w in GENDER_WEIGHTS],
+                                 weights=[w for _g, w in GENDER_WEIGHTS])[0]
+            joined: frozenset[str] = frozenset()
+            if status == "confirmed" and held and rng.random() < 0.78:
+                joined = frozenset(sid for sid in held
+                                   if rng.random() < draw[sid] + rng.uniform(-0.05, 0.05))
             out.append(Registration(economy=economy, sector=sector, sector_label=sector,
-                                    org_type=ORG_TYPE[sector], gender="undisclosed",
-                                    status=status, synthetic=True))
+                                    org_type=ORG_TYPE[sector], gender=gender,
+                                    status=status, sessions_joined=joined, synthetic=True))
     return out

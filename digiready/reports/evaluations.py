@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from digiready import disclosure
 from digiready.reports import charts
-from digiready.reports.common import economy_name, pct, shown
+from digiready.reports.common import OTHER_GROUPS, economy_name, pct, shown
 from digiready.reports.model import (
     NO_DATA,
     SUPPRESSED,
@@ -106,10 +106,18 @@ def event_section(report: Report, data: SymposiumData, as_of: date) -> Section:
 
 
 def _breakdown(regs, key, names, k) -> list[list]:
+    """Counts by one category; the groups below the small-group threshold are merged into
+    one "other groups" line first (so that two tiny groups do not force a large one to be
+    hidden as their complement), then the lines are protected as one additive set."""
     counts = Counter(getattr(r, key) or "not stated" for r in regs)
+    small = [c for c, n in counts.items() if disclosure.is_small(n, k)]
+    if len(small) >= 2:
+        merged = sum(counts.pop(c) for c in small)
+        counts[OTHER_GROUPS] = merged
     hidden = disclosure.protect(dict(counts), k)
     total = len(regs)
-    return [[names(c), shown(n, c in hidden), shown(pct(n, total), c in hidden)]
+    label = lambda c: OTHER_GROUPS if c == OTHER_GROUPS else names(c)  # noqa: E731
+    return [[label(c), shown(n, c in hidden), shown(pct(n, total), c in hidden)]
             for c, n in counts.most_common()]
 
 

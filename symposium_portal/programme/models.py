@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digiready.storage.base import Base
@@ -116,8 +116,25 @@ class PortalSession(Base):
     )
 
 
+class PortalAttendance(Base):
+    """A confirmed registrant opened a session's virtual room through the portal's join
+    link: the attendance per session of the symposium report (one row per person and
+    session, however often they click)."""
+
+    __tablename__ = "portal_attendance"
+    __table_args__ = (Index("ix_portal_attendance_session", "session_id"),)
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("portal_registration.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("portal_session.id", ondelete="CASCADE"), primary_key=True)
+    first_joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joins: Mapped[int] = mapped_column(Integer, default=1)
+
+
 # Mapped classes carry a Portal prefix because every area shares one declarative
 # registry (another area has its own Registration); the short names are for this package.
+Attendance = PortalAttendance
 Event = PortalEvent
 Day = PortalDay
 Speaker = PortalSpeaker

@@ -1,9 +1,10 @@
 """Programme pages: every time in event time and in the viewer's zone, named."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from markupsafe import escape
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from digiready.events.safe import record_quietly
@@ -11,7 +12,7 @@ from symposium_portal import settings, timez
 from symposium_portal.auth import current_registrant
 from symposium_portal.db import db
 from symposium_portal.programme import ics
-from symposium_portal.programme.models import Day, Session, Speaker
+from symposium_portal.programme.models import Attendance, Day, Session, Speaker
 from symposium_portal.registration import service
 from symposium_portal.validators import safe_url
 from symposium_portal.viewing import viewer_zone
@@ -72,11 +73,40 @@ def session_detail(session_id: int):
         abort(404)
     vz = viewer_zone()
     ev, vw = _ranges(session, event.timezone, vz.name)
-    link = join_url(session, event) if _can_join() else None
+    # The page links to the join route (which records attendance), never straight to the room.
+    link = (url_for("programme.join_session", session_id=session.id)
+            if _can_join() and join_url(session, event) else None)
     _viewed(f"/programme/session/{session.id}")
     return render_template("programme/session.html", event=event, s=session, ev=ev, vw=vw,
                            vz=vz, join_url=link, registrant_status=(
                                current_registrant().status if current_registrant() else None))
+
+
+@bp.get("/programme/session/<int:session_id>/join")
+def join_session(session_id: int):
+    """Record that a confirmed, signed-in registrant opened the session's room (attendance
+    per session, once per person and session) and send them to it. Anyone else goes back
+    to the session's page, which says why there is no link."""
+    dbs = db()
+    event = service.current_event(dbs)
+    session = dbs.get(Session, session_id)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    room = join_url(session, event)
+    reg = current_registrant()
+    if room is None or reg is None or not reg.is_confirmed:
+        return redirect(url_for("programme.session_detail", session_id=session.id), 303)
+    seen = dbs.get(Attendance, (reg.id, session.id))
+    if seen is None:
+        dbs.add(Attendance(registration_id=reg.id, session_id=session.id))
+    else:
+        seen.joins += 1
+    try:
+        dbs.commit()
+    except IntegrityError:  # the same person's second click raced the first: one row
+        dbs.rollback()
+    _viewed(f"/programme/session/{session.id}/join")
+    return redirect(room, 303)
 
 
 @bp.get("/programme/session/<int:session_id>.ics")

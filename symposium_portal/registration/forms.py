@@ -76,6 +76,7 @@ class ProfileFields(FlaskForm):
                        validators=[Optional(), Length(max=200), SingleLine()])
     economy = FastSelectField(_l("Economy"), validators=[InputRequired()])
     sector = RadioField(_l("Type of organisation"), validators=[InputRequired()])
+    gender = RadioField(_l("Gender (optional)"), validators=[Optional()])
     timezone = FastSelectField(_l("Your time zone"), validators=[InputRequired(), _zone_valid])
     language = SelectField(_l("Language for emails"), choices=LANGUAGE_CHOICES)
     interests = MultiCheckboxField(_l("Interests (for networking suggestions)"))
@@ -91,6 +92,7 @@ class ProfileFields(FlaskForm):
         super().__init__(*args, **kwargs)
         self.economy.choices = [("", _l("Choose your economy")), *vocab.economy_choices()]
         self.sector.choices = list(vocab.SECTORS.items())
+        self.gender.choices = list(vocab.GENDERS.items())
         self.timezone.choices = _zone_choices()
         self.interests.choices = list(vocab.INTERESTS.items())
 

@@ -70,6 +70,9 @@ class PortalRegistration(Base):
     organisation: Mapped[str] = mapped_column(String(200))
     economy: Mapped[str] = mapped_column(String(8))
     sector: Mapped[str] = mapped_column(String(16))
+    # Optional (vocab.GENDERS; None = not answered): counted only in the anonymous totals of
+    # who took part that the symposium report gives.
+    gender: Mapped[str | None] = mapped_column(String(16), nullable=True)
     role: Mapped[str] = mapped_column(String(200), default="")
     timezone: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="en")

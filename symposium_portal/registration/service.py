@@ -141,7 +141,7 @@ _JOIN_QUEUE = (update(_EV).where(_EV.c.id == bindparam("eid"),
                .values(waitlisted_count=_EV.c.waitlisted_count + 1)
                .returning(_EV.c.waitlisted_count))
 _REG_COLUMNS = ["event_id", "reference", "email", "full_name", "organisation", "economy",
-                "sector", "role", "timezone", "language", "interests", "bio", "consent_privacy",
+                "sector", "gender", "role", "timezone", "language", "interests", "bio", "consent_privacy",
                 "consent_directory", "consent_contact", "consents_updated_at", "status",
                 "hold_expires_at", "waitlisted_at", "hidden_by_moderator", "link_nonce",
                 "session_nonce", "created_at", "updated_at"]

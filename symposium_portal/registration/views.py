@@ -52,7 +52,7 @@ from symposium_portal.viewing import viewer_zone
 
 bp = Blueprint("registration", __name__, template_folder="templates")
 
-PROFILE_FIELDS = ("full_name", "organisation", "role", "economy", "sector", "timezone",
+PROFILE_FIELDS = ("full_name", "organisation", "role", "economy", "sector", "gender", "timezone",
                   "language", "interests", "bio", "consent_directory", "consent_contact")
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
+from digiready.storage import get_engine
 from symposium_portal.db import new_session, utcnow
 from symposium_portal.programme.models import Event
 from symposium_portal.registration.models import Registration
@@ -165,16 +166,41 @@ def test_join_link_only_for_confirmed_registrants(portal_db, app, browser):
     held = browser.get("/programme/session/1").get_data(as_text=True)
     assert registration("join@example.org").status == "held"
     assert url not in held and "once your registration is confirmed" in held
+    # A click before confirmation records nothing and sends nobody to the room.
+    early = browser.get("/programme/session/1/join")
+    assert early.status_code == 303 and early.headers["Location"].endswith("/programme/session/1")
     assert url not in browser.get("/programme").get_data(as_text=True)
     browser.post_form("/me", {}, action="/me/confirm")
     page = browser.get("/programme/session/1").get_data(as_text=True)
-    assert f'href="{url}"' in page
-    # The programme list has the same link on every session, once confirmed.
+    assert 'href="/programme/session/1/join"' in page and url not in page
+    # The programme list has a join link on every session, once confirmed, each through
+    # the join route (which records attendance), never the room's address itself.
     listing = browser.get("/programme").get_data(as_text=True)
     sessions = listing.count('class="session"')
-    assert sessions > 3 and listing.count(f'class="button join" href="{url}"') == sessions
+    assert sessions > 3 and listing.count('class="button join" href="/programme/session/') == sessions
+    assert url not in listing
     assert url not in anon and url not in app.test_client().get("/programme").get_data(
         as_text=True)
+    # The join link records attendance (once per person and session) and opens the room.
+    for _ in range(2):
+        joined = browser.get("/programme/session/1/join")
+        assert joined.status_code == 303 and joined.headers["Location"] == url
+    with get_engine(portal_db).connect() as conn:
+        rows = conn.execute(text("SELECT registration_id, session_id, joins FROM "
+                                 "portal_attendance")).all()
+    assert rows == [(registration("join@example.org").id, 1, 2)]
+
+
+def test_gender_is_optional_and_stored_when_given(portal_db, browser):
+    page = browser.get("/register").get_data(as_text=True)
+    assert 'name="gender"' in page and "Gender (optional)" in page
+    assert register(browser, "no-gender@example.org").status_code == 303
+    assert registration("no-gender@example.org").gender is None
+    assert register(browser, "woman@example.org", gender="woman").status_code == 303
+    assert registration("woman@example.org").gender == "woman"
+    bad = register(browser, "bad@example.org", gender="robot")
+    assert bad.status_code == 400 and registration("bad@example.org") is None
+    assert "Gender (optional)" in bad.get_data(as_text=True)
 
 
 def test_spanish_interface(sqlite_portal, app):

@@ -114,4 +114,12 @@ def test_urls_stored_before_the_rules_are_not_shown(portal_db, live_server):
     dbs.commit()
     dbs.close()
     html = attendee.get(f"{live_server}/programme/session/{first}", timeout=10).text
-    assert 'href="https://meet.example.org/fixed"' in html
+    assert f'href="/programme/session/{first}/join"' in html and 'id="join-link"' in html
+    joined = attendee.get(f"{live_server}/programme/session/{first}/join", timeout=10,
+                          allow_redirects=False)
+    assert joined.status_code == 303
+    assert joined.headers["Location"] == "https://meet.example.org/fixed"
+    # The session whose own room is still invalid sends nobody anywhere unsafe.
+    refused = attendee.get(f"{live_server}/programme/session/{second}/join", timeout=10,
+                           allow_redirects=False)
+    assert refused.status_code == 303 and "zoom.example.org" not in refused.headers["Location"]
