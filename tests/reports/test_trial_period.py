@@ -68,7 +68,7 @@ def test_reassessment_deltas_by_version_pair_equal_the_attempts(built):
     pair, recomputed from core_attempt."""
     report = built.reports["final"]
     runs = defaultdict(list)
-    for economy, learner, number, version, score in _rows(
+    for economy, learner, _number, version, score in _rows(
             built.url, "SELECT economy, learner_id, number, pack_version, overall_score FROM "
                        "core_attempt WHERE status = 'completed' ORDER BY learner_id, number"):
         runs[(economy, learner)].append((version, score))
