@@ -181,17 +181,24 @@ def timestamp(ms: int) -> str:
 
 
 def build_vtt(words: list[str], duration_s: float) -> str:
-    cues = make_cues(words)
-    total = sum(len(c) for c in cues)
-    total_ms = int(round(duration_s * 1000))
-    out = ["WEBVTT", ""]
-    done = 0
-    for n, cue in enumerate(cues, 1):
-        start = total_ms * done // total
-        done += len(cue)
-        end = total_ms * done // total
-        out += [str(n), f"{timestamp(start)} --> {timestamp(end)}", wrap(cue), ""]
-    return "\n".join(out)
+    """One cue per sentence, or per part of a long one, by the rules the video build uses
+    (digiready.media.captions: at most 42 characters a line, 2 lines, 17 characters a second).
+    Each sentence stays up for the time it needs to be read, and the spare time up to the
+    duration is shared in the same proportion, so no cue is faster than 17 characters a second
+    (when the script fits its duration at that speed; ``--check`` reports when it does not)."""
+    import sys as _sys
+    _sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from digiready.media.captions import cues_for, seconds_needed, webvtt
+
+    sentences = [" ".join(s) for s in split_sentences(words)]
+    needed = [seconds_needed(s) for s in sentences]
+    scale = duration_s / sum(needed)
+    cues, at = [], 0.0
+    for n, (sentence, need) in enumerate(zip(sentences, needed)):
+        end = duration_s if n == len(sentences) - 1 else at + need * scale
+        cues += cues_for(sentence, at, end)
+        at = end
+    return webvtt(cues)
 
 
 _TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})")

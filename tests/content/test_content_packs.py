@@ -203,3 +203,16 @@ def test_every_knowledge_check_option_explains_itself_in_every_language():
         for item, options in _knowledge_checks(economy, language):
             for option in options:
                 assert option["label"].strip() and option["feedback"].strip(), f"{language} {item}/{option['id']}"
+
+
+@pytest.mark.parametrize("vtt,script,module_id", CAPTIONS,
+                         ids=[str(c[0].relative_to(ROOT / "content")) for c in CAPTIONS])
+def test_shipped_captions_fit_the_reading_speed_in_their_language(vtt, script, module_id):
+    """Issue 17: every pack language's cues are readable, by the rules the video build applies
+    to captions timed from real audio (digiready.media.captions): at most 2 lines of 42
+    characters and 17 characters a second. scripts/make_captions.py writes them so."""
+    from digiready.media.captions import Cue, problems
+
+    cues = [Cue(seconds(c.start), seconds(c.end), c.text)
+            for c in webvtt.read_buffer(io.StringIO(vtt.read_text("utf-8")))]
+    assert problems(cues) == []
