@@ -216,3 +216,21 @@ def test_shipped_captions_fit_the_reading_speed_in_their_language(vtt, script, m
     cues = [Cue(seconds(c.start), seconds(c.end), c.text)
             for c in webvtt.read_buffer(io.StringIO(vtt.read_text("utf-8")))]
     assert problems(cues) == []
+
+
+INDICATOR_FILES = sorted((ROOT / "content" / "indicators").glob("*.csv"))
+
+
+@pytest.mark.parametrize("path", INDICATOR_FILES, ids=[p.name for p in INDICATOR_FILES])
+def test_every_open_indicator_value_has_a_source_address_and_a_year(path):
+    """Issue 17 item 8: a figure in a report can always be traced to where it was published."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and list(rows[0]) == ["economy", "indicator_code", "indicator_name", "year", "value",
+                                      "unit", "source", "licence", "note"]
+    missing = [(n, r["economy"], r["indicator_code"]) for n, r in enumerate(rows, 2)
+               if r["value"] and not (re.fullmatch(r"(19|20)\d\d", r["year"]) and r["source"].startswith(("https://", "http://"))
+                                      and " " not in r["source"].strip())]
+    assert missing == [], f"{path.name}: rows with a value but no year or no single source URL: {missing}"
