@@ -166,7 +166,8 @@ def _platform_remove(args) -> int:
         raise CommandError(f"nothing registered matches issuer {args.issuer!r}"
                            + (f" client_id {args.client_id!r}" if args.client_id else "")
                            + (f" deployment {args.deployment_id!r}" if args.deployment_id else ""))
-    print(f"removed {count} {'deployment' if args.deployment_id else 'registration'}(s)")
+    noun = "deployment" if args.deployment_id else "registration"
+    print(f"removed {count} {noun}{'' if count == 1 else 's'}")
     return 0
 
 

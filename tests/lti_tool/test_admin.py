@@ -34,8 +34,9 @@ def test_platform_add_list_remove(migrated, capsys):
     assert "deployments=1,2" in listing and "language=es" in listing
     assert main(["lti", "platform", "remove", "--issuer", "https://moodle.example.org",
                  "--deployment-id", "2"]) == 0
+    assert "removed 1 deployment\n" in capsys.readouterr().out  # not "deployment(s)"
     assert main(["lti", "platform", "remove", "--issuer", "https://moodle.example.org"]) == 0
-    capsys.readouterr()
+    assert "removed 1 registration\n" in capsys.readouterr().out
     assert main(["lti", "platform", "remove", "--issuer", "https://moodle.example.org"]) == 1
     assert "nothing registered matches" in capsys.readouterr().err
 
