@@ -10,6 +10,7 @@ from digiready.cli.main import CommandError
 from digiready.diagnostic import DiagnosticError, diagnose, visible_questions
 from digiready.diagnostic.questionnaire import AnswerError, normalize_answer, normalize_profile_answer
 from digiready.packs import PackError, load_pack
+from digiready.presentation.results_view import recommendation_groups
 from digiready.packs.model import NA, Pack
 
 
@@ -76,9 +77,23 @@ def print_result(result: dict[str, Any]) -> None:
     dii = result["dii"]
     print(f"Digital Intensity Index: {dii['count']} of {dii['of']} ({dii['band'].replace('_', ' ')})")
     if result["recommendations"]:
-        print("\nRecommended next steps:")
-        for item in result["recommendations"][:8]:
-            print(f"  {item['rank']}. [{item['kind'].replace('_', ' ')}] {item['title']}\n     {item['reason']}")
+        # the same groups as the LTI and XBlock pages (digiready.presentation.results_view)
+        titles = {d["id"]: d.get("title") for d in result["dimensions"]}
+        print("\nWhat to do next, and why:")
+        for group in recommendation_groups(result["recommendations"], need_titles=titles):
+            print(f"\n{group['heading']}")
+            for n, reason in enumerate(group["reasons"], 1):
+                print(f"  ({n}) {reason['text']}")
+                for line in reason["because"]:
+                    print(f"      your answer: {line}")
+            for item in group["items"]:
+                numbers = f"  [answers {', '.join(map(str, item['answers']))}]" if len(group["reasons"]) > 1 else ""
+                print(f"  {item['rank']}. {item['kind_label']}: {item['title']}{numbers}")
+                for extra in (item["unlocks_text"], item["also"], "; ".join(item["missing_text"])):
+                    if extra:
+                        print(f"     {extra}")
+                if item["tools"]:
+                    print(f"     e.g. {', '.join(t['name'] for t in item['tools'])}")
 
 
 def _prompt(text: str) -> str:

@@ -91,7 +91,8 @@ class _CompiledRules:
         tables: dict[tuple[float, float], dict[float | None, tuple[float, float]]] = {}
         by_level: dict[str, dict[str, list[str]]] = {}
         self.items = [_rule_items(pack, rule) for rule in pack.rules]
-        self.variants = [tuple((compile_condition(v.when), v.reason) for v in rule.variants)
+        self.variants = [tuple((compile_condition(v.when), v.reason, _evidence_keys(v.when, []))
+                             for v in rule.variants)
                          for rule in pack.rules]
         self.evidence = [_evidence_keys(rule.when, []) for rule in pack.rules]
         for order, rule in enumerate(pack.rules):
@@ -138,17 +139,26 @@ def recommend(pack: Pack, ctx: Context) -> list[dict[str, Any]]:
 def wording(pack: Pack, order: int, ctx: Context) -> str:
     """A fired rule's reason in the words that fit the answers: its first variant whose
     condition holds, else its reason."""
-    for holds, text in _compiled_rules(pack).variants[order]:
+    return _wording(pack, order, ctx)[0]
+
+
+def _wording(pack: Pack, order: int, ctx: Context) -> tuple[str, list[tuple[str, str]]]:
+    """(text, what else it read): a variant's own condition is part of the evidence."""
+    for holds, text, keys in _compiled_rules(pack).variants[order]:
         if holds(ctx):
-            return text
-    return pack.rules[order].reason
+            return text, keys
+    return pack.rules[order].reason, []
 
 
-def evidence(pack: Pack, order: int, ctx: Context) -> list[dict[str, Any]]:
-    """What the learner answered that the rule read: each question's and profile question's
-    answer (option labels in the pack's language), each dimension's score and level."""
+def evidence(pack: Pack, order: int, ctx: Context,
+             more: list[tuple[str, str]] | tuple = ()) -> list[dict[str, Any]]:
+    """What the learner answered that the rule (and ``more``: its chosen wording) read: each
+    question's and profile question's answer (option labels in the pack's language), each
+    dimension's score and level."""
     facts: list[dict[str, Any]] = []
-    for kind, key in _compiled_rules(pack).evidence[order]:
+    keys = list(_compiled_rules(pack).evidence[order])
+    keys += [key for key in more if key not in keys]
+    for kind, key in keys:
         if kind == "dimension":
             dimension = pack.dimension(key)
             level_id = ctx.levels.get(key)
@@ -208,8 +218,9 @@ def assemble(pack: Pack, ctx: Context, fired: list[tuple[int, float]]) -> list[d
     listed: list[dict[str, Any]] = []
     for order, weight in fired:
         rule = pack.rules[order]
-        reason = {"rule": rule.id, "text": wording(pack, order, ctx), "dimension": rule.dimension,
-                  "weight": weight, "because": evidence(pack, order, ctx)}
+        text, read = _wording(pack, order, ctx)
+        reason = {"rule": rule.id, "text": text, "dimension": rule.dimension,
+                  "weight": weight, "because": evidence(pack, order, ctx, read)}
         for kind, item_id, fields in compiled.items[order]:
             item = by_key.get((kind, item_id))
             if item is None:

@@ -24,12 +24,12 @@ def N_(text: str) -> str:
     return text
 
 
-# Order and headings of the recommendation groups (kind -> heading msgid).
-GROUPS: tuple[tuple[str, str], ...] = (
-    ("module", N_("Short training videos")),
-    ("tool_category", N_("Digital tools to try")),
-    ("programme", N_("Support programmes")),
-)
+# What each kind of item is called beside its title (kind -> msgid).
+KINDS: dict[str, str] = {
+    "module": N_("Short training video"),
+    "tool_category": N_("Digital tools to try"),
+    "programme": N_("Support programme"),
+}
 
 
 # Shown next to a tool or programme whose facts nobody has checked at the source yet
@@ -122,42 +122,128 @@ def change_summary(change: Mapping[str, Any] | None, _: Gettext = _identity) -> 
     }
 
 
+# What a missing need is called on the page (need, value needed -> msgid).
+MISSING: dict[tuple[str, str], str] = {
+    ("device", "basic_phone"): N_("Needs a mobile phone"),
+    ("device", "smartphone"): N_("Needs a smartphone"),
+    ("device", "computer"): N_("Needs a computer"),
+    ("connectivity", "occasional"): N_("Needs internet, at least now and then"),
+    ("connectivity", "daily"): N_("Needs internet every day"),
+    ("connectivity", "broadband"): N_("Needs fast internet at the workplace"),
+    ("literacy", "reading"): N_("Needs reading short messages and app screens"),
+    ("literacy", "confident"): N_("Needs confidence with forms and numbers"),
+    ("cost", "low"): N_("Costs a little money to start"),
+    ("cost", "medium"): N_("Costs money to start"),
+    ("cost", "high"): N_("Costs money to start"),
+}
+YESNO_WORDS = {"yes": N_("Yes"), "no": N_("No"), "partly": N_("Partly"), "na": N_("Not applicable")}
+LATER = N_("For later, when you have what they need")
+OTHER_NEED = N_("Other advice")
+
+
+def evidence_lines(because: list[dict[str, Any]], _: Gettext = _identity) -> list[str]:
+    """The answers behind a reason, one line each: "question — answer" or a dimension score."""
+    lines = []
+    for fact in because:
+        if fact.get("kind") == "score":
+            lines.append(_("%(dimension)s: %(score)s out of 100 (%(level)s)") % {
+                "dimension": fact.get("dimension"), "score": _number(fact.get("score")),
+                "level": fact.get("level") or ""})
+            continue
+        answer = ", ".join(fact.get("answer") or [])
+        if not answer:
+            value = fact.get("value")
+            answer = _(YESNO_WORDS[value]) if value in YESNO_WORDS else str(value or "")
+        lines.append(f"{fact.get('question')} — {answer}")
+    return lines
+
+
+def _missing_text(gaps: list[dict[str, Any]], _: Gettext) -> list[str]:
+    out = []
+    for gap in gaps:
+        if gap.get("need") == "language":
+            out.append(_("Not offered in your language"))
+        else:
+            msgid = MISSING.get((gap.get("need"), gap.get("needs")))
+            if msgid and _(msgid) not in out:
+                out.append(_(msgid))
+    return out
+
+
 def recommendation_groups(
     recommendations: list[dict[str, Any]], _: Gettext = _identity, link_for: LinkFor | None = None,
     duration_for: Callable[[str], float | None] | None = None,
+    need_titles: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Recommendations grouped by kind (modules, tools, programmes), rank order kept inside
-    each group; each item gets ``link`` (the adapter decides where a module lives) and a
-    module its minutes, from its built video's manifest when ``duration_for`` finds one."""
-    groups = []
-    for kind, heading in GROUPS:
-        items = []
-        for rec in recommendations:
-            if rec.get("kind") != kind:
-                continue
-            # Every item has every key, so templates never look up a missing one.
-            item = {
-                "minutes": None,
-                "solves": None,
-                "tools": [],
-                "url": None,
-                "organisation": None,
-                "duration_seconds": None,
-                **rec,
-            }
-            item["link"] = (link_for(rec) if link_for else None) or rec.get("url")
-            # An item without the flag (a result stored before it existed) shows no note.
-            item["caveat"] = _(UNVERIFIED_NOTE) if rec.get("verified") is False else None
-            item["tools"] = [dict(tool, caveat=_(UNVERIFIED_NOTE) if tool.get("verified") is False else None)
-                             for tool in item["tools"]]
-            if kind == "module" and duration_for is not None:
-                item["duration_seconds"] = duration_for(rec["id"]) or item["duration_seconds"]
-            if item["duration_seconds"]:
-                item["minutes"] = minutes_for(item["duration_seconds"])
-            items.append(item)
-        if items:
-            groups.append({"kind": kind, "heading": _(heading), "items": items})
-    return groups
+    """Recommendations grouped by the need they answer (the dimension of their heaviest
+    reason), groups in the order of their best item. Each group states its reasons once,
+    worded from the learner's answers, with the answers behind them (``because``); each item
+    names the reasons it answers (``answers``: their numbers in the group) and the other
+    needs it helps with (``also``). What the business cannot use yet comes last, in a group
+    of its own (``later``), each item saying what it needs (``missing_text``)."""
+    titles = dict(need_titles or {})
+    groups: dict[str, dict[str, Any]] = {}
+    later: list[dict[str, Any]] = []
+    for rec in recommendations:
+        item = {"minutes": None, "solves": None, "tools": [], "url": None, "organisation": None,
+                "duration_seconds": None, "usable": True, "missing": [], "unlocks": [],
+                "reasons": [], **rec}
+        item["link"] = (link_for(rec) if link_for else None) or rec.get("url")
+        if item["kind"] == "module" and duration_for is not None:
+            item["duration_seconds"] = duration_for(rec["id"]) or item["duration_seconds"]
+        if item["duration_seconds"]:
+            item["minutes"] = minutes_for(item["duration_seconds"])
+        # An item without the flag (a result stored before it existed) shows no note.
+        item["caveat"] = _(UNVERIFIED_NOTE) if rec.get("verified") is False else None
+        # only the tools the business can use now are offered by name
+        item["tools"] = [dict(tool, caveat=_(UNVERIFIED_NOTE) if tool.get("verified") is False else None)
+                         for tool in item["tools"] if tool.get("usable", True)]
+        item["missing_text"] = _missing_text(item["missing"], _)
+        item["kind_label"] = _(KINDS[item["kind"]]) if item["kind"] in KINDS else ""
+        reasons = item["reasons"] or [{"rule": item.get("rule"), "text": item.get("reason"),
+                                       "dimension": item.get("dimension"), "because": []}]
+        item["reasons"] = reasons
+        if not item["usable"]:
+            later.append(item)
+            continue
+        need = reasons[0].get("dimension") or ""
+        if need not in groups:
+            groups[need] = {"kind": "need", "need": need, "later": False,
+                            "heading": titles.get(need) or _(OTHER_NEED), "reasons": [], "items": []}
+        groups[need]["items"].append(item)
+    out = list(groups.values())
+    if later:
+        out.append({"kind": "later", "need": None, "later": True, "heading": _(LATER), "reasons": [],
+                    "items": later})
+    # Each reason is stated once: in the group of the need it is about when there is one,
+    # else in the first group with an item that answers it; an item elsewhere names that
+    # group ("also helps with") instead of repeating the reason.
+    by_need = {group["need"]: group for group in out if not group["later"]}
+    home: dict[str, tuple[dict[str, Any], int]] = {}
+    for group in out:
+        for item in group["items"]:
+            numbers, other_needs = [], []
+            for reason in item["reasons"]:
+                rule = reason.get("rule")
+                if rule not in home:
+                    target = by_need.get(reason.get("dimension") or "", group)
+                    target["reasons"].append({"rule": rule, "text": reason.get("text"),
+                                              "because": evidence_lines(reason.get("because") or [], _)})
+                    home[rule] = (target, len(target["reasons"]))
+                where, number = home[rule]
+                if where is group:
+                    numbers.append(number)
+                elif where["heading"] not in other_needs:
+                    other_needs.append(where["heading"])
+            item["answers"] = numbers
+            item["also"] = (_("Also helps with: %(needs)s") % {"needs": ", ".join(other_needs)}
+                            if other_needs else "")
+    titles_by_key = {f"{i['kind']}:{i['id']}": i.get("title") for i in later}
+    for group in out:
+        for item in group["items"]:
+            opened = [titles_by_key[k] for k in item["unlocks"] if titles_by_key.get(k)]
+            item["unlocks_text"] = _("Opens the way to: %(items)s") % {"items": ", ".join(opened[:4])} if opened else ""
+    return out
 
 
 def results_view(
@@ -179,7 +265,9 @@ def results_view(
         shown["dimensions"] = [d for d in result.get("dimensions", []) if d["id"] in keep]
     overall = result.get("overall") or {}
     next_step = result.get("next_step")
-    groups = recommendation_groups(list(result.get("recommendations") or []), _, link_for, duration_for)
+    need_titles = {d["id"]: d.get("title") for d in result.get("dimensions") or []}
+    groups = recommendation_groups(list(result.get("recommendations") or []), _, link_for, duration_for,
+                                   need_titles)
     links = {(i["kind"], i["id"]): i["link"] for g in groups for i in g["items"]}
     return {
         "overall": {

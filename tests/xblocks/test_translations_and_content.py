@@ -53,8 +53,11 @@ def test_results_view_sentences_in_spanish():
               "dii": {"count": 3, "of": 12}, "benchmark": None, "change": None}
     view = results_view(result, gettext=_, link_for=lambda r: "/m" if r["kind"] == "module" else None)
     assert view["level_sentence"] == "Su madurez digital general es 42.5 de 100: nivel Competente."
-    assert [g["kind"] for g in view["groups"]] == ["module", "programme"]
-    module = view["groups"][0]["items"][0]
+    # grouped by need (issue 17): both answer the same rule, stated once; items in rank order
+    assert [g["kind"] for g in view["groups"]] == ["need"]
+    assert [r["text"] for r in view["groups"][0]["reasons"]] == ["R"]
+    assert [i["kind_label"] for i in view["groups"][0]["items"]] == ["Programa de apoyo", "Video corto de capacitación"]
+    module = view["groups"][0]["items"][1]
     # 150 s is "about 3 minutes": every page rounds up alike (digiready.media.player.minutes_for).
     assert module["link"] == "/m" and module["minutes"] == 3 and module["tools"] == [] and module["solves"] is None
     assert view["next_step"]["link"] == "https://p.example"
