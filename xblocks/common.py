@@ -20,6 +20,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 
 from digiready.packs import Pack
+from digiready.packs.paths import overlay_for
 from xblocks import content
 from xblocks.i18n import (
     LOCALES,
@@ -106,6 +107,11 @@ class DigiReadyBlockMixin:
     economy = String(
         display_name=_("Economy overlay"), scope=Scope.settings, default="",
         help=_("Economy overlay to merge into the pack (pe, ph, vn, id, pg...); empty for none."))
+    economies = String(
+        display_name=_("Economies learners may choose"), scope=Scope.settings, default="",
+        help=_("Economy codes separated by spaces (pe ph vn...), or 'any': the learner's answer to "
+              "'In which economy is your business?' then selects the overlay and its language. "
+              "Empty: the economy overlay above for everyone."))
     language = String(
         display_name=_("Language"), scope=Scope.settings, default="auto", values=LANGUAGE_VALUES,
         help=_("Language of the questions and buttons; 'auto' follows the learner's language "
@@ -278,11 +284,20 @@ class DigiReadyBlockMixin:
         cover every text of the blocks; else the pack in English, like the buttons: one
         language per block."""
         configured = self.block_settings().get("CONTENT_DIR")
-        pack = content.resolve(self.pack, self.economy,
+        economy = self.economy_overlay()
+        pack = content.resolve(self.pack, economy,
                                self.uncompiled_language() or self.chosen_language(), configured)
         if pack.language not in LOCALES and overlay_translator(pack) is None:
-            pack = content.resolve(self.pack, self.economy, "en", configured)
+            pack = content.resolve(self.pack, economy, "en", configured)
         return pack
+
+    def economy_overlay(self) -> str:
+        """The overlay: the block's own, or the learner's economy answer when the block lets
+        learners choose (the core decides: digiready.packs.paths.overlay_for)."""
+        if not (getattr(self, "economies", "") or "").strip():
+            return self.economy
+        profile = getattr(self, "profile", None) or {}
+        return overlay_for(self.economy, self.economies, profile.get("economy")) or ""
 
     def translator(self, pack: Pack | None = None) -> Translator:
         """UI strings in the pack's language when the pack has the one chosen, so that the

@@ -109,7 +109,7 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
     # Earlier versions kept one summary per learner here; read once into class_aggregate, then emptied.
     class_results = Dict(scope=Scope.user_state_summary, default={}, help="Superseded by class_aggregate")
 
-    editable_fields = ("display_name", "pack", "economy", "language", "dimensions", "grading_mode",
+    editable_fields = ("display_name", "pack", "economy", "economies", "language", "dimensions", "grading_mode",
                        "weight", "unit_mapping", "show_benchmark")
     has_score = True
     has_author_view = True

@@ -58,3 +58,34 @@ def economy_codes() -> list[str]:
     found = {p.name for p in root.iterdir() if (p / "overlay.yaml").is_file()} \
         if root.is_dir() else set()
     return sorted(found | set(published_economies()))
+
+
+ANY_ECONOMY = "any"
+
+
+def allowed_economies(value: object) -> tuple[str, ...] | str:
+    """A registration's or block's list of economies a learner may choose: "pe ph", "pe,ph",
+    a list, or ``any``; empty means none (the one fixed economy only)."""
+    if value is None:
+        return ()
+    items = value.replace(",", " ").split() if isinstance(value, str) else [str(v) for v in value]  # type: ignore[attr-defined]
+    codes = tuple(dict.fromkeys(item.strip().lower() for item in items if item.strip()))
+    return ANY_ECONOMY if ANY_ECONOMY in codes else codes
+
+
+def overlay_for(fixed: str | None, allowed: object, answer: str | None,
+                available: "list[str] | None" = None) -> str | None:
+    """The economy overlay a learner sees (issue 17, item 3), decided here once for every
+    adapter: with no choice allowed, the registration's own economy (``fixed``); else the
+    learner's answer to the economy question when the registration allows it and an overlay
+    exists for it; before any answer, none (the base pack, which asks the question); an
+    answer outside the list keeps the registration's own economy."""
+    choice = allowed_economies(allowed)
+    if not choice:
+        return fixed or None
+    if not answer:
+        return None
+    codes = economy_codes() if available is None else available
+    if (choice == ANY_ECONOMY or answer in choice) and answer in codes:
+        return answer
+    return fixed or None
