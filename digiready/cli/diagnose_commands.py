@@ -10,6 +10,7 @@ from digiready.cli.main import CommandError
 from digiready.diagnostic import DiagnosticError, diagnose, visible_questions
 from digiready.diagnostic.questionnaire import AnswerError, normalize_answer, normalize_profile_answer
 from digiready.packs import PackError, load_pack
+from digiready.packs.paths import ANY_ECONOMY, overlay_for
 from digiready.presentation.results_view import recommendation_groups
 from digiready.packs.model import NA, Pack
 
@@ -47,11 +48,16 @@ def _read_answer_file(path: Path) -> tuple[dict, dict]:
 
 
 def _diagnose(args) -> int:
-    pack = _load(args)
     if args.interactive:
+        pack = _load(args)
         profile, answers = ask(pack)
     else:
         profile, answers = _read_answer_file(args.answers)
+        if not args.economy:
+            # without --economy the file's own economy answer picks the overlay, as a
+            # learner's answer does where a registration allows any economy (overlay_for)
+            args.economy = overlay_for(None, ANY_ECONOMY, str(profile.get("economy") or "") or None)
+        pack = _load(args)
     try:
         result = diagnose(pack, profile, answers)
     except DiagnosticError as exc:

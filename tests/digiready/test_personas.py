@@ -46,3 +46,18 @@ def test_persona(path):
     assert set(listed) == fired and len(listed) == len(set(listed))
     for name in expected.get("tools_offered", []):
         assert any(t["name"] == name for g in view["groups"] for i in g["items"] for t in i["tools"]), name
+
+
+def test_cli_takes_the_overlay_from_the_answer_file(tmp_path, capsys):
+    """Issue 17 item 3: without --economy, `digiready diagnose` uses the file's economy answer."""
+    import json
+
+    from digiready.cli.main import main
+
+    case = yaml.safe_load((Path(__file__).parent / "personas" / "ph_online_seller.yaml").read_text("utf-8"))
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"profile": case["profile"], "answers": case["answers"]}))
+    assert main(["diagnose", "--pack", str(BASE), "--answers", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["pack"]["economy"] == "ph"
+    assert any(i["id"] == "ph_negosyo_centers" for i in result["recommendations"])
