@@ -130,7 +130,7 @@ def test_demo_learner_flow_in_a_browser(chromium, demo):
     assert no_horizontal_scroll(page)
     # A recommended module: transcript always, survey form.
     with page.expect_navigation(url="**/learn/module/**"):
-        page.locator("ol.recs a").first.click()
+        page.locator(".recs a").first.click()
     assert page.get_by_text("Transcript").is_visible()
     assert page.locator("form button[type=submit]").count() == 1
     assert axe_violations(page) == []
