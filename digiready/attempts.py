@@ -38,6 +38,7 @@ __all__ = [
     "current_attempt",
     "get_or_create_learner",
     "latest_completed",
+    "record_economy_answer",
     "peers_for",
     "result_in_language",
     "save_answers",
@@ -153,6 +154,22 @@ def save_answers(
     attempt.updated_at = _now()
     _denormalise_profile(attempt)
     return errors
+
+
+def record_economy_answer(attempt: Attempt, learner: Learner) -> str | None:
+    """Where learners choose their economy (a registration or block that allows several,
+    see :func:`digiready.packs.paths.overlay_for`), their saved answer to the economy
+    question is the attempt's economy and the learner's: the next pages load its overlay,
+    and events and reports count the learner there (one economy per learner, the latest
+    answer). Returns the answer, or None when the attempt holds none."""
+    answer = (attempt.profile or {}).get("economy")
+    if not isinstance(answer, str) or not answer:
+        return None
+    answer = answer.lower()[:8]
+    attempt.economy = answer
+    if learner.economy != answer:
+        learner.economy = answer
+    return answer
 
 
 def _denormalise_profile(attempt: Attempt) -> None:

@@ -10,6 +10,11 @@ def demo_port() -> int:
     return port("LTI")
 
 
+ECONOMIES_HELP = ("economies learners may choose, e.g. pe,ph or \"pe ph\", or `any`: each "
+                  "learner's answer to the economy question then picks the overlay (and its "
+                  "language); --economy is the overlay for answers outside the list")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     lti = subparsers.add_parser("lti", help="LTI 1.3 tool: platforms, URLs, keys")
     sub = lti.add_subparsers(dest="lti_command", metavar="COMMAND")
@@ -28,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--jwks-url", required=True, help="platform public keyset URL")
     add.add_argument("--economy", help="economy overlay, e.g. pe; `none` clears it (the "
                                        "APEC-wide base pack); left out: unchanged")
+    add.add_argument("--economies", metavar="CODES",
+                     help=ECONOMIES_HELP + "; `none` clears it; left out: unchanged")
     add.add_argument("--language", help="content and UI language, e.g. es; `none` clears it "
                                         "(each learner's LMS language); left out: unchanged")
     add.add_argument("--title", help="a name for this platform")
@@ -50,9 +57,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "chosen here, and never changes an existing registration; it expires unused "
                     "after --expires. Change an existing registration with `digiready lti "
                     "platform add`.")
-    invite.add_argument("--economy", required=True,
+    invite.add_argument("--economy",
                         help="economy overlay of the new registration, e.g. pe; `base` for the "
-                             "APEC-wide pack")
+                             "APEC-wide pack (required unless --economies is given; then "
+                             "default base)")
+    invite.add_argument("--economies", metavar="CODES", help=ECONOMIES_HELP)
     invite.add_argument("--language", help="content and UI language, e.g. es (default: each "
                                            "learner's LMS language; the platform's admin may "
                                            "change it while registering)")
@@ -108,20 +117,27 @@ def _platform_add(args) -> int:
         client_id=args.client_id, deployment_ids=args.deployment_id,
         auth_login_url=args.auth_login_url, token_url=args.token_url, jwks_url=args.jwks_url,
         economy=_cleared_or(args.economy, str.lower), language=_cleared_or(args.language),
-        title=args.title)
+        title=args.title,
+        economies=_cleared_or(args.economies, service.normalise_economies))
     try:
         with _session() as s:
             row, created = service.add(s, data)
             deployments = ", ".join(d.deployment_id for d in row.deployments)
-            economy, language = row.economy, row.language
+            economy, language, economies = row.economy, row.language, row.economies
     except service.RegistrationError as exc:
         raise CommandError(str(exc)) from exc
     except SQLAlchemyError as exc:
         raise _db_error(exc) from exc
     # What is stored now, not what was typed: an option left out keeps the earlier value.
     print(f"{'added' if created else 'updated'}: {data.issuer} client_id={data.client_id} "
-          f"deployments=[{deployments}] economy={economy or '-'} language={language or '-'}")
+          f"deployments=[{deployments}] economy={economy or '-'} language={language or '-'}"
+          f" economies={_codes(economies)}")
     return 0
+
+
+def _codes(economies: str | None) -> str:
+    """A stored ``economies`` as the commands print it: pe,ph / any / - (none)."""
+    return ",".join(economies.split()) if economies else "-"
 
 
 def _cleared_or(value: str | None, normalise=str) -> str | None:
@@ -143,7 +159,8 @@ def _platform_list(args) -> int:
             rows = service.listing(s)
             lines = [f"{r.issuer}\tclient_id={r.client_id}\tdeployments="
                      f"{','.join(d.deployment_id for d in r.deployments) or '-'}\t"
-                     f"economy={r.economy or '-'}\tlanguage={r.language or '-'}" for r in rows]
+                     f"economy={r.economy or '-'}\tlanguage={r.language or '-'}\t"
+                     f"economies={_codes(r.economies)}" for r in rows]
     except SQLAlchemyError as exc:
         raise _db_error(exc) from exc
     print("\n".join(lines) if lines else "no platforms registered "
@@ -179,14 +196,22 @@ def _registration_url(args) -> int:
     from digiready.packs.paths import economy_codes
     from lti_tool import settings  # noqa: F401
     from lti_tool.app import LANGUAGES
-    from lti_tool.registration import invites
+    from lti_tool.registration import invites, service
     from lti_tool.urls import registration_url
 
-    economy = args.economy.lower()
+    if args.economy is None and not args.economies:
+        raise CommandError("--economy is required (an economy code such as pe, or base), "
+                           "unless --economies lets learners choose theirs")
+    economy = (args.economy or "base").lower()
     known = economy_codes()
     if economy != "base" and economy not in known:
         raise CommandError(f"--economy must be one of {', '.join(known + ['base'])}; "
                            f"got {args.economy!r}")
+    economies = service.normalise_economies(args.economies) or None
+    try:
+        service.check_economies(economies)
+    except service.RegistrationError as exc:
+        raise CommandError(str(exc)) from exc
     if args.language and args.language not in LANGUAGES:
         raise CommandError(f"--language must be one of {', '.join(LANGUAGES)}; got {args.language!r}")
     try:
@@ -200,12 +225,13 @@ def _registration_url(args) -> int:
     try:
         with _session() as s:
             secret, invite = invites.create(s, None if economy == "base" else economy,
-                                            args.language, lifetime)
+                                            args.language, lifetime, economies)
     except SQLAlchemyError as exc:
         raise _db_error(exc) from exc
     print(registration_url(base, secret))
     print(f"One platform can register with this address until "
           f"{invite.expires_at:%Y-%m-%d %H:%M} UTC (economy {economy}"
+          f"{', learners choose among ' + _codes(economies) if economies else ''}"
           f"{', language ' + args.language if args.language else ''}). It is shown only now.")
     return 0
 

@@ -3,6 +3,13 @@ localised to the launch's language (the registration's, a link's custom paramete
 platform's locale). An economy without an overlay in this pack gets the base pack rather
 than an error page: the diagnostic still works, only local content is missing.
 
+A registration that lets its learners choose their economy (``Registration.economies``,
+copied to the launch as ``services["economies"]``) shows the base pack until the learner has
+answered "In which economy is your business?", then the overlay of their answer, in its
+default language when the launch's is not one of the overlay's (the core decides:
+:func:`digiready.packs.paths.overlay_for`; the answer is kept as the learner's economy, see
+:func:`lti_tool.learner.views.diagnostic`).
+
 One language per page: the pages speak the pack's language (:func:`page_language`), which
 is the launch's when the pack has it, else the pack's default (Peru's overlay: Spanish). The
 pages' words come from the tool's catalogue (``lti_tool/translations``) or, for a language it
@@ -18,14 +25,15 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from flask import abort
+from flask import abort, g
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from digiready import config
 from digiready.packs import PackError, interface, load_pack
 from digiready.packs.model import Pack
-from digiready.packs.paths import base_pack_dir
+from digiready.packs.paths import base_pack_dir, overlay_for
+from digiready.packs.published import available_economies as economies_beside
 from lti_tool.translations import CATALOG
 
 log = logging.getLogger("lti_tool.content")
@@ -75,12 +83,49 @@ def warm_up(progress=None) -> None:
                progress)
 
 
+def available_economies() -> list[str]:
+    """The economies with an overlay for the tool's pack: beside it, or published by
+    DigiReady Studio."""
+    pack_dir = _pack_dir(config.get("LTI_PACK"), config.get("CONTENT_DIR"), os.getcwd())
+    return economies_beside(Path(pack_dir).parent)
+
+
+def learner_economy(launch) -> str | None:
+    """The launching learner's economy as this request knows it (``g.learner``: the page's
+    learner, read with its launch; a launch's own response sets it too), or None."""
+    learner = g.get("learner") if g else None
+    if learner is None or launch.learner_id is None or learner.id != launch.learner_id:
+        return None
+    return learner.economy
+
+
+def launch_economy(launch) -> str | None:
+    """The economy overlay of the launch's pages: the registration's (or the link's) own,
+    or, where the registration lets learners choose, the one their answer picks."""
+    fixed = launch.services.get("economy")
+    allowed = launch.services.get("economies")
+    if not allowed:
+        return fixed
+    # Decided once per request, with the answer as the request found it: a page that saves
+    # a new answer is still rendered in the pack it started with (one language per page);
+    # the next page shows the new overlay. Finding the overlays also lists a folder or two.
+    memo = g.get("_launch_economy") if g else None
+    key = (launch.id, launch.learner_id)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    answer = learner_economy(launch)
+    economy = overlay_for(fixed, allowed, answer, available_economies() if answer else [])
+    if g and launch.learner_id is not None:
+        g._launch_economy = (key, economy)
+    return economy
+
+
 def launch_pack(launch) -> Pack:
     from lti_tool.app import LANGUAGES
 
     # A DigiReady Studio preview names the folder of the draft it shows (lti_tool.preview).
     preview = launch.services.get("preview_overlay")
-    economy = preview or launch.services.get("economy")
+    economy = preview or launch_economy(launch)
     pack = pack_for(economy, launch.language)
     if pack.language not in LANGUAGES and not preview and (
             not dates_and_numbers_known(pack.language)

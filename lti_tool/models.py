@@ -20,7 +20,8 @@ def utcnow() -> datetime:
 
 
 class Registration(Base):
-    """One platform registration (issuer + client_id), mapped to an economy and language."""
+    """One platform registration (issuer + client_id), mapped to an economy (or a choice of
+    economies) and a language."""
 
     __tablename__ = "lti_registration"
     __table_args__ = (UniqueConstraint("issuer", "client_id"),)
@@ -32,6 +33,10 @@ class Registration(Base):
     token_url: Mapped[str] = mapped_column(String(1024))
     jwks_url: Mapped[str] = mapped_column(String(1024))
     economy: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # The economies its learners may choose ("pe ph", or "any"): the learner's answer to the
+    # economy question then picks the overlay (digiready.packs.paths.overlay_for); None: the
+    # registration's own economy for everyone.
+    economies: Mapped[str | None] = mapped_column(Text, nullable=True)
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
     title: Mapped[str | None] = mapped_column(String(255), nullable=True)
     # The platform's public keys as last fetched (refetched once on an unknown kid). Loaded
@@ -69,6 +74,7 @@ class RegistrationInvite(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     economy: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    economies: Mapped[str | None] = mapped_column(Text, nullable=True)  # as Registration's
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -128,6 +134,13 @@ class Launch(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
     registration: Mapped[Registration] = relationship(lazy="joined")
+
+    def economy_to_fill(self) -> str | None:
+        """The economy this launch records for a learner whose economy is unknown: its own,
+        unless the registration lets learners choose theirs (their answer is recorded then,
+        see :func:`lti_tool.learner.views.diagnostic`)."""
+        services = self.services or {}
+        return None if services.get("economies") else services.get("economy")
 
 
 class LineItem(Base):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import redirect, url_for
+from flask import g, redirect, url_for
 
 from digiready.attempts import current_attempt
 from digiready.learners import LearnerRef
@@ -64,11 +64,14 @@ def plan(s, launch: Launch, learner: LearnerRef | None, statuses: frozenset[str]
     return Landing("learner.diagnostic", attempt=attempt)
 
 
-def respond(landing: Landing, launch: Launch, registration):
+def respond(landing: Landing, launch: Launch, registration, learner: LearnerRef | None = None):
     """The launch's response, once it is stored: the diagnostic page itself, or a redirect.
-    ``registration``: the launch's registration (only it may frame the page)."""
+    ``registration``: the launch's registration (only it may frame the page); ``learner``:
+    the launch's learner (whose economy may pick the overlay, see
+    :func:`lti_tool.content.launch_economy`)."""
     if landing.endpoint == "learner.diagnostic" and launch.learner_id is not None:
         bind_launch(launch, registration)
+        g.learner = learner
         return landing_page(launch, landing.attempt)
     # A launch without a user (no ``sub``) is redirected too: the page says what is missing.
     return redirect(url_for(landing.endpoint, launch=launch.id, **landing.args), code=303)

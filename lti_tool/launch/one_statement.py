@@ -83,7 +83,7 @@ def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef
     from digiready.events.recorder import EventError, build_many, one_statement_parts
 
     sub = verified.claims.get("sub")
-    economy = launch.services.get("economy")
+    economy = launch.economy_to_fill()
     if learner is not None and economy and not learner.economy:
         return False  # the learner's economy is filled in: an UPDATE, the general path
     params: dict = {}

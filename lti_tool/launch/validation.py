@@ -55,6 +55,7 @@ class Platform:
     economy: str | None
     language: str | None
     auth_login_url: str
+    economies: str | None = None  # the economies its learners may choose ("pe ph", "any")
 
 
 @dataclass
@@ -93,7 +94,8 @@ def pending_login(secret: str, state: str | None) -> LoginState:
 # Built once (building and keying a statement costs more than running it on SQLite).
 _PLATFORM_AND_DEPLOYMENT = select(
     Registration.id, Registration.issuer, Registration.client_id, Registration.jwks_url,
-    Registration.economy, Registration.language, Registration.auth_login_url, Deployment.id,
+    Registration.economy, Registration.language, Registration.auth_login_url,
+    Registration.economies, Deployment.id,
 ).outerjoin(Deployment, and_(Deployment.registration_id == Registration.id,
                              Deployment.deployment_id == bindparam("deployment_id"))
             ).where(Registration.id == bindparam("registration_id"))
@@ -106,7 +108,7 @@ def _registration_and_deployment(session: Session, registration_id: int,
         "registration_id": registration_id, "deployment_id": deployment_id or ""}).first()
     if row is None:
         return None, None
-    return Platform(*row[:7]), (row[7] if deployment_id else None)
+    return Platform(*row[:8]), (row[8] if deployment_id else None)
 
 
 def validate_launch(session: Session, id_token: str | None, state: str | None, *,

@@ -175,7 +175,8 @@ def new_launch(verified: VerifiedLaunch) -> Launch:
         language=(str(custom.get("digiready_language") or registration.language or locale or "")
                   [:16] or None),
         learner_id=None,
-        services=_services(claims) | ({"economy": economy} if economy else {}),
+        services=_services(claims) | ({"economy": economy} if economy else {})
+        | ({"economies": registration.economies} if registration.economies else {}),
         created_at=now,
         expires_at=now + timedelta(hours=settings.launch_ttl_hours()),
     )
@@ -190,7 +191,7 @@ def store_launch(s, verified: VerifiedLaunch, launch: Launch,
     it, or a new one), then the launch. Returns the learner, for
     :func:`lti_tool.events.launched`."""
     sub = verified.claims.get("sub")
-    economy = launch.services.get("economy")
+    economy = launch.economy_to_fill()
     if not sub:
         learner = None
     elif learner is None:  # looked for just before: insert first
@@ -216,12 +217,14 @@ def launch():
                                        f"id_token may be at most {MAX_ID_TOKEN_BYTES // 1024} KB", 413)
     try:
         try:
-            verified, stored, landing = _check_and_store(id_token, state, one_statement=True)
+            verified, stored, landing, learner = _check_and_store(id_token, state,
+                                                                  one_statement=True)
         except one_statement.LearnerRace:  # rolled back; the general path reads the learner
-            verified, stored, landing = _check_and_store(id_token, state, one_statement=False)
+            verified, stored, landing, learner = _check_and_store(id_token, state,
+                                                                  one_statement=False)
     except LaunchError as exc:  # rolled back: nothing stored
         return reject(exc.check, exc.message, exc.status)
-    return respond(landing, stored, verified.registration)
+    return respond(landing, stored, verified.registration, learner)
 
 
 def _check_and_store(id_token, state, *, one_statement: bool):
@@ -243,7 +246,9 @@ def _check_and_store(id_token, state, *, one_statement: bool):
                 claim_nonce(s, verified)
                 learner = store_launch(s, verified, stored, learner)
                 events.launched(s, stored, learner)
-    return verified, stored, landing
+            else:
+                learner = done
+    return verified, stored, landing, learner
 
 
 @bp.get("/.well-known/jwks.json")

@@ -15,6 +15,7 @@ from digiready.attempts import (
     complete_attempt,
     current_attempt,
     latest_completed,
+    record_economy_answer,
     result_in_language,
     save_answers,
     start_attempt,
@@ -88,11 +89,12 @@ def diagnostic():
         learner = _learner(s, launch)
         pack = launch_pack(launch)
         attempt = current_attempt(s, learner, pack)
+        started = False
         if attempt is None and request.method == "POST":
             # The attempt starts with the first saved answer: opening the page (a launch that
             # goes no further) writes nothing.
             attempt = start_attempt(s, learner, pack, source="lti", language=pack.language)
-            events.diagnostic_attempted(s, launch, learner, attempt)
+            started = True
             queue_score(launch, activity="diagnostic", score_given=None, score_maximum=100,
                         activity_progress="Started", grading_progress="NotReady",
                         label=_("Digital readiness diagnostic"))
@@ -111,10 +113,16 @@ def diagnostic():
         if request.method == "POST":
             if step["id"] == "profile":
                 saved = save_answers(attempt, pack, profile=forms.parse_profile(pack, request.form))
+                if launch.services.get("economies"):
+                    # The learner may choose: their answer picks the overlay of the next
+                    # pages (lti_tool.content.launch_economy) and counts them there.
+                    record_economy_answer(attempt, learner)
             else:
                 questions = [pack.question(q) for q in step["questions"]]
                 saved = save_answers(attempt, pack,
                                      answers=forms.parse_questions(questions, request.form))
+            if started:  # recorded with the first answers: the learner's economy among them
+                events.diagnostic_attempted(s, launch, learner, attempt)
             texts = pack_question_texts(pack)
             for line in saved:  # next to its question, in the learner's words (no ids)
                 errors[error_question(line) or ""] = learner_error(line, texts, _, named=False)

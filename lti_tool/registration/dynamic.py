@@ -57,7 +57,8 @@ def fetch_configuration(url: str, token: str | None) -> dict:
     return config
 
 
-def platform_input(config: dict, economy: str | None, language: str | None) -> PlatformInput:
+def platform_input(config: dict, economy: str | None, language: str | None,
+                   economies: str | None = None) -> PlatformInput:
     """What we will store from this configuration, checked before the platform is asked to
     record anything (raises :class:`~lti_tool.registration.service.RegistrationError`)."""
     platform = config.get(PLATFORM_CONFIG) or {}
@@ -65,7 +66,7 @@ def platform_input(config: dict, economy: str | None, language: str | None) -> P
     data = PlatformInput(
         issuer=config["issuer"], client_id="", deployment_ids=[],
         auth_login_url=config["authorization_endpoint"], token_url=config["token_endpoint"],
-        jwks_url=config["jwks_uri"], economy=economy, language=language,
+        jwks_url=config["jwks_uri"], economy=economy, language=language, economies=economies,
         title=title[:255] if isinstance(title, str) and title else None)
     validate_platform(data)
     endpoint = urlsplit(config["registration_endpoint"])

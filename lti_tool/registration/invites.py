@@ -39,6 +39,7 @@ class Invite:
     economy: str | None
     language: str | None
     expires_at: datetime
+    economies: str | None = None  # the economies learners may choose ("pe ph", "any")
 
 
 def token_hash(token: str) -> str:
@@ -57,19 +58,22 @@ def parse_lifetime(text: str) -> timedelta:
 
 
 def create(session: Session, economy: str | None, language: str | None,
-           lifetime: timedelta = DEFAULT_LIFETIME) -> tuple[str, Invite]:
-    """A new invite; returns its secret (shown once, never stored) and the invite."""
+           lifetime: timedelta = DEFAULT_LIFETIME, economies: str | None = None
+           ) -> tuple[str, Invite]:
+    """A new invite; returns its secret (shown once, never stored) and the invite.
+    ``economies``: the economies the registration's learners may choose (checked already)."""
     token = secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
     row = RegistrationInvite(token_hash=token_hash(token), economy=economy, language=language,
-                             created_at=now, expires_at=now + lifetime)
+                             economies=economies or None, created_at=now,
+                             expires_at=now + lifetime)
     session.add(row)
     session.flush()
     return token, _invite(row)
 
 
 def _invite(row: RegistrationInvite) -> Invite:
-    return Invite(row.id, row.economy, row.language, _aware(row.expires_at))
+    return Invite(row.id, row.economy, row.language, _aware(row.expires_at), row.economies)
 
 
 def _aware(moment: datetime) -> datetime:

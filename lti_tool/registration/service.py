@@ -1,6 +1,8 @@
 """Adding, listing and removing platform registrations (used by the CLI and by Dynamic
 Registration). A registration maps one (issuer, client_id) to an economy overlay and a
-language; it may hold several deployments."""
+language; it may hold several deployments. It may also let its learners choose among several
+economies (``economies``: "pe ph", or "any"): their answer to the economy question then picks
+the overlay (decided by the core, :func:`digiready.packs.paths.overlay_for`)."""
 from __future__ import annotations
 
 import re
@@ -10,6 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from digiready.packs.paths import ANY_ECONOMY, allowed_economies
 from lti_tool.launch import login_lookup, platform_keys
 from lti_tool.models import Deployment, Registration
 
@@ -26,18 +29,21 @@ class RegistrationError(ValueError):
     CLI's wording, with the option's name."""
 
     def __init__(self, field: str, problem: str, value: str | None = None,
-                 limit: int | None = None) -> None:
+                 limit: int | None = None, known: tuple[str, ...] = ()) -> None:
         self.field, self.problem, self.value, self.limit = field, problem, value, limit
+        self.known = known  # for "no_overlay": the economies that have one
         super().__init__(self._cli_message())
 
     def _cli_message(self) -> str:
-        flag = "--" + self.field.replace("_", "-").removesuffix("s")
+        flag = "--" + {"deployment_ids": "deployment_id"}.get(self.field, self.field).replace("_", "-")
         return {
             "not_absolute": f"{flag} must be an absolute URL, got {self.value!r}",
             "not_https": f"{flag} must use https (http is only allowed for localhost)",
             "empty": f"{flag} must not be empty",
             "too_long": f"{flag} is longer than {self.limit} characters",
             "not_economy": f"{flag} must be a two-letter code such as pe, got {self.value!r}",
+            "no_overlay": f"{flag}: there is no economy overlay {self.value!r}; choose among "
+                          f"{', '.join(self.known) or '(none installed)'}, or {ANY_ECONOMY}",
             "not_language": f"{flag} must be a language code such as es or fil, got {self.value!r}",
             "exists": f"{self.value} is already registered",
         }[self.problem]
@@ -52,10 +58,22 @@ class PlatformInput:
     token_url: str
     jwks_url: str
     # None keeps what the registration has; "" clears it (the base pack; the learner's
-    # LMS language).
+    # LMS language; no choice of economy).
     economy: str | None = None
     language: str | None = None
     title: str | None = None
+    # The economies learners may choose: "pe ph", "pe,ph" or "any" (see
+    # :func:`normalise_economies`).
+    economies: str | None = None
+
+
+def normalise_economies(value: str | None) -> str | None:
+    """How ``economies`` is stored: None (keep) and "" (clear) as they are, else the codes in
+    lower case separated by one space, or ``any``."""
+    if value is None or not value.strip():
+        return value if value is None else ""
+    allowed = allowed_economies(value)
+    return allowed if allowed == ANY_ECONOMY else " ".join(allowed)
 
 
 def _check_url(name: str, value: str, *, allow_http_hosts=("localhost", "127.0.0.1")) -> None:
@@ -95,8 +113,23 @@ def validate_platform(data: PlatformInput) -> None:
     _check_length("title", data.title)
     if data.economy and not re.fullmatch(r"[a-z]{2}", data.economy):
         raise RegistrationError("economy", "not_economy", data.economy)
+    check_economies(data.economies)
     if data.language and not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", data.language):
         raise RegistrationError("language", "not_language", data.language)
+
+
+def check_economies(value: str | None) -> None:
+    """Every economy a registration lets its learners choose has an overlay the tool can
+    serve (``any`` needs none)."""
+    allowed = allowed_economies(value)
+    if not allowed or allowed == ANY_ECONOMY:
+        return
+    from lti_tool.content import available_economies
+
+    known = available_economies()
+    for code in allowed:
+        if code not in known:
+            raise RegistrationError("economies", "no_overlay", code, known=tuple(known))
 
 
 def _existing(session: Session, issuer: str, client_id: str) -> Registration | None:
@@ -139,6 +172,8 @@ def _store(session: Session, row: Registration, data: PlatformInput) -> None:
         row.economy = data.economy or None
     if data.language is not None:
         row.language = data.language or None
+    if data.economies is not None:
+        row.economies = normalise_economies(data.economies) or None
     row.title = data.title or row.title
     session.flush()
     known = {d.deployment_id for d in row.deployments}

@@ -16,6 +16,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from digiready.packs.paths import allowed_economies
 from digiready.storage import session_scope
 from lti_tool import urls
 from lti_tool.app import LANGUAGES, forget_origins
@@ -62,6 +63,7 @@ def _field(name: str) -> str:
         "deployment_ids": _("deployment ID"),
         "title": _("product name"),
         "economy": _("economy"),
+        "economies": _("economy"),
         "language": _("language"),
     }[name]
 
@@ -108,7 +110,7 @@ def register(secret: str):
         return _error(_("Unknown language."))
     try:
         config = dynamic.fetch_configuration(config_url, token or None)
-        data = dynamic.platform_input(config, invite.economy, language)
+        data = dynamic.platform_input(config, invite.economy, language, invite.economies)
     except DynamicRegistrationError as exc:
         return _error(str(exc))
     except service.RegistrationError as exc:
@@ -119,6 +121,7 @@ def register(secret: str):
         return render_template("registration/confirm.html", config=config, platform=platform,
                                config_url=config_url, registration_token=token, csrf=csrf,
                                economy=invite.economy, language=language, languages=LANGUAGES,
+                               economies=allowed_economies(invite.economies),
                                title=_("Register DigiReady"), launch=None)
     if not hmac.compare_digest(request.form.get("csrf_token", ""), csrf):
         return _error(_("The form has expired (CSRF check failed). Start the registration "

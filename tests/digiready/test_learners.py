@@ -121,3 +121,23 @@ def test_two_first_requests_race_to_one_learner(postgres_url, monkeypatch):
     assert results["winner"].created and not results["loser"].created
     assert results["winner"].id == results["loser"].id and results["loser"].economy == "pe"
     assert _rows() == 1
+
+
+def test_the_learners_own_economy_answer_replaces_the_economy(database_url, fixture_pack_dir):
+    """Where learners choose their economy (issue 17 item 3), their saved answer is the
+    attempt's and the learner's economy: the one economy reports count them in, moved by a
+    later answer; an attempt without the answer changes nothing."""
+    from digiready.attempts import record_economy_answer, start_attempt
+    from digiready.packs import load_pack
+
+    pack = load_pack(fixture_pack_dir)
+    with session_scope() as s:
+        learner = get_or_create_learner(s, "lti:https://lms.example", "u1", economy="pe")
+        attempt = start_attempt(s, learner, pack)
+        assert record_economy_answer(attempt, learner) is None and learner.economy == "pe"
+        attempt.profile = {"economy": "PH"}
+        assert record_economy_answer(attempt, learner) == "ph"
+        learner_id, attempt_id = learner.id, attempt.id
+    with session_scope() as s:
+        assert s.get(Learner, learner_id).economy == "ph"
+        assert s.get(Attempt, attempt_id).economy == "ph"

@@ -71,6 +71,38 @@ def test_platform_add_refuses_bad_input_in_one_line(migrated, capsys):
     assert "two-letter" in capsys.readouterr().err
 
 
+def test_platform_economies_set_listed_cleared_and_checked(migrated, capsys):
+    """``--economies`` (issue 17 item 3): codes with an overlay beside the tool's pack, in any
+    case, separated by commas or spaces, or ``any``; ``none`` clears; an unknown code is
+    refused in one line naming the choices, and nothing is stored."""
+    from sqlalchemy import select
+
+    from digiready.storage import session_scope
+    from lti_tool.models import Registration
+
+    def stored():
+        with session_scope() as s:
+            return s.scalars(select(Registration.economies)).all()
+
+    assert main(ADD + ["--economies", "PH, pe vn"]) == 0
+    assert "economy=pe language=es economies=ph,pe,vn" in capsys.readouterr().out
+    assert stored() == ["ph pe vn"]
+    assert main(["lti", "platform", "list"]) == 0
+    assert "language=es\teconomies=ph,pe,vn" in capsys.readouterr().out
+    assert main(ADD[:-4]) == 0  # left out: unchanged
+    assert "economies=ph,pe,vn" in capsys.readouterr().out
+    for bad, code in (("pe zz", "zz"), ("peru", "peru")):
+        assert main(ADD[:-4] + ["--economies", bad]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        assert f"--economies: there is no economy overlay '{code}'; choose among id, pe, pg, ph, vn, or any" in err
+    assert stored() == ["ph pe vn"]
+    assert main(ADD[:-4] + ["--economies", "pe any"]) == 0
+    assert "economies=any" in capsys.readouterr().out and stored() == ["any"]
+    assert main(ADD[:-4] + ["--economies", "none"]) == 0
+    assert "economies=-" in capsys.readouterr().out and stored() == [None]
+
+
 def test_cli_without_migrated_database_says_what_to_do(sqlite_url, monkeypatch, capsys):
     monkeypatch.setenv("DIGIREADY_DATABASE_URL", sqlite_url)
     assert main(["lti", "platform", "list"]) == 1

@@ -191,8 +191,35 @@ def test_registration_url_command(sqlite_env, capsys, monkeypatch):
     monkeypatch.delenv("DIGIREADY_LTI_BASE_URL", raising=False)
     assert main(["lti", "registration-url", "--economy", "pe"]) == 1
     assert "DIGIREADY_LTI_BASE_URL" in capsys.readouterr().err
+    for args, error in ((["--language", "es"], "--economy is required"),
+                        (["--economies", "pe zz"], "--economies: there is no economy overlay 'zz'")):
+        assert main(["lti", "registration-url", "--base-url", env.tool_url, *args]) == 1
+        assert error in capsys.readouterr().err
     first = registration_address(env, capsys, "--economy", "pe", "--expires", "7d")
     assert first != registration_address(env, capsys, "--economy", "pe")
     with session_scope() as s:
         stored = s.execute(text("SELECT token_hash FROM lti_registration_invite")).scalars().all()
     assert len(stored) == 2 and first.rsplit("/", 1)[1] not in stored
+
+
+def test_dynamic_registration_lets_learners_choose_their_economy(sqlite_env, capsys,
+                                                               monkeypatch):
+    """An address made with ``--economies`` gives the new registration the choice (issue 17
+    item 3): the platform's admin sees it before registering."""
+    from pathlib import Path
+
+    from lti_tool.models import Registration
+
+    monkeypatch.setenv("DIGIREADY_LTI_PACK",
+                       str(Path(__file__).resolve().parents[2] / "content" / "base"))
+    env = sqlite_env
+    env.platform.client_id = "regional-client"
+    address = registration_address(env, capsys, "--economies", "PE,ph")
+    page = open_from_platform(env, address)
+    assert page.status_code == 200
+    assert "chooses the local content among: PE, PH." in page.text
+    assert confirm(page).status_code == 200
+    with session_scope() as s:
+        row = s.scalars(select(Registration).where(
+            Registration.client_id == "regional-client")).one()
+        assert (row.economy, row.economies) == (None, "pe ph")
