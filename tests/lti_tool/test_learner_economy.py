@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from digiready.cli.main import main
@@ -99,6 +100,12 @@ def test_the_learners_answer_picks_the_overlay_and_its_language(lti_env, real_pa
     results = finish(browser, again, economy="ph")
     assert results.status_code == 200 and lang(results) == "fil"
     assert "GCash" in results.text and "Negosyo Center" in results.text
+    # A module the results recommend opens in the overlay too (and a reload keeps it).
+    link = re.search(r'href="([^"]*/learn/module/[^"]+)"', results.text).group(1)
+    module = browser.get(requests.compat.urljoin(results.url, link.replace("&amp;", "&")),
+                         timeout=10)
+    assert module.status_code == 200 and lang(module) == "fil"
+    assert lang(browser.get(results.url, timeout=10)) == "fil"
     economy, attempts, events = learner_and_events("learner-1")
     assert economy == "ph" and attempts == ["ph"]
     assert events["diagnostic.attempted"] == "ph" and events["diagnostic.completed"] == "ph"
