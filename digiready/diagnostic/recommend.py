@@ -4,7 +4,8 @@ and local programmes, each with every reason it answers, worded from the learner
 A rule that fires weighs ``priority x (1 + gap) x economy weight``, where gap is how far its
 dimension is from 100 and the economy weight comes from the overlay's priorities. An item
 ranks by the heaviest rule that lists it and carries the reasons of every rule that does.
-Items the business cannot use (their declared ``needs`` against what the answers show,
+A tool category is recommended only when the economy (base pack and overlay) has at least one
+tool in it. Items the business cannot use (their declared ``needs`` against what the answers show,
 :mod:`digiready.diagnostic.fit`) come after every item it can use, so the first item is
 always the best next step that the business can take today (docs/diagnostic-method.md).
 """
@@ -27,6 +28,10 @@ def _rule_items(pack: Pack, rule: Rule) -> list[tuple[str, str, dict[str, Any]]]
                                             "duration_seconds": module.duration_seconds}))
     for category_id in rule.tool_categories:
         category = pack.tool_categories[category_id]
+        if not pack.tools_in(category_id):
+            # a category with no tool for this economy (base + overlay) names nothing the
+            # business could try: it is not recommended (issue 17, item 7)
+            continue
         items.append(("tool_category", category_id, {
             "title": category.title, "solves": category.solves, "cost": category.cost,
             "basic_phone": category.basic_phone,

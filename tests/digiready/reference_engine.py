@@ -192,6 +192,8 @@ def _items(pack: Pack, rule):
         yield "module", module_id, {"title": module.title, "duration_seconds": module.duration_seconds}
     for category_id in rule.tool_categories:
         category = pack.tool_categories[category_id]
+        if not any(t.category == category_id for t in pack.tools):
+            continue  # no tool for this economy: not recommended
         yield "tool_category", category_id, {
             "title": category.title, "solves": category.solves, "cost": category.cost,
             "basic_phone": category.basic_phone,
