@@ -60,6 +60,8 @@ def summary(pack) -> dict:
         "modules": [{"id": m.id, "title": m.title, "duration_seconds": m.duration_seconds}
                     for m in pack.modules.values()],
         "tool_categories": sorted(pack.tool_categories),
+        # a category with no tool here is never recommended (docs/diagnostic-method.md)
+        "tool_categories_without_tools": sorted(c for c in pack.tool_categories if not pack.tools_in(c)),
         "tools": len(pack.tools), "programmes": len(pack.programmes), "rules": len(pack.rules),
         "warnings": list(pack.warnings),
     }
@@ -88,4 +90,7 @@ def _show(args) -> int:
     print(f"{len(pack.questions)} questions, {len(pack.profile)} profile questions, "
           f"{len(pack.rules)} rules, {len(pack.tool_categories)} tool categories, "
           f"{len(pack.tools)} tools, {len(pack.programmes)} programmes, {len(pack.modules)} modules")
+    if data["tool_categories_without_tools"]:
+        print("tool categories with no tool (never recommended; add a tool to offer them): "
+              + ", ".join(data["tool_categories_without_tools"]))
     return 0

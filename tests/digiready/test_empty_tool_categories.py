@@ -105,3 +105,45 @@ def test_no_diagnosis_recommends_an_empty_category(case):
     empty = [i["id"] for i in result["recommendations"]
              if i["kind"] == "tool_category" and not i["tools"]]
     assert empty == []
+
+
+def test_pack_show_names_the_categories_without_tools(capsys):
+    from digiready.cli.main import main
+    from digiready.cli.pack_commands import summary
+
+    assert "qr_mobile_payments" in summary(load_pack(BASE))["tool_categories_without_tools"]
+    assert "online_marketplaces" not in summary(load_pack(BASE, "pg"))["tool_categories_without_tools"]
+    assert main(["pack", "show", str(BASE)]) == 0
+    assert "tool categories with no tool (never recommended" in capsys.readouterr().out
+
+
+# --- programmes for women-led, youth-led and cooperative businesses (issue 17, item 7) -------
+PROFILE = {"area": "urban", "sector": "g", "size": "micro", "legal_form": "informal"}
+WEAK = {"payments_accepted": ["cash"], "digital_payments_share": "none", "digital_plan": "none"}
+
+
+def programmes_for(economy: str, **profile) -> set[str]:
+    result = diagnose(PACKS[economy], {**PROFILE, "economy": economy, **profile}, WEAK, complete=False)
+    return {i["id"] for i in result["recommendations"] if i["kind"] == "programme"}
+
+
+@pytest.mark.parametrize("economy", ["pe", "ph", "vn", "id", "pg"])
+def test_each_economy_offers_women_youth_and_cooperative_programmes_to_whom_they_serve(economy):
+    pack = PACKS[economy]
+    women = {p.id for p in pack.programmes if "women" in p.topics}
+    youth = {p.id for p in pack.programmes if "youth" in p.topics}
+    coops = {p.id for p in pack.programmes if "cooperatives" in p.topics}
+    hotline = {p.id for p in pack.programmes if "cybersecurity" in p.topics}
+    assert women and youth and coops and hotline, economy
+    # only-women and only-youth programmes: each reaches its group and not the other
+    only_women = {p.id for p in pack.programmes if p.topics == ("women",)}
+    only_youth = {p.id for p in pack.programmes if p.topics == ("youth",)}
+    assert only_women and only_youth, economy
+    older_woman = programmes_for(economy, gender="woman", age_band="45_54")
+    young_man = programmes_for(economy, gender="man", age_band="under_25")
+    assert only_women <= older_woman and not only_youth & older_woman
+    assert only_youth <= young_man and not only_women & young_man
+    # the cooperative programmes reach a cooperative that keeps member records on paper
+    coop = diagnose(pack, {**PROFILE, "economy": economy, "legal_form": "cooperative"},
+                    {**WEAK, "coop_member_records": "paper"}, complete=False)
+    assert coops & {i["id"] for i in coop["recommendations"] if i["kind"] == "programme"}
