@@ -102,8 +102,10 @@ def methodology_section(report: Report, inputs, number: str) -> Section:
         "denominator. The overall score is the equal-weight mean of the areas answered. "
         "Levels follow IDB Chequeo Digital: " + ", ".join(
             f"{lv.title} {lv.min:g}-{lv.max:g}" for lv in pack.levels)
-        + ". A Digital Intensity Index count (12 technologies) allows comparison with "
-          "official statistics."))
+        + ". A Digital Intensity Index count (12 technologies, in Eurostat's bands) is only "
+          "partly comparable with Eurostat's official figures: its items are adapted for micro "
+          "businesses and answered by the owner, so it is an orientation beside them, not a "
+          "statistically comparable value."))
     sub = sec.sub("method-sample", "Sampling frame, design and fieldwork")
     sub.add(Paragraph(
         "Design: a self-selected sample, not a probability sample. Businesses take part "

@@ -11,6 +11,16 @@ from digiready.reports.indicators import Indicator, latest, series
 from digiready.reports.model import NO_DATA, BulletList, Figure, Paragraph, Report, Section, Table
 from digiready.reports.needs import sentence_case
 
+# How far DigiReady's count compares with Eurostat's (content/base/dii.yaml, docs/diagnostic-method.md).
+DII_COMPARABILITY = (
+    "DigiReady counts 12 technologies modelled on Eurostat's Digital Intensity Index "
+    "(isoc_e_dii) and uses its bands: very low 0-3, low 4-6, high 7-9, very high 10-12. The "
+    "count is only partly comparable with Eurostat's: the bands and the idea (a count of 12 "
+    "technologies) are the same, but Eurostat's items come from its survey of ICT use in "
+    "enterprises with 10 or more persons employed and change between survey years, while "
+    "DigiReady's items are adapted for micro businesses and cooperatives and derived from the "
+    "owner's answers. Read a DigiReady band next to Eurostat's as an orientation, not as a "
+    "statistically comparable value.")
 EU_DII_CODES = {"very_low": "DII.EU.SME.VERY_LOW", "low": "DII.EU.SME.LOW",
                 "high": "DII.EU.SME.HIGH", "very_high": "DII.EU.SME.VERY_HIGH"}
 # Indicators shown for every economy, in this order, with what each says about MSMEs.
@@ -160,11 +170,8 @@ def _status_summary(inputs, e: str, sources: SourceList) -> str:
 def dii_comparison(sec: Section, inputs, sources: SourceList, *, brief: bool = False) -> None:
     """Digital Intensity Index bands of respondents, next to published DII-style figures."""
     sub = sec if brief else sec.sub("status-dii", "Digital Intensity Index comparison")
-    sub.add(Paragraph(
-        "DigiReady counts 12 technologies modelled on Eurostat's Digital Intensity Index "
-        "(isoc_e_dii): very low 0-3, low 4-6, high 7-9, very high 10-12. The chart shows the "
-        "share of responding businesses in each band, so results can be read next to "
-        "official statistics that use the same bands."))
+    sub.add(Paragraph(DII_COMPARABILITY + " The chart shows the share of responding businesses "
+                      "in each band."))
     rows_svg, rows = [], []
     for e in inputs.economies:
         d = inputs.data[e]

@@ -41,3 +41,22 @@ def test_missing_values_print_as_no_data(built):
     assert "no data" in text
     # A value that is shipped appears with its year.
     assert "72.5" in text and "2022" in text
+
+
+def test_the_dii_comparison_says_how_far_it_is_comparable():
+    """Issue 17 item 8: the report no longer says the 12-item count can be read like official
+    statistics; it says what is the same (bands, a count of 12) and what is not (items, who
+    answers, enterprise size)."""
+    from types import SimpleNamespace
+
+    from digiready.reports.model import Paragraph, Section
+    from digiready.reports.status import SourceList, dii_comparison
+
+    data = SimpleNamespace(n=10, dii_bands=lambda: {"very_low": 6, "low": 3, "high": 1})
+    inputs = SimpleNamespace(economies=["pe"], data={"pe": data}, indicators=load_indicators())
+    sec = Section("status", "Status")
+    dii_comparison(sec, inputs, SourceList())
+    text = " ".join(b.text for _depth, s in sec.walk() for b in s.blocks if isinstance(b, Paragraph))
+    assert "only partly comparable" in text
+    assert "10 or more persons employed" in text and "micro businesses" in text
+    assert "same bands" not in text and "official statistics that use" not in text
