@@ -87,23 +87,35 @@ def page_viewed(db, launch, learner, path: str, title: str | None = None) -> Non
             data={"title": title} if title else None)
 
 
+def _data(**values: Any) -> dict[str, Any] | None:
+    """An event's data without its empty fields. ``content_version`` is the content (pack)
+    version the learner used (xAPI context.revision): the final report's trial period
+    compares module completion and re-assessments by it."""
+    return {k: v for k, v in values.items() if v not in (None, "")} or None
+
+
 def diagnostic_attempted(db, launch, learner, attempt) -> None:
     _record(db, "diagnostic.attempted", learner, f"diagnostic/{attempt.pack_id}",
-            session_id=launch.id, data={"attempt": attempt.number},
+            session_id=launch.id, data=_data(attempt=attempt.number,
+                                       content_version=attempt.pack_version),
             profile={k: v for k, v in (attempt.profile or {}).items()
                      if k in ("gender", "age_band", "sector", "size")})
 
 
 def diagnostic_completed(db, launch, learner, attempt) -> None:
     _record(db, "diagnostic.completed", learner, f"diagnostic/{attempt.pack_id}",
-            session_id=launch.id, data={"attempt": attempt.number, "result": attempt.result})
+            session_id=launch.id, data=_data(attempt=attempt.number, result=attempt.result,
+                                       content_version=attempt.pack_version))
 
 
-def module_opened(db, launch, learner, module_id: str) -> None:
+def module_opened(db, launch, learner, module_id: str,
+                  content_version: str | None = None) -> None:
+    """The learner opened the module, on the content version live now (``pack.version``)."""
     _record(db, "module.progressed", learner, f"module/{module_id}", session_id=launch.id,
-            data={"progress": 10})
+            data=_data(progress=10, content_version=content_version))
 
 
-def module_completed(db, launch, learner, module_id: str, score: float | None) -> None:
+def module_completed(db, launch, learner, module_id: str, score: float | None,
+                     content_version: str | None = None) -> None:
     _record(db, "module.completed", learner, f"module/{module_id}", session_id=launch.id,
-            data={"score": score} if score is not None else None)
+            data=_data(score=score, content_version=content_version))

@@ -356,7 +356,8 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
             self.started_at = _now()
             self.publish("digiready.diagnostic.attempted", self._event_base(pack))
             block_event(self, "diagnostic.attempted", object_id=f"diagnostic/{pack.id}",
-                        economy=pack.economy, data={"attempt": self.attempt})
+                        economy=pack.economy, data={"attempt": self.attempt,
+                                                    "content_version": pack.version or None})
         return dict(self._state(pack), saved=True)
 
     @json_endpoint
@@ -404,7 +405,8 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
                      grade=score.raw_earned, recommendations=[r["id"] for r in result["recommendations"][:5]])
         self.publish("digiready.diagnostic.completed", event)
         block_event(self, "diagnostic.completed", object_id=f"diagnostic/{pack.id}", economy=pack.economy,
-                    data={"attempt": self.attempt, "result": result})
+                    data={"attempt": self.attempt, "result": result,
+                          "content_version": pack.version or None})
         return dict(self._state(pack), html=self.body_html(pack), grade=score.raw_earned)
 
     @json_endpoint

@@ -284,7 +284,10 @@ class SurveyXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableXBloc
             "language": pack.language, "correct": round(score.raw_earned * len(questions)) if questions else 0,
             "total": len(questions), "usefulness": self.usefulness, "commented": bool(self.comment)})
         block_event(self, "module.completed", object_id=f"module/{self._module(pack).id}",
-                    economy=pack.economy, data={"score": round(100 * score.raw_earned, 1)})
+                    economy=pack.economy, data={"score": round(100 * score.raw_earned, 1),
+                                                # xAPI context.revision: the trial period
+                                                # compares completion by content version
+                                                "content_version": pack.version or None})
         return {"html": self.body_html(pack), "grade": score.raw_earned}
 
     @json_endpoint

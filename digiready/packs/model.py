@@ -107,7 +107,7 @@ class Needs:
     languages: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, data: dict[str, Any] | None, base: "Needs | None" = None) -> "Needs":
+    def of(cls, data: dict[str, Any] | None, base: Needs | None = None) -> Needs:
         """``data`` (a pack's ``needs`` mapping) over ``base`` (a tool over its category)."""
         data = data or {}
         base = base or NO_NEEDS

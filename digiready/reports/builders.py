@@ -87,6 +87,12 @@ def load_inputs(url: str | None, economies: list[str], *, pack_path: str | None 
                 progress: ProgressFn | None = None, as_of: date | None = None) -> Inputs:
     progress = progress or (lambda *_: None)
     check_economies(economies, pack_path)
+    from digiready.reports.trial import TargetError, check_targets
+
+    try:
+        check_targets(economies)
+    except TargetError as exc:
+        raise ReportDataError(str(exc)) from None
     from concurrent.futures import ThreadPoolExecutor
 
     progress("load data", ",".join(economies), 0)

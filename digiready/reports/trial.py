@@ -36,23 +36,55 @@ for _key, _label, _setting in FUNDER_INDICATORS:
                    "per economy as `pe=1000,ph=800`.")
 
 
+NO_TARGET = "no target set"
+
+
+class TargetError(ValueError):
+    """A DIGIREADY_TARGET_* setting that is not a number or ``code=number`` list."""
+
+
 def target(setting: str, economy: str) -> int | None:
+    """The funder's target of ``setting`` for ``economy``; None when none is set (there is no
+    default: the targets are the funder's, agreed per project). A malformed value raises
+    :class:`TargetError` naming the setting, rather than silently comparing with nothing."""
     raw = (config.get(setting) or "").strip()
     if not raw:
         return None
+    name = f"DIGIREADY_{setting}"
     if "=" not in raw:
-        try:
-            return int(float(raw))
-        except ValueError:
-            return None
+        return _target_number(name, raw)
+    found = None
     for part in raw.split(","):
-        code, _, value = part.partition("=")
+        if not part.strip():
+            continue
+        code, sep, value = part.partition("=")
+        if not sep or not code.strip():
+            raise TargetError(f"{name}={raw!r}: write one number for every economy or "
+                              f"'code=number' pairs separated by commas (e.g. pe=1000,ph=800); "
+                              f"{part.strip()!r} is neither")
+        number = _target_number(name, value.strip(), code.strip().lower())
         if code.strip().lower() == economy:
-            try:
-                return int(float(value))
-            except ValueError:
-                return None
-    return None
+            found = number
+    return found
+
+
+def _target_number(name: str, value: str, code: str | None = None) -> int:
+    where = f" for {code}" if code else ""
+    try:
+        number = float(value)
+    except ValueError:
+        raise TargetError(f"{name}: the target{where} must be a number, not {value!r}") from None
+    if number < 0 or number != number or number == float("inf"):
+        raise TargetError(f"{name}: the target{where} must be a positive number, not {value!r}")
+    return int(number)
+
+
+def check_targets(economies: list[str]) -> None:
+    """Read every target setting once, so that a malformed one stops the report with its
+    name (raises :class:`TargetError`) before anything is built."""
+    for _key, _label, setting in FUNDER_INDICATORS:
+        for e in economies:
+            target(setting, e)
 
 
 def _value(ind: dict, key: str):
@@ -68,12 +100,16 @@ def indicators_section(report: Report, inputs, number: str, *, summary: Section 
     if not inputs.usage.available:
         sec.add(Paragraph(f"No learning-event data ({NO_DATA}): {inputs.usage.note}. The "
                           "indicators appear here once the platform records use."))
+        if summary is not None:
+            summary.add(Paragraph(f"Funder's indicators (registered users, progress, visits, "
+                                  f"video plays): {NO_DATA}: {inputs.usage.note}."))
         return sec
     ind = inputs.usage.indicators
     sec.add(Paragraph(
         "Measured from the learning events the platform records (the events area; xAPI "
         "statements). Targets come from the configuration (DIGIREADY_TARGET_* settings); "
-        f"\"{NO_DATA}\" in the target column means none is set. Level of progress is given "
+        f"\"{NO_TARGET}\" means the configuration holds none (the project sets no "
+        "default target). Level of progress is given "
         "as diagnostic completion (completed of started) and module completion (learners who "
         "completed a module of those who opened one)."))
     rows, headline = [], []
@@ -84,24 +120,31 @@ def indicators_section(report: Report, inputs, number: str, *, summary: Section 
             value = _value(data, key)
             goal = target(setting, e)
             reached = (pct(value, goal) if isinstance(value, int) and goal else None)
-            rows.append([economy_name(e), label, value, goal if goal is not None else NO_DATA,
-                         reached if reached is not None else NO_DATA])
+            rows.append([economy_name(e), label, value, goal if goal is not None else NO_TARGET,
+                         reached if reached is not None else
+                         (NO_TARGET if goal is None else NO_DATA)])
             report.facts[f"{e}.usage.{key}"] = value if isinstance(value, int) else None
+            report.facts[f"{e}.target.{key}"] = goal
+            report.facts[f"{e}.reached.{key}"] = reached
             if reached is not None:
-                said.append(f"{label.lower()} {value:,} of {goal:,} ({reached:.0f}% of target)")
+                said.append(f"{label.lower()} {value:,} of a target of {goal:,} "
+                            f"({reached:.0f}% reached)")
             elif isinstance(value, int):
-                said.append(f"{label.lower()} {value:,}")
+                said.append(f"{label.lower()} {value:,} ({NO_TARGET})" if goal is None
+                            else f"{label.lower()} {value:,} (target {goal:,})")
+            elif goal is not None:
+                said.append(f"{label.lower()} {value or NO_DATA} (target {goal:,})")
         starts = _value(data, "diagnostic_starts")
         done = _value(data, "diagnostic_completions")
         if isinstance(starts, int) and isinstance(done, int) and starts:
             rows.append([economy_name(e), "Diagnostic completion (% of started)",
-                         pct(done, starts), NO_DATA, NO_DATA])
+                         pct(done, starts), NO_TARGET, NO_TARGET])
         modules = data.get("modules") or []
         opened = sum(m["started"] or 0 for m in modules if not m["suppressed"])
         completed = sum(m["completed"] or 0 for m in modules if m["completed"] is not None)
         if opened:
             rows.append([economy_name(e), "Module completion (% of modules opened)",
-                         pct(completed, opened), NO_DATA, NO_DATA])
+                         pct(completed, opened), NO_TARGET, NO_TARGET])
         if said:
             headline.append(f"{economy_name(e)}: " + ", ".join(said))
     sec.add(Table("funder-indicators", "Funder's indicators against targets",
@@ -112,8 +155,10 @@ def indicators_section(report: Report, inputs, number: str, *, summary: Section 
         summary.add(Paragraph(
             f"Funder's indicators up to {inputs.as_of:%d %B %Y} (the indicators section "
             "gives them by gender, age band and month): " + "; ".join(headline) + ". "
-            + ("" if targets_set else "No targets are set in the configuration "
-               "(DIGIREADY_TARGET_* settings), so none is compared.")))
+            + ("Each is compared with the funder's target set in the configuration "
+               "(DIGIREADY_TARGET_* settings) where one is set." if targets_set else
+               "No targets are set in the configuration (DIGIREADY_TARGET_* settings), so "
+               "none is compared: set them to the funder's agreed figures.")))
     sub = sec.sub("indicators-groups", "By gender and age band of the owner/manager")
     for name, title in (("gender", "Gender"), ("age_band", "Age band")):
         trows = []

@@ -340,7 +340,7 @@ def _module_page(module_id: str, survey_only: bool):
             row = ModuleProgress(learner_id=learner.id, module_id=module.id, status="started")
             s.add(row)
             s.flush()
-            events.module_opened(s, launch, learner, module.id)
+            events.module_opened(s, launch, learner, module.id, pack.version)
         feedback: dict = {}
         missing = []
         if request.method == "POST":
@@ -353,7 +353,8 @@ def _module_page(module_id: str, survey_only: bool):
                 first = row.status != "completed"
                 row.status, row.survey, row.score = "completed", answers, score
                 if first:
-                    events.module_completed(s, launch, learner, module.id, score)
+                    events.module_completed(s, launch, learner, module.id, score,
+                                           pack.version)
                 kind = "survey" if survey_only else "module"
                 if launch.target in (f"module:{module.id}", f"survey:{module.id}"):
                     queue_score(launch, activity=f"{kind}:{module.id}",

@@ -101,3 +101,36 @@ def test_replayed_id_token_is_refused_on_every_database(lti_env):
     assert post_launch(lti_env, token, issued["state"]).status_code == 200
     again = post_launch(lti_env, token, issued["state"])
     assert again.status_code == 400 and "<code>nonce</code>" in again.text
+
+
+def test_diagnostic_and_module_events_carry_the_content_version(sqlite_env):
+    """The final report's trial period compares module completion before and after a content
+    change: every diagnostic and module event names the pack version the learner used (the
+    same one the attempt stores), and the xAPI statement gives it as context.revision."""
+    from sqlalchemy import select
+
+    from digiready.events.models import Event
+    from digiready.events.xapi import build_statement
+    from digiready.storage import session_scope
+    from digiready.storage.models import Attempt
+
+    browser = sqlite_env.browser()
+    page = complete_diagnostic(sqlite_env, browser, sqlite_env.launch("learner-1", browser=browser))
+    launch = page.url.split("launch=")[1].split("&")[0]
+    module = browser.get(sqlite_env.tool_url + "/learn/module/pay_basics", params={"launch": launch})
+    assert module.status_code == 200, module.text[:500]
+    survey = first_form(module.text, module.url)
+    sent = browser.post(survey.action, data=list(survey.hidden.items()) + [("kc-kc1", "a")])
+    assert sent.status_code == 200 and "your answers are saved" in sent.text
+    with session_scope() as s:
+        version = s.scalar(select(Attempt.pack_version))
+        rows = s.scalars(select(Event).where(Event.kind.like("module.%")
+                                             | Event.kind.like("diagnostic.%"))).all()
+        statements = {e.kind: build_statement(e) for e in rows}
+        data = {e.kind: dict(e.data or {}) for e in rows}
+    assert sorted(data) == ["diagnostic.attempted", "diagnostic.completed", "module.completed",
+                            "module.progressed"]
+    assert version
+    for kind in data:
+        assert data[kind].get("content_version") == version, kind
+        assert statements[kind]["context"]["revision"] == version, kind

@@ -118,6 +118,16 @@ def test_submit_scores_publishes_grade_completion_and_event(block):
     assert [k for k, _ in block.runtime.published].index("digiready.diagnostic.attempted") == 0
 
 
+def test_diagnostic_statements_name_the_content_version(block):
+    """Both diagnostic statements carry the pack version the learner answered (xAPI
+    context.revision): the trial period compares versions by it."""
+    complete(block)
+    version = block.load_pack().version
+    statements = [e["statement"] for e in block.runtime.events("digiready.xapi")]
+    assert [s["verb"]["id"].rsplit("/", 1)[-1] for s in statements] == ["attempted", "completed"]
+    assert version and {s["context"]["revision"] for s in statements} == {version}
+
+
 def test_maturity_grading_publishes_the_overall_score(make_block):
     block = make_block(DiagnosticXBlock, grading_mode="maturity", weight=3.0)
     complete(block)

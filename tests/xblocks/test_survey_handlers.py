@@ -143,3 +143,14 @@ def test_feedback_that_opens_with_the_verdict_says_it_once(make_block):
     wrong = make_block(SurveyXBlock, user_id="learner-2", custom_questions=questions)
     status, body = call(wrong, "submit", {"choices": {"q1": "b", "q2": "b"}})
     assert "Not quite. Not quite" not in body["html"] and "Not quite: a step" in body["html"]
+
+
+def test_the_completion_statement_names_the_content_version(survey):
+    """The trial period compares module completion by content version: the module's
+    completion carries the pack version (xAPI context.revision)."""
+    call(survey, "submit", {"choices": {"kc1": "a"}})
+    version = survey.load_pack().version
+    [statement] = [e["statement"] for e in survey.runtime.events("digiready.xapi")]
+    assert statement["verb"]["id"].endswith("/completed")
+    assert statement["object"]["id"].endswith("module/pay_basics")
+    assert version and statement["context"]["revision"] == version
