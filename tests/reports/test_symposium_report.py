@@ -49,3 +49,35 @@ def test_who_came_by_gender_from_the_registration_form(built):
     hidden = [row[0] for row in table.rows if row[1] == "suppressed"]
     assert len(hidden) != 1, "a single hidden line could be worked out from the total"
     assert "Gender: not recorded" not in built.pdf_text("symposium")
+
+
+def test_evaluation_nps_and_knowledge_gain_equal_the_answers_recounted(built):
+    """NPS (promoters 9-10 minus detractors 0-6), the response rate and the share whose
+    then-post knowledge rose per learning objective, recounted from the portal's rows."""
+    import json
+
+    report = built.reports["symposium"]
+    [(event,)] = _rows(built.url, "SELECT DISTINCT event_id FROM portal_evaluation_response")
+    rows = _rows(built.url, f"SELECT nps, ratings FROM portal_evaluation_response "
+                            f"WHERE event_id = {int(event)}")
+    assert len(rows) == report.facts["symposium.responses"] > 0
+    scores = [n for n, _r in rows]
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    assert report.facts["symposium.nps"] == round(100 * (promoters - detractors) / len(scores), 1)
+    confirmed = _rows(built.url, f"SELECT COUNT(*) FROM portal_registration WHERE event_id = "
+                                 f"{int(event)} AND status = 'confirmed'")[0][0]
+    invited = max(confirmed, len(rows))  # an answer of a deleted account still counts
+    assert report.facts["symposium.response_rate"] == round(100 * len(rows) / invited, 1)
+    pairs: dict[str, list] = {}
+    for _n, ratings in rows:
+        ratings = json.loads(ratings) if isinstance(ratings, str) else ratings
+        for objective, (before, now) in ratings.items():
+            pairs.setdefault(objective, []).append(now > before)
+    checked = 0
+    for objective, rose in pairs.items():
+        fact = report.facts.get(f"symposium.objective.{objective}.increased")
+        if len(rose) >= 10:
+            assert fact == round(100 * sum(rose) / len(rose), 1), objective
+            checked += 1
+    assert checked
