@@ -86,12 +86,18 @@ def answer_tables(report: Report, inputs, economy: str) -> None:
     counts and shares as numbers (a spreadsheet sorts and charts them)."""
     pack = inputs.packs[economy]
     d = inputs.data[economy]
-    visible = d.visible(pack)
+    # One pass over the responses: each question's businesses shown it, and their answers.
+    shown: Counter = Counter()
+    given: dict[str, list] = {}
+    for r, seen in zip(d.responses, d.visible(pack), strict=True):
+        shown.update(seen)
+        for qid in seen:
+            if qid in r.answers:
+                given.setdefault(qid, []).append(r.answers[qid])
     rows = []
     for q in pack.questions:
-        shown_to = sum(1 for seen in visible if q.id in seen)
-        answered = [r.answers[q.id] for r, seen in zip(d.responses, visible, strict=True)
-                    if q.id in seen and q.id in r.answers]
+        shown_to = shown[q.id]
+        answered = given.get(q.id, [])
         n = len(answered)
         if disclosure.is_small(shown_to, d.min_cell) or disclosure.is_small(n, d.min_cell):
             rows.append([q.text, SUPPRESSED, SUPPRESSED, "", SUPPRESSED, SUPPRESSED])
