@@ -23,12 +23,13 @@ def build_report(kind: str, economies: list[str], *, url: str | None = None,
                  pack_path: str | None = None,
                  progress: Callable[[str, str, float], None] | None = None) -> Report:
     from digiready.reports.aggregate import gc_paused
-    from digiready.reports.builders import BUILDERS, load_inputs
+    from digiready.reports.builders import BUILDERS, USES_USAGE, load_inputs
 
     if kind not in BUILDERS:
         raise ValueError(f"unknown report {kind!r}; choose from {', '.join(KINDS)}")
     with gc_paused():
-        inputs = load_inputs(url, economies, pack_path=pack_path, progress=progress)
+        inputs = load_inputs(url, economies, pack_path=pack_path, progress=progress,
+                             usage=kind in USES_USAGE)
         return BUILDERS[kind](inputs)
 
 
@@ -37,14 +38,15 @@ def build_reports(kinds: Iterable[str], economies: list[str], *, url: str | None
                   progress: Callable[[str, str, float], None] | None = None) -> list[Report]:
     """Several reports from one load of the data (``digiready report all``)."""
     from digiready.reports.aggregate import gc_paused
-    from digiready.reports.builders import BUILDERS, load_inputs
+    from digiready.reports.builders import BUILDERS, USES_USAGE, load_inputs
 
     kinds = list(kinds)
     unknown = [k for k in kinds if k not in BUILDERS]
     if unknown:
         raise ValueError(f"unknown report {unknown[0]!r}; choose from {', '.join(KINDS)}")
     with gc_paused():
-        inputs = load_inputs(url, economies, pack_path=pack_path, progress=progress)
+        inputs = load_inputs(url, economies, pack_path=pack_path, progress=progress,
+                             usage=bool(USES_USAGE & set(kinds)))
         return [BUILDERS[kind](inputs) for kind in kinds]
 
 

@@ -83,8 +83,15 @@ def check_economies(economies: list[str], pack_path: str | None = None) -> None:
         raise ReportDataError(str(exc)) from None
 
 
+# The reports that read the learning events' indicators (the others skip loading them).
+USES_USAGE = {"final"}
+
+
 def load_inputs(url: str | None, economies: list[str], *, pack_path: str | None = None,
-                progress: ProgressFn | None = None, as_of: date | None = None) -> Inputs:
+                progress: ProgressFn | None = None, as_of: date | None = None,
+                usage: bool = True) -> Inputs:
+    """Everything the reports read, loaded once. ``usage=False`` skips the learning events'
+    indicators (only the final report prints them)."""
     progress = progress or (lambda *_: None)
     check_economies(economies, pack_path)
     from digiready.reports.trial import TargetError, check_targets
@@ -99,7 +106,7 @@ def load_inputs(url: str | None, economies: list[str], *, pack_path: str | None 
     # The usage indicators are SQL aggregates (the database works while Python waits), so
     # they run beside the loading of attempts and packs.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        usage_future = pool.submit(aggregate.load_usage, url, economies)
+        usage_future = (pool.submit(aggregate.load_usage, url, economies) if usage else None)
         packs = {e: english_pack(pack_path, e) for e in economies}
         data = aggregate.load(url, economies)
         progress("load data", ",".join(economies), 60)
@@ -107,8 +114,9 @@ def load_inputs(url: str | None, economies: list[str], *, pack_path: str | None 
             indicators = load_indicators()
         except FileNotFoundError:
             indicators = []
-        usage = usage_future.result()
-    inputs = Inputs(url, economies, packs, data, indicators, usage,
+        usage_data = (usage_future.result() if usage_future is not None else
+                      aggregate.UsageData(False, note="not read for this report"))
+    inputs = Inputs(url, economies, packs, data, indicators, usage_data,
                     as_of=as_of or datetime.now(timezone.utc).date(),
                     min_cell=aggregate.min_cell())
     for i, e in enumerate(economies):
