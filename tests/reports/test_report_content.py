@@ -114,3 +114,46 @@ def test_a_figure_printed_twice_with_two_values_is_explained(built):
     text_ = " ".join(built.pdf_text("final").split())
     assert "Women-led averages can appear twice with different values" in text_
     assert "first diagnostic (the baseline)" in text_ and "latest diagnostic" in text_
+
+
+def test_each_needs_barriers_equal_the_answers_of_the_businesses_with_it(built):
+    """The barriers (cost, skills, trust, connectivity...) in each need's evidence: counted
+    from the questionnaire's barriers question among the businesses with the need."""
+    import json
+    from collections import Counter
+
+    from sqlalchemy import create_engine, text
+
+    report = built.reports["needs-assessment"]
+    engine = create_engine(built.url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT a.economy, a.answers, a.result FROM core_attempt a JOIN (SELECT learner_id, "
+            "MIN(number) AS n FROM core_attempt WHERE status = 'completed' GROUP BY learner_id)"
+            " f ON f.learner_id = a.learner_id AND f.n = a.number")).all()
+    engine.dispose()
+    checked = 0
+    for e in ECONOMIES:
+        needs = next(t for t in report.tables() if t.id == f"needs-{e}")
+        from digiready.packs import load_pack
+
+        area = {d.title: d.id for d in load_pack(None, e, "en").dimensions}
+        for row in needs.rows:
+            dim = area[row[1]]
+            named: Counter = Counter()
+            for economy, answers, result in rows:
+                if economy != e:
+                    continue
+                answers = json.loads(answers) if isinstance(answers, str) else answers
+                result = json.loads(result) if isinstance(result, str) else result
+                score = next(d["score"] for d in result["dimensions"] if d["id"] == dim)
+                if score is not None and score < 40 and "barriers" in answers:
+                    named.update(answers["barriers"])
+            table = next(t for t in report.annex if t.id == f"need-{e}-{row[0]}-barriers")
+            assert named, (e, dim)
+            labels = {o.label: o.id for o in load_pack(None, e, "en").question("barriers").options}
+            for label, n, _share in table.rows:
+                assert n == (named[labels[label]] if named[labels[label]] >= 10 else "suppressed")
+                checked += 1
+    assert checked > 20
+    assert "Barriers named by the" in built.pdf_text("needs-assessment")
