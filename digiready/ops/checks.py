@@ -170,6 +170,10 @@ def check_values(problems: list[Problem]) -> None:
         except ValueError as exc:
             if not any(p.setting == config.PREFIX + name for p in problems):
                 _add(problems, "error", config.PREFIX + name, str(exc))
+    from digiready.reports.trial import target_problems
+
+    for setting, message in target_problems():  # the funder's targets the final report reads
+        _add(problems, "error", setting, message)
 
 
 def _is_number(value: str) -> bool:

@@ -79,12 +79,22 @@ def _target_number(name: str, value: str, code: str | None = None) -> int:
     return int(number)
 
 
-def check_targets(economies: list[str]) -> None:
-    """Read every target setting once, so that a malformed one stops the report with its
+def check_targets(economies: list[str] | None = None) -> None:
+    """Read every target setting whole, so that a malformed one stops the report with its
     name (raises :class:`TargetError`) before anything is built."""
     for _key, _label, setting in FUNDER_INDICATORS:
-        for e in economies:
-            target(setting, e)
+        target(setting, "")  # every part is read, whichever economy it names
+
+
+def target_problems() -> list[tuple[str, str]]:
+    """(setting, message) for each malformed DIGIREADY_TARGET_* (``digiready check-config``)."""
+    problems = []
+    for _key, _label, setting in FUNDER_INDICATORS:
+        try:
+            target(setting, "")
+        except TargetError as exc:
+            problems.append((f"DIGIREADY_{setting}", str(exc)))
+    return problems
 
 
 def _value(ind: dict, key: str):

@@ -240,6 +240,10 @@ def test_malformed_urls(env, capsys, name, value, expected):
     ("PORTAL_RATELIMIT", "lots", "DIGIREADY_PORTAL_RATELIMIT 'lots' is not a rate limit"),
     ("PORTAL_MEETING_RATELIMIT", "5 per fortnight",
      "DIGIREADY_PORTAL_MEETING_RATELIMIT '5 per fortnight' is not a rate limit"),
+    # The funder's targets the final report compares with (issue 18, item 9).
+    ("TARGET_VISITS", "lots", "DIGIREADY_TARGET_VISITS: the target must be a number, not 'lots'"),
+    ("TARGET_REGISTERED_USERS", "pe=1000,ph",
+     "DIGIREADY_TARGET_REGISTERED_USERS='pe=1000,ph': write one number for every economy"),
 ])
 def test_bad_values(env, capsys, name, value, expected):
     env.setenv("DIGIREADY_" + name, value)
