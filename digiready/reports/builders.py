@@ -131,6 +131,8 @@ def _new_report(kind: str, inputs: Inputs, subtitle: str) -> Report:
     report = Report(kind=kind, title=f"DigiReady {KINDS[kind].lower()}: {names}",
                     subtitle=subtitle, economies=inputs.economies, synthetic=inputs.synthetic,
                     generated_at=datetime.now(timezone.utc))
+    report.mixed = inputs.synthetic and any(d.synthetic_count < d.n
+                                            for d in inputs.data.values())
     report.facts["as_of"] = inputs.as_of.isoformat()
     report.facts["origin"] = data_origin(inputs)
     return report

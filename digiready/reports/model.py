@@ -13,6 +13,9 @@ from datetime import datetime
 from typing import Any
 
 SYNTHETIC_NOTICE = "Synthetic data — for demonstration"
+# Real and synthetic responses together: every page says the data are mixed, not that
+# every figure is synthetic (the data origin note gives the split).
+MIXED_NOTICE = "Real and synthetic data mixed — not for quotation"
 # What a hidden cell prints as (never a number, never "<10": that tells how small it is).
 SUPPRESSED = "suppressed"
 NO_DATA = "no data"
@@ -92,6 +95,8 @@ class Report:
     economies: list[str]
     synthetic: bool
     generated_at: datetime
+    # Some responses are real, some synthetic (the data origin note says how many each).
+    mixed: bool = False
     sections: list[Section] = field(default_factory=list)
     language: str = "en"
     author: str = "DigiReady"
@@ -140,4 +145,6 @@ class Report:
 
     @property
     def notice(self) -> str | None:
-        return SYNTHETIC_NOTICE if self.synthetic else None
+        if not self.synthetic:
+            return None
+        return MIXED_NOTICE if self.mixed else SYNTHETIC_NOTICE

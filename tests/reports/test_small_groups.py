@@ -117,3 +117,33 @@ def test_broken_pack_is_one_line(tmp_path, capsys):
                  "--database-url", url, "--formats", "html", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "content pack has errors" in err and "Traceback" not in err
+
+
+def test_mixed_real_and_synthetic_data_say_so_exactly(tmp_path, capsys):
+    """Some responses real (field study), the others synthetic: every page says the data are
+    mixed (not that every figure is synthetic) and the origin note gives the split."""
+    from sqlalchemy import create_engine, text
+
+    from digiready.reports.model import MIXED_NOTICE, SYNTHETIC_NOTICE
+    from digiready.storage import migrate
+
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    migrate.upgrade(url)
+    assert main(["demo-data", "--economies", "vn", "--responses", "15", "--database-url", url,
+                 "--only", "attempts", "--quiet"]) == 0
+    engine = create_engine(url)
+    with engine.begin() as conn:  # the even learners as if imported from a field study
+        conn.execute(text("UPDATE core_attempt SET synthetic = 0, source = 'fieldstudy' "
+                          "WHERE learner_id % 2 = 0"))
+        real = conn.execute(text("SELECT COUNT(DISTINCT learner_id) FROM core_attempt "
+                                 "WHERE synthetic = 0 AND status = 'completed'")).scalar()
+        total = conn.execute(text("SELECT COUNT(DISTINCT learner_id) FROM core_attempt "
+                                  "WHERE status = 'completed'")).scalar()
+    engine.dispose()
+    assert 0 < real < total
+    assert main(["report", "needs-assessment", "--economies", "vn", "--database-url", url,
+                 "--formats", "html", "--out", str(tmp_path), "--quiet"]) == 0
+    html = (tmp_path / "digiready-needs-assessment-vn.html").read_text(encoding="utf-8")
+    assert MIXED_NOTICE in html and SYNTHETIC_NOTICE not in html
+    assert f"{total - real} of {total} responses are synthetic (Viet Nam: {total - real} of " \
+           f"{total}); the others come from real diagnostics" in html
