@@ -10,7 +10,7 @@ from digiready.presentation.learner_messages import (
     pack_question_texts,
     verdict_with_feedback,
 )
-from tests.lti_tool.conftest import FIXTURE_PACK
+from tests.paths import FIXTURE_PACK
 
 
 @pytest.mark.parametrize("verdict, feedback, shown", [

@@ -11,8 +11,7 @@ import requests
 from werkzeug.serving import make_server
 
 from tests.lti_tool.htmlform import first_form, landed_url
-
-FIXTURE_PACK = Path(__file__).resolve().parents[1] / "digiready" / "fixtures" / "pack"
+from tests.paths import FIXTURE_PACK  # noqa: E402,F401  (re-exported for the LTI tests)
 
 
 class _Late:

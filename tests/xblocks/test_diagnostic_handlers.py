@@ -94,7 +94,7 @@ def test_submit_with_missing_answers_lists_them_and_keeps_saved_answers(block):
     assert not any(e.startswith("ai_use") for e in body["detail"])  # optional question
     # The learner reads the questions' words, not their ids.
     from digiready.packs import load_pack
-    from tests.lti_tool.conftest import FIXTURE_PACK
+    from tests.paths import FIXTURE_PACK
 
     channels = load_pack(FIXTURE_PACK).question("channels").text
     assert f"Please answer “{channels}”." in body["errors"]
