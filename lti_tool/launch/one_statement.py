@@ -4,20 +4,30 @@ The write step of a launch (see :mod:`lti_tool.launch.views`) is: use the nonce 
 the learner at their first launch, store the launch, record its events and their rollups.
 On PostgreSQL these go to the database as one statement of data-modifying CTEs: one round
 trip instead of four or five, and one statement for SQLAlchemy and psycopg to handle (each
-cost about 0.25 ms of CPU in the tool and as much in the backend). The same checks hold:
+cost about 0.25 ms of CPU in the tool and as much in the backend).
+
+The launch's session runs in autocommit (:func:`autocommit`): its reads and this statement
+are sent without BEGIN and COMMIT (two round trips fewer). One statement is atomic by
+itself: PostgreSQL commits all of its CTEs when it succeeds, and none when it fails. The
+same checks hold:
 
 - the nonce is inserted with ``ON CONFLICT DO NOTHING``; when it comes back empty the id_token
   was used before (by any worker or host: a concurrent replay waits for the first one's
-  commit), and the launch fails with everything of the statement rolled back;
+  commit). The statement's result then divides by the number of nonces claimed, so it
+  fails (``division_by_zero``) and nothing of it is stored, not even the launch and events
+  its other CTEs inserted;
+- likewise when the learner's CTE inserted nothing (another request created the same
+  learner between the launch's read and this write: a double click);
 - the learner's and the events' rows are the core's own (``digiready.learners
   .create_learner_cte``, ``digiready.events.recorder.one_statement_parts``), with the same
   rules as their general path;
 - everything commits together, before the page is answered, or not at all.
 
-The general path (one statement per write) is kept for SQLite, Redis-held nonces, events
-that need more (a profile to update), a returning learner whose economy is filled in now,
-and the rare race where another request created the same learner a moment earlier
-(:class:`LearnerRace`: the view rolls back and does the launch again the general way).
+In both failures, and when the launch needs more than this statement, :func:`store` raises
+:class:`GeneralPath` and the view does the launch again in a transaction, one statement per
+write: there a replayed nonce is refused (``claim_nonce``) and a learner created meanwhile is
+read. The general path is also the only one for SQLite, Redis-held nonces, events that need
+more (a profile to update) and a returning learner whose economy is filled in now.
 """
 from __future__ import annotations
 
@@ -28,7 +38,7 @@ from digiready import config
 from digiready.learners import LearnerRef, create_learner_cte
 from lti_tool import events
 from lti_tool.launch import nonces
-from lti_tool.launch.validation import LaunchError, VerifiedLaunch
+from lti_tool.launch.validation import VerifiedLaunch
 from lti_tool.models import Launch
 
 log = logging.getLogger("lti_tool.launch")
@@ -38,12 +48,20 @@ _JSON_COLUMNS = frozenset(c.key for c in Launch.__table__.columns
                           if c.type.__class__.__name__.upper() in ("JSON", "JSONB"))
 
 
-class LearnerRace(Exception):
-    """Another request created this launch's learner between our read and our write."""
+class GeneralPath(Exception):
+    """Nothing was stored: do the launch again the general way, in a transaction (a replayed
+    nonce, a learner created by another request meanwhile, or a launch that needs more)."""
 
 
 def usable(session) -> bool:
     return (session.get_bind().dialect.name == "postgresql" and not config.get("REDIS_URL"))
+
+
+def autocommit(session) -> None:
+    """Run ``session``'s statements without BEGIN/COMMIT: call before its first statement.
+    For the launch's reads and its one write only (see the module docstring); the pool
+    resets the connection when it is returned."""
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _sql(new_learner: bool, events_sql: str | None) -> str:
@@ -62,8 +80,12 @@ def _sql(new_learner: bool, events_sql: str | None) -> str:
                     f"VALUES ({values}))")
         if events_sql:
             ctes.append(events_sql)
+        # Fails (division_by_zero: everything undone) unless the nonce and, at a first
+        # launch, the learner were inserted by this statement.
+        guard = ("1 / ((SELECT count(*) FROM nonce) * (SELECT count(*) FROM learner))"
+                 if new_learner else "1 / (SELECT count(*) FROM nonce)")
         sql = _SQL[key] = (
-            "WITH " + ", ".join(ctes) + " SELECT (SELECT count(*) FROM nonce), "
+            "WITH " + ", ".join(ctes) + f" SELECT {guard}, "
             + ("(SELECT id FROM learner)" if new_learner else "NULL"))
     return sql
 
@@ -72,12 +94,12 @@ _SQL: dict[tuple, str] = {}
 
 
 def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef | None,
-          platform: str) -> LearnerRef | None | bool:
+          platform: str) -> LearnerRef | None:
     """Claim the nonce and store the launch, its learner and its events in one statement.
-    Returns the learner (as :func:`lti_tool.launch.views.store_launch` does), or False when
-    this launch needs the general path (nothing was written). Raises :class:`LaunchError`
-    for a replayed nonce and :class:`LearnerRace` (both: the caller's transaction must be
-    rolled back)."""
+    Returns the learner (as :func:`lti_tool.launch.views.store_launch` does). Raises
+    :class:`GeneralPath` when nothing was stored and the launch must be done again the
+    general way."""
+    from psycopg.errors import DivisionByZero
     from psycopg.types.json import Json
 
     from digiready.events.recorder import EventError, build_many, one_statement_parts
@@ -85,7 +107,7 @@ def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef
     sub = verified.claims.get("sub")
     economy = launch.economy_to_fill()
     if learner is not None and economy and not learner.economy:
-        return False  # the learner's economy is filled in: an UPDATE, the general path
+        raise GeneralPath("the learner's economy is filled in: an UPDATE")
     params: dict = {}
     new_learner = bool(sub) and learner is None
     if new_learner:
@@ -102,7 +124,7 @@ def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef
         else:
             parts = one_statement_parts(built)
             if parts is None:
-                return False
+                raise GeneralPath("these events need the general path")
             events_sql, event_params = parts
             params.update(event_params)
     nonces.clean_up_sometimes(session)
@@ -114,13 +136,12 @@ def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef
         params["launch_" + column] = Json(value) if column in _JSON_COLUMNS else value
     conn = session.connection()
     with conn.connection.driver_connection.cursor() as cur:
-        cur.execute(_sql(new_learner, events_sql), params)
-        claimed, learner_id = cur.fetchone()
-    if not claimed:
-        raise LaunchError("nonce", "this id_token was already used (replayed nonce)")
+        try:
+            cur.execute(_sql(new_learner, events_sql), params)
+        except DivisionByZero:  # the guard: nothing of the statement was stored
+            raise GeneralPath("nonce used before, or the learner created meanwhile") from None
+        _one, learner_id = cur.fetchone()
     if new_learner:
-        if learner_id is None:
-            raise LearnerRace()
         learner = replace(learner, id=learner_id)
         launch.learner_id = learner_id
     return learner

@@ -26,8 +26,7 @@ from digiready.storage.engine import serialized_commit
 from lti_tool import claims as C
 from lti_tool import events, settings, urls
 from lti_tool.keys import jwks_document
-from lti_tool.launch import login_state
-from lti_tool.launch import one_statement
+from lti_tool.launch import login_state, one_statement
 from lti_tool.launch import one_statement as single_write
 from lti_tool.launch.landing import plan as plan_landing
 from lti_tool.launch.landing import respond
@@ -219,7 +218,7 @@ def launch():
         try:
             verified, stored, landing, learner = _check_and_store(id_token, state,
                                                                   one_statement=True)
-        except one_statement.LearnerRace:  # rolled back; the general path reads the learner
+        except one_statement.GeneralPath:  # nothing stored: again, in a transaction
             verified, stored, landing, learner = _check_and_store(id_token, state,
                                                                   one_statement=False)
     except LaunchError as exc:  # rolled back: nothing stored
@@ -229,6 +228,9 @@ def launch():
 
 def _check_and_store(id_token, state, *, one_statement: bool):
     with session_scope() as s:
+        single = one_statement and single_write.usable(s)
+        if single:  # no BEGIN/COMMIT: the write below is one (atomic) statement
+            single_write.autocommit(s)
         # Reads first: every check, the learner, where the launch will land.
         verified = check_launch(s, id_token, state, secret=current_app.config["SECRET_KEY"])
         learner, statuses = launching_learner(s, verified)
@@ -238,16 +240,13 @@ def _check_and_store(id_token, state, *, one_statement: bool):
         # write lock. The nonce goes first; a replay stops here, with nothing stored. On
         # PostgreSQL they are one statement (lti_tool.launch.one_statement).
         with serialized_commit(s):
-            done = False
-            if one_statement and single_write.usable(s):
-                done = single_write.store(s, verified, stored, learner,
-                                          learner_platform(verified.registration.issuer))
-            if done is False:
+            if single:  # raises GeneralPath when it stored nothing
+                learner = single_write.store(s, verified, stored, learner,
+                                             learner_platform(verified.registration.issuer))
+            else:
                 claim_nonce(s, verified)
                 learner = store_launch(s, verified, stored, learner)
                 events.launched(s, stored, learner)
-            else:
-                learner = done
     return verified, stored, landing, learner
 
 
