@@ -80,10 +80,13 @@ def _sql(new_learner: bool, events_sql: str | None) -> str:
                     f"VALUES ({values}))")
         if events_sql:
             ctes.append(events_sql)
-        # Fails (division_by_zero: everything undone) unless the nonce and, at a first
-        # launch, the learner were inserted by this statement.
-        guard = ("1 / ((SELECT count(*) FROM nonce) * (SELECT count(*) FROM learner))"
-                 if new_learner else "1 / (SELECT count(*) FROM nonce)")
+        # Fails (division_by_zero: everything undone) unless the deployment is still
+        # registered (the launch's reads may come from the worker's last seconds) and the
+        # nonce and, at a first launch, the learner were inserted by this statement.
+        guard = ("1 / ((SELECT count(*) FROM lti_deployment WHERE registration_id = "
+                 "%(launch_registration_id)s AND deployment_id = %(launch_deployment_id)s) "
+                 "* (SELECT count(*) FROM nonce)"
+                 + (" * (SELECT count(*) FROM learner))" if new_learner else ")"))
         sql = _SQL[key] = (
             "WITH " + ", ".join(ctes) + f" SELECT {guard}, "
             + ("(SELECT id FROM learner)" if new_learner else "NULL"))
@@ -99,7 +102,7 @@ def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef
     Returns the learner (as :func:`lti_tool.launch.views.store_launch` does). Raises
     :class:`GeneralPath` when nothing was stored and the launch must be done again the
     general way."""
-    from psycopg.errors import DivisionByZero
+    from psycopg.errors import DivisionByZero, ForeignKeyViolation
     from psycopg.types.json import Json
 
     from digiready.events.recorder import EventError, build_many, one_statement_parts
@@ -138,8 +141,9 @@ def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef
     with conn.connection.driver_connection.cursor() as cur:
         try:
             cur.execute(_sql(new_learner, events_sql), params)
-        except DivisionByZero:  # the guard: nothing of the statement was stored
-            raise GeneralPath("nonce used before, or the learner created meanwhile") from None
+        except (DivisionByZero, ForeignKeyViolation):  # nothing of the statement was stored
+            raise GeneralPath("nonce used before, learner created meanwhile, or the "
+                              "deployment removed") from None
         _one, learner_id = cur.fetchone()
     if new_learner:
         learner = replace(learner, id=learner_id)

@@ -101,14 +101,40 @@ _PLATFORM_AND_DEPLOYMENT = select(
             ).where(Registration.id == bindparam("registration_id"))
 
 
+# How long a worker keeps a registration and deployment found by a launch that checks them
+# again in its write (``cached=True``: PostgreSQL's one-statement launch, whose statement
+# stores nothing when the deployment is gone; see lti_tool.launch.one_statement).
+LAUNCH_LOOKUP_SECONDS = 10.0
+_lookups: dict[tuple, tuple[float, Platform, int]] = {}
+
+
+def forget() -> None:
+    """Registrations were changed in this process: read them again at the next launch."""
+    _lookups.clear()
+
+
 def _registration_and_deployment(session: Session, registration_id: int,
-                                 deployment_id: str | None) -> tuple[Platform | None, int | None]:
-    """The registration, and the id of its deployment ``deployment_id`` if registered."""
+                                 deployment_id: str | None, *, cached: bool = False,
+                                 ) -> tuple[Platform | None, int | None]:
+    """The registration, and the id of its deployment ``deployment_id`` if registered.
+    ``cached``: a pair found in the last :data:`LAUNCH_LOOKUP_SECONDS` may be reused (only
+    for a caller whose write checks that the deployment still exists)."""
+    if cached and deployment_id:
+        key = (registration_id, deployment_id, session.get_bind().url)
+        kept = _lookups.get(key)
+        now = time.monotonic()
+        if kept is not None and now - kept[0] < LAUNCH_LOOKUP_SECONDS:
+            return kept[1], kept[2]
     row = session.connection().execute(_PLATFORM_AND_DEPLOYMENT, {
         "registration_id": registration_id, "deployment_id": deployment_id or ""}).first()
     if row is None:
         return None, None
-    return Platform(*row[:8]), (row[8] if deployment_id else None)
+    platform, deployment = Platform(*row[:8]), (row[8] if deployment_id else None)
+    if cached and deployment is not None:  # only what was found is kept
+        if len(_lookups) >= 1000:  # many platforms, or junk: start over
+            _lookups.clear()
+        _lookups[key] = (now, platform, deployment)
+    return platform, deployment
 
 
 def validate_launch(session: Session, id_token: str | None, state: str | None, *,
@@ -124,10 +150,13 @@ def validate_launch(session: Session, id_token: str | None, state: str | None, *
 
 
 def check_launch(session: Session, id_token: str | None, state: str | None, *,
-                 secret: str, now: float | None = None) -> VerifiedLaunch:
+                 secret: str, now: float | None = None,
+                 cached_registration: bool = False) -> VerifiedLaunch:
     """Every check but the nonce's single use, reading only: :func:`validate_launch` without
     its final write, for a caller that groups the writes (then it calls :func:`claim_nonce`
-    before storing anything)."""
+    before storing anything). ``cached_registration``: the registration and deployment may
+    come from this worker's last seconds (see :func:`_registration_and_deployment`); the
+    caller's write must then check that the deployment is still registered."""
     now = time.time() if now is None else now
     leeway = settings.leeway()
     login = pending_login(secret, state)
@@ -156,7 +185,7 @@ def check_launch(session: Session, id_token: str | None, state: str | None, *,
     if not isinstance(claimed_deployment, str):
         claimed_deployment = None
     registration, known_deployment = _registration_and_deployment(
-        session, login.registration_id, claimed_deployment)
+        session, login.registration_id, claimed_deployment, cached=cached_registration)
     issuer = unverified.get("iss")
     if registration is None:
         raise LaunchError("registration", "the platform this login started with is no longer "

@@ -232,7 +232,10 @@ def _check_and_store(id_token, state, *, one_statement: bool):
         if single:  # no BEGIN/COMMIT: the write below is one (atomic) statement
             single_write.autocommit(s)
         # Reads first: every check, the learner, where the launch will land.
-        verified = check_launch(s, id_token, state, secret=current_app.config["SECRET_KEY"])
+        # The one statement checks again that the deployment is registered, so its
+        # registration may come from this worker's last seconds.
+        verified = check_launch(s, id_token, state, secret=current_app.config["SECRET_KEY"],
+                                cached_registration=single)
         learner, statuses = launching_learner(s, verified)
         stored = new_launch(verified)
         landing = plan_landing(s, stored, learner, statuses)

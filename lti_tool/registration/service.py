@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from digiready.packs.paths import ANY_ECONOMY, allowed_economies
-from lti_tool.launch import login_lookup, platform_keys
+from lti_tool.launch import login_lookup, platform_keys, validation
 from lti_tool.models import Deployment, Registration
 
 # Where each value is stored, and its column's size (a longer value would fail on PostgreSQL
@@ -184,6 +184,7 @@ def _store(session: Session, row: Registration, data: PlatformInput) -> None:
     session.flush()
     platform_keys.forget(row.id)
     login_lookup.forget()
+    validation.forget()
 
 
 def listing(session: Session) -> list[Registration]:
@@ -204,9 +205,11 @@ def remove(session: Session, issuer: str, client_id: str | None = None,
                 if d.deployment_id == deployment_id:
                     session.delete(d)
                     count += 1
+        validation.forget()
         return count
     for row in rows:
         platform_keys.forget(row.id)
         session.delete(row)
     login_lookup.forget()
+    validation.forget()
     return len(rows)
