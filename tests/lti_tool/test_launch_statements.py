@@ -144,6 +144,9 @@ def test_postgresql_launch_round_trips(postgres_url, monkeypatch):
         return real(self, command, *args, **kwargs)
 
     monkeypatch.setattr(_connection_base.BaseConnection, "_exec_command", counted)
+    from lti_tool.launch import one_statement
+
+    one_statement._converted.cache_clear()
     env_gen = _environment(monkeypatch)
     env = next(env_gen)
     try:
@@ -153,5 +156,10 @@ def test_postgresql_launch_round_trips(postgres_url, monkeypatch):
             _launch(env, user)
             assert not [c for c in commands if c.startswith(("BEGIN", "COMMIT"))], commands
         assert stored("launch") == 3 and stored("learner") == 2
+        # The one statement (over psycopg's 4 KB / 50 parameters caching limits) is
+        # converted to PostgreSQL's placeholders once, not at every launch.
+        from lti_tool.launch import one_statement
+
+        assert one_statement._converted.cache_info().hits >= 1
     finally:
         env_gen.close()
