@@ -163,3 +163,28 @@ def test_postgresql_launch_round_trips(postgres_url, monkeypatch):
         assert one_statement._converted.cache_info().hits >= 1
     finally:
         env_gen.close()
+
+
+@pytest.mark.parametrize("removed", ["deployment", "registration"])
+def test_removed_elsewhere_refused_at_once(lti_env, removed):
+    """The worker keeps the registration and deployment a launch found (PostgreSQL, a few
+    seconds); removed by another process (here: straight in the database, so this worker's
+    forget() is not called) the next launch is still refused at once and stores nothing:
+    the one statement finds the deployment gone, and the general path reads afresh."""
+    from sqlalchemy import text
+
+    from digiready.storage import session_scope
+
+    env = lti_env
+    _launch(env, "learner-1")  # the registration and deployment are now kept
+    issued = login(env, user="learner-2")  # before the removal: its state stays valid
+    with session_scope() as s:  # (a registration takes its launches with it)
+        s.execute(text("DELETE FROM lti_deployment") if removed == "deployment"
+                  else text("DELETE FROM lti_registration"))
+    counts = stored("launch"), stored("learner"), stored("nonce"), _events()
+    claims = env.platform.launch_claims(env.platform.users["learner-2"], None, issued["nonce"])
+    response = post_launch(env, env.platform.sign(claims), issued["state"])
+    check, status = ("deployment_id", 403) if removed == "deployment" else ("registration", 404)
+    assert response.status_code == status, response.text[:300]
+    assert f"<code>{check}</code>" in response.text
+    assert (stored("launch"), stored("learner"), stored("nonce"), _events()) == counts
