@@ -464,8 +464,51 @@ def _events_ctes(rows: int, outbox: bool) -> str:
         "ELSE events_actor_total.economy END)")
 
 
+def _one_cell_ctes(rows: int, outbox: bool) -> str:
+    """:func:`_events_ctes` for events that all share one learner-day (actor, day and
+    economy: an LTI launch's), whose cell is known before the statement (the first event's
+    parameters). Same rows, same rules, a smaller plan: no grouping, join or sort for
+    PostgreSQL to set up at every execution (a third of a launch's database CPU was the
+    general rollup's)."""
+    values = ", ".join(
+        "(" + ", ".join(f"%({c}_{n})s" for c in _EVENT_COLUMNS) + ")" for n in range(rows))
+    counters = ", ".join(
+        f"count(*) FILTER (WHERE kind IN ({', '.join(repr(k) for k, c in ROLLUP_COLUMNS.items() if c == column)})) AS {column}"
+        for column in COUNTERS[1:])
+    add = lambda table, cols: ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols)  # noqa: E731
+    outbox_cte = ("outbox AS (INSERT INTO events_outbox (event_id, attempts, next_attempt_at, "
+                  "last_error) SELECT id, 0, now(), NULL FROM ev WHERE NOT synthetic "
+                  "ON CONFLICT DO NOTHING), " if outbox else "")
+    return (
+        f"ev AS (INSERT INTO events_event ({', '.join(_EVENT_COLUMNS)}) VALUES {values} "
+        "ON CONFLICT (statement_id) DO NOTHING RETURNING id, statement_id, kind, synthetic), "
+        + outbox_cte +
+        # One row, events = 0 when every event was there already (then nothing is added).
+        f"cell AS (SELECT count(*) AS events, {counters} FROM ev), "
+        f"daily AS (INSERT INTO events_daily (actor, day, economy, month, {', '.join(COUNTERS)}) "
+        "SELECT %(actor_0)s, %(day_0)s, coalesce(%(economy_0)s, ''), %(month_0)s, "
+        f"{', '.join(COUNTERS)} FROM cell WHERE events > 0 "
+        "ON CONFLICT (actor, day, economy) DO UPDATE SET "
+        f"{add('events_daily', COUNTERS)} RETURNING visits), "
+        # The learner-day's first visit: the day's visits are exactly the ones added now.
+        "marked AS (SELECT c.*, CASE WHEN c.visits > 0 AND d.visits = c.visits THEN 1 "
+        "ELSE 0 END AS new_day FROM cell c CROSS JOIN daily d), "
+        "monthly AS (INSERT INTO events_monthly (actor, month, economy, visits, visit_days) "
+        "SELECT %(actor_0)s, %(month_0)s, coalesce(%(economy_0)s, ''), visits, new_day "
+        "FROM marked WHERE visits > 0 "
+        "ON CONFLICT (actor, month, economy) DO UPDATE SET "
+        f"{add('events_monthly', ('visits', 'visit_days'))}), "
+        f"total AS (INSERT INTO events_actor_total (actor, economy, {', '.join(COUNTERS)}, "
+        "visit_days) SELECT %(actor_0)s, coalesce(%(economy_0)s, ''), "
+        f"{', '.join(COUNTERS)}, new_day FROM marked "
+        "ON CONFLICT (actor) DO UPDATE SET "
+        f"{add('events_actor_total', (*COUNTERS, 'visit_days'))}, "
+        "economy = CASE WHEN events_actor_total.economy = '' THEN excluded.economy "
+        "ELSE events_actor_total.economy END)")
+
+
 _ONE_STATEMENT: dict[tuple[int, bool], str] = {}
-_PARTS: dict[tuple[int, bool, int], str] = {}
+_PARTS: dict[tuple[int, bool, int, bool], str] = {}
 
 
 def one_statement_parts(built: tuple[list[Recorded], dict, dict]) -> tuple[str, dict] | None:
@@ -482,7 +525,10 @@ def one_statement_parts(built: tuple[list[Recorded], dict, dict]) -> tuple[str, 
     from psycopg.types.json import Json
 
     outbox = bool(config.get("LRS_URL"))
-    key = (len(events), outbox, len(soft))
+    first = events[0]
+    one_cell = all(e.actor == first.actor and (e.economy or "") == (first.economy or "")
+                   and e.timestamp.date() == first.timestamp.date() for e in events)
+    key = (len(events), outbox, len(soft), one_cell)
     sql = _PARTS.get(key)
     if sql is None:
         # A profile created with the event's economy when the actor has none (the soft
@@ -492,7 +538,8 @@ def one_statement_parts(built: tuple[list[Recorded], dict, dict]) -> tuple[str, 
             f"sector, size, synthetic, updated_at) VALUES (%(prof_actor_{n})s, "
             f"%(prof_economy_{n})s, NULL, NULL, NULL, NULL, %(prof_synthetic_{n})s, now()) "
             "ON CONFLICT (actor) DO NOTHING)" for n in range(len(soft)))
-        sql = _PARTS[key] = _events_ctes(len(events), outbox) + profiles_sql
+        sql = _PARTS[key] = ((_one_cell_ctes if one_cell else _events_ctes)(len(events), outbox)
+                             + profiles_sql)
     params: dict[str, Any] = {}
     for n, event in enumerate(events):
         for column, value in _row(event).items():

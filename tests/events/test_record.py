@@ -252,3 +252,50 @@ def test_small_batches_roll_up_exactly_as_a_rebuild(database_url):
         assert db.scalar(select(func.count()).select_from(Event)) == len(log)
         recorder.rebuild_rollup(db)
     assert incremental == rollups()
+
+
+def test_launch_statement_rolls_up_exactly_as_a_rebuild(database_url):
+    """The CTEs a caller puts in its own statement on PostgreSQL (an LTI launch:
+    ``one_statement_parts``) give the rollups a rebuild gives, both for a batch whose events
+    share one learner-day (the smaller one-cell statement) and for any other; every batch
+    is sent twice (the replay counts nowhere)."""
+    from datetime import timedelta
+
+    from digiready.events import recorder
+    from digiready.events.models import ActorTotal, DailyActivity, MonthlyActivity
+    from tests.events.test_indicators import _log
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("one statement of CTEs: PostgreSQL only")
+    log = [{k: v for k, v in e.items() if k != "profile"} for e in _log(seed=7, learners=10)]
+    log += [dict(log[1], economy="zz", timestamp=log[1]["timestamp"] + timedelta(days=40),
+                 kind="viewed", object_id="/later")]
+    log.sort(key=lambda e: (e["actor"], e["timestamp"]))
+    variants = {"one cell": 0, "general": 0}
+    for start in range(0, len(log), 2):
+        built = recorder.build_many(log[start:start + 2])
+        parts = recorder.one_statement_parts(built)
+        if parts is None:  # a completed diagnostic: the general path, as a launch would
+            recorder.record_many(log[start:start + 2])
+            continue
+        sql, params = parts
+        variants["one cell" if "cell AS" in sql else "general"] += 1
+        for _ in range(2):
+            with session_scope() as db:
+                with db.connection().connection.driver_connection.cursor() as cur:
+                    cur.execute("WITH " + sql + " SELECT count(*) FROM ev", params)
+    assert variants["one cell"] and variants["general"], variants
+
+    def rollups() -> dict:
+        with session_scope() as db:
+            return {table.__tablename__: sorted(
+                tuple(getattr(row, c.key) for c in table.__table__.columns)
+                for row in db.scalars(select(table)))
+                for table in (DailyActivity, MonthlyActivity, ActorTotal)}
+
+    incremental = rollups()
+    assert incremental["events_daily"] and incremental["events_monthly"]
+    with session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Event)) == len(log)
+        recorder.rebuild_rollup(db)
+    assert incremental == rollups()
