@@ -466,6 +466,12 @@ class DiagnosticXBlock(DigiReadyBlockMixin, StudioEditableXBlockMixin, ScorableX
         except content.ContentError as exc:
             return Response(str(exc), status=503, content_type="text/plain", charset="utf8")
         module_id = suffix.strip("/")
+        if module_id in pack.modules and request.method == "GET":
+            # The learner opened the module (as the LTI tool records it): module sessions and
+            # completion by content version count from here, not only from the survey.
+            block_event(self, "module.progressed", object_id=f"module/{module_id}",
+                        economy=pack.economy, data={"progress": 10,
+                                                    "content_version": pack.version or None})
         return module_page_response(pack, suffix, self.translator(pack),
                                     events_url=self.runtime.handler_url(self, "player_events", module_id),
                                     csrf=request.cookies.get("csrftoken", ""),

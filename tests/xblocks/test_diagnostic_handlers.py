@@ -128,6 +128,20 @@ def test_diagnostic_statements_name_the_content_version(block):
     assert version and {s["context"]["revision"] for s in statements} == {version}
 
 
+def test_opening_a_module_page_is_recorded_with_the_content_version(make_block):
+    """An Open edX learner who opens a module counts as having started it, on the version
+    they saw (the final report's completion before and after a content change); a module that
+    does not exist records nothing."""
+    block = make_block(DiagnosticXBlock)
+    version = block.load_pack().version
+    assert call(block, "module_page", method="GET", suffix="safe_online")[0] == 200
+    assert call(block, "module_page", method="GET", suffix="nope")[0] == 404
+    statements = [e["statement"] for e in block.runtime.events("digiready.xapi")]
+    assert [s["verb"]["id"].rsplit("/", 1)[-1] for s in statements] == ["progressed"]
+    assert statements[0]["object"]["id"].endswith("module/safe_online")
+    assert version and statements[0]["context"]["revision"] == version
+
+
 def test_maturity_grading_publishes_the_overall_score(make_block):
     block = make_block(DiagnosticXBlock, grading_mode="maturity", weight=3.0)
     complete(block)
