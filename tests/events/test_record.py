@@ -254,6 +254,7 @@ def test_small_batches_roll_up_exactly_as_a_rebuild(database_url):
     assert incremental == rollups()
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # PostgreSQL's CTEs
 def test_launch_statement_rolls_up_exactly_as_a_rebuild(database_url):
     """The CTEs a caller puts in its own statement on PostgreSQL (an LTI launch:
     ``one_statement_parts``) give the rollups a rebuild gives, both for a batch whose events
@@ -265,8 +266,6 @@ def test_launch_statement_rolls_up_exactly_as_a_rebuild(database_url):
     from digiready.events.models import ActorTotal, DailyActivity, MonthlyActivity
     from tests.events.test_indicators import _log
 
-    if not database_url.startswith("postgresql"):
-        pytest.skip("one statement of CTEs: PostgreSQL only")
     log = [{k: v for k, v in e.items() if k != "profile"} for e in _log(seed=7, learners=10)]
     log += [dict(log[1], economy="zz", timestamp=log[1]["timestamp"] + timedelta(days=40),
                  kind="viewed", object_id="/later")]
