@@ -421,19 +421,30 @@ def _one_statement_sql(rows: int, outbox: bool) -> str:
     return "WITH " + _events_ctes(rows, outbox) + " SELECT statement_id FROM ev"
 
 
-def _events_ctes(rows: int, outbox: bool) -> str:
-    """The data-modifying CTEs (``ev``, ``outbox``, ``cells``, ``daily``, ``marked``,
-    ``monthly``, ``total``) that store ``rows`` events (parameters ``%(column_n)s``) and
-    roll them up."""
+def _cte_parts(rows: int, outbox: bool) -> tuple[str, str, str]:
+    """What both rollup statements share: the VALUES of ``rows`` events (parameters
+    ``%(column_n)s``), the rollup counters over ``ev``, and the outbox CTE (when wanted)."""
     values = ", ".join(
         "(" + ", ".join(f"%({c}_{n})s" for c in _EVENT_COLUMNS) + ")" for n in range(rows))
     counters = ", ".join(
         f"count(*) FILTER (WHERE kind IN ({', '.join(repr(k) for k, c in ROLLUP_COLUMNS.items() if c == column)})) AS {column}"
         for column in COUNTERS[1:])
-    add = lambda table, cols: ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols)  # noqa: E731
     outbox_cte = ("outbox AS (INSERT INTO events_outbox (event_id, attempts, next_attempt_at, "
                   "last_error) SELECT id, 0, now(), NULL FROM ev WHERE NOT synthetic "
                   "ON CONFLICT DO NOTHING), " if outbox else "")
+    return values, counters, outbox_cte
+
+
+def _add(table: str, columns) -> str:
+    """``SET`` clauses adding the excluded row's counters to the stored ones."""
+    return ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+
+
+def _events_ctes(rows: int, outbox: bool) -> str:
+    """The data-modifying CTEs (``ev``, ``outbox``, ``cells``, ``daily``, ``marked``,
+    ``monthly``, ``total``) that store ``rows`` events (parameters ``%(column_n)s``) and
+    roll them up."""
+    values, counters, outbox_cte = _cte_parts(rows, outbox)
     return (
         f"ev AS (INSERT INTO events_event ({', '.join(_EVENT_COLUMNS)}) VALUES {values} "
         "ON CONFLICT (statement_id) DO NOTHING "
@@ -445,7 +456,7 @@ def _events_ctes(rows: int, outbox: bool) -> str:
         f"daily AS (INSERT INTO events_daily (actor, day, economy, month, {', '.join(COUNTERS)}) "
         f"SELECT actor, day, economy, month, {', '.join(COUNTERS)} FROM cells "
         "ON CONFLICT (actor, day, economy) DO UPDATE SET "
-        f"{add('events_daily', COUNTERS)} RETURNING actor, day, economy, visits), "
+        f"{_add('events_daily', COUNTERS)} RETURNING actor, day, economy, visits), "
         # A learner-day's first visit: the day's visits are exactly the ones added now.
         "marked AS (SELECT c.*, CASE WHEN c.visits > 0 AND d.visits = c.visits THEN 1 "
         "ELSE 0 END AS new_day FROM cells c JOIN daily d USING (actor, day, economy)), "
@@ -453,13 +464,13 @@ def _events_ctes(rows: int, outbox: bool) -> str:
         "SELECT actor, month, economy, sum(visits), sum(new_day) FROM marked "
         "GROUP BY actor, month, economy HAVING sum(visits) > 0 "
         "ON CONFLICT (actor, month, economy) DO UPDATE SET "
-        f"{add('events_monthly', ('visits', 'visit_days'))}), "
+        f"{_add('events_monthly', ('visits', 'visit_days'))}), "
         f"total AS (INSERT INTO events_actor_total (actor, economy, {', '.join(COUNTERS)}, "
         # The learner's economy in the first cell stored, as in _roll_up.
         "visit_days) SELECT actor, (array_agg(economy ORDER BY first_id))[1], "
         f"{', '.join(f'sum({c})' for c in COUNTERS)}, sum(new_day) FROM marked GROUP BY actor "
         "ON CONFLICT (actor) DO UPDATE SET "
-        f"{add('events_actor_total', (*COUNTERS, 'visit_days'))}, "
+        f"{_add('events_actor_total', (*COUNTERS, 'visit_days'))}, "
         "economy = CASE WHEN events_actor_total.economy = '' THEN excluded.economy "
         "ELSE events_actor_total.economy END)")
 
@@ -470,15 +481,7 @@ def _one_cell_ctes(rows: int, outbox: bool) -> str:
     parameters). Same rows, same rules, a smaller plan: no grouping, join or sort for
     PostgreSQL to set up at every execution (a third of a launch's database CPU was the
     general rollup's)."""
-    values = ", ".join(
-        "(" + ", ".join(f"%({c}_{n})s" for c in _EVENT_COLUMNS) + ")" for n in range(rows))
-    counters = ", ".join(
-        f"count(*) FILTER (WHERE kind IN ({', '.join(repr(k) for k, c in ROLLUP_COLUMNS.items() if c == column)})) AS {column}"
-        for column in COUNTERS[1:])
-    add = lambda table, cols: ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols)  # noqa: E731
-    outbox_cte = ("outbox AS (INSERT INTO events_outbox (event_id, attempts, next_attempt_at, "
-                  "last_error) SELECT id, 0, now(), NULL FROM ev WHERE NOT synthetic "
-                  "ON CONFLICT DO NOTHING), " if outbox else "")
+    values, counters, outbox_cte = _cte_parts(rows, outbox)
     return (
         f"ev AS (INSERT INTO events_event ({', '.join(_EVENT_COLUMNS)}) VALUES {values} "
         "ON CONFLICT (statement_id) DO NOTHING RETURNING id, statement_id, kind, synthetic), "
@@ -489,7 +492,7 @@ def _one_cell_ctes(rows: int, outbox: bool) -> str:
         "SELECT %(actor_0)s, %(day_0)s, coalesce(%(economy_0)s, ''), %(month_0)s, "
         f"{', '.join(COUNTERS)} FROM cell WHERE events > 0 "
         "ON CONFLICT (actor, day, economy) DO UPDATE SET "
-        f"{add('events_daily', COUNTERS)} RETURNING visits), "
+        f"{_add('events_daily', COUNTERS)} RETURNING visits), "
         # The learner-day's first visit: the day's visits are exactly the ones added now.
         "marked AS (SELECT c.*, CASE WHEN c.visits > 0 AND d.visits = c.visits THEN 1 "
         "ELSE 0 END AS new_day FROM cell c CROSS JOIN daily d), "
@@ -497,12 +500,12 @@ def _one_cell_ctes(rows: int, outbox: bool) -> str:
         "SELECT %(actor_0)s, %(month_0)s, coalesce(%(economy_0)s, ''), visits, new_day "
         "FROM marked WHERE visits > 0 "
         "ON CONFLICT (actor, month, economy) DO UPDATE SET "
-        f"{add('events_monthly', ('visits', 'visit_days'))}), "
+        f"{_add('events_monthly', ('visits', 'visit_days'))}), "
         f"total AS (INSERT INTO events_actor_total (actor, economy, {', '.join(COUNTERS)}, "
         "visit_days) SELECT %(actor_0)s, coalesce(%(economy_0)s, ''), "
         f"{', '.join(COUNTERS)}, new_day FROM marked "
         "ON CONFLICT (actor) DO UPDATE SET "
-        f"{add('events_actor_total', (*COUNTERS, 'visit_days'))}, "
+        f"{_add('events_actor_total', (*COUNTERS, 'visit_days'))}, "
         "economy = CASE WHEN events_actor_total.economy = '' THEN excluded.economy "
         "ELSE events_actor_total.economy END)")
 
