@@ -224,8 +224,6 @@ def test_small_batches_roll_up_exactly_as_a_rebuild(database_url):
     actor seen in two economies and two months, and every batch sent twice."""
     from datetime import timedelta
 
-    from digiready.events import recorder
-    from digiready.events.models import ActorTotal, DailyActivity, MonthlyActivity
     from tests.events.test_indicators import _log
 
     log = _log(seed=5, learners=12)
@@ -239,19 +237,7 @@ def test_small_batches_roll_up_exactly_as_a_rebuild(database_url):
         events.record_many(batch)
         events.record_many(batch)  # replayed: stores and counts nothing
 
-    def rollups() -> dict:
-        with session_scope() as db:
-            return {table.__tablename__: sorted(
-                tuple(getattr(row, c.key) for c in table.__table__.columns)
-                for row in db.scalars(select(table)))
-                for table in (DailyActivity, MonthlyActivity, ActorTotal)}
-
-    incremental = rollups()
-    assert incremental["events_daily"] and incremental["events_monthly"]
-    with session_scope() as db:
-        assert db.scalar(select(func.count()).select_from(Event)) == len(log)
-        recorder.rebuild_rollup(db)
-    assert incremental == rollups()
+    assert_rollups_match_a_rebuild(len(log))
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # PostgreSQL's CTEs
@@ -263,7 +249,6 @@ def test_launch_statement_rolls_up_exactly_as_a_rebuild(database_url):
     from datetime import timedelta
 
     from digiready.events import recorder
-    from digiready.events.models import ActorTotal, DailyActivity, MonthlyActivity
     from tests.events.test_indicators import _log
 
     log = [{k: v for k, v in e.items() if k != "profile"} for e in _log(seed=7, learners=10)]
@@ -285,6 +270,15 @@ def test_launch_statement_rolls_up_exactly_as_a_rebuild(database_url):
                     cur.execute("WITH " + sql + " SELECT count(*) FROM ev", params)
     assert variants["one cell"] and variants["general"], variants
 
+    assert_rollups_match_a_rebuild(len(log))
+
+
+def assert_rollups_match_a_rebuild(events: int) -> None:
+    """The rollups kept as events arrived equal those a rebuild from the ``events`` stored
+    events gives (and are not empty)."""
+    from digiready.events import recorder
+    from digiready.events.models import ActorTotal, DailyActivity, MonthlyActivity
+
     def rollups() -> dict:
         with session_scope() as db:
             return {table.__tablename__: sorted(
@@ -295,6 +289,6 @@ def test_launch_statement_rolls_up_exactly_as_a_rebuild(database_url):
     incremental = rollups()
     assert incremental["events_daily"] and incremental["events_monthly"]
     with session_scope() as db:
-        assert db.scalar(select(func.count()).select_from(Event)) == len(log)
+        assert db.scalar(select(func.count()).select_from(Event)) == events
         recorder.rebuild_rollup(db)
     assert incremental == rollups()
