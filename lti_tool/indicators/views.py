@@ -2,7 +2,8 @@
 (inline SVG charts, the same figures as tables, CSV download), and ``/analytics/static/
 player.js``, the events area's video player script for module pages.
 
-Instructors see their launch's economy (or every economy when the platform has none);
+Instructors see their launch's economy (or every economy when the platform has none; on a
+registration whose learners choose their economy, any one of those economies);
 administrators (LIS institution/system Administrator) may pick any economy. Small groups
 are suppressed by the core (``digiready.events.indicators``), never here.
 """
@@ -18,6 +19,7 @@ from markupsafe import Markup
 from digiready import events
 from digiready.events import dashboard
 from digiready.events.indicators import Filters, compute
+from digiready.packs.paths import allowed_economies
 from digiready.storage import session_scope
 from lti_tool.content import launch_pack
 from lti_tool.launch_context import load_launch
@@ -46,12 +48,20 @@ def _date(name: str) -> date | None:
 def _filters(launch) -> tuple[Filters, str, bool]:
     admin = _is_admin(launch.roles)
     own = (launch.services or {}).get("economy")
+    # A registration whose learners choose among several economies: its instructors may pick
+    # one of those (their learners' economies), and no other.
+    listed = allowed_economies((launch.services or {}).get("economies"))
     economy = own
-    if admin or not own:
+    if admin or not own or listed:
         wanted = request.args.get("economy", "").strip().lower()
         if wanted and not re.fullmatch(r"[a-z]{2}", wanted):
             abort(400, description=_("An economy is a two-letter code, such as pe."))
+        if (wanted and not admin and isinstance(listed, tuple) and listed
+                and wanted not in listed and wanted != own):
+            abort(403, description=_("This course's learners choose among %(codes)s; pick one "
+                                     "of those.", codes=", ".join(listed)))
         economy = wanted or (own if not admin else None) or None
+        listed = listed or not own
     values = {k: (request.args.get(k, "").strip()[:16] or None) for k in PROFILE_FILTERS}
     d_from, d_to = _date("from"), _date("to")
     if d_from and d_to and d_from > d_to:
@@ -59,7 +69,7 @@ def _filters(launch) -> tuple[Filters, str, bool]:
     period = request.args.get("period", "month")
     if period not in PERIODS:
         period = "month"
-    return Filters(economy=economy, date_from=d_from, date_to=d_to, **values), period, admin or not own
+    return Filters(economy=economy, date_from=d_from, date_to=d_to, **values), period, admin or bool(listed)
 
 
 @bp.get("/indicators")

@@ -149,3 +149,28 @@ def test_any_economy_and_clearing_the_choice(lti_env, real_packs, capsys):
     # for the same learner in a new launch.
     assert "economies=-" in register(env, capsys, "--economies", "none")
     assert lang(env.launch("learner-1", browser=browser, language="vi")) == "en"
+
+
+def test_instructors_pick_among_the_registrations_economies(lti_env, real_packs, capsys):
+    """On a registration whose learners choose between Peru and the Philippines, an
+    instructor's indicators may show either, and no other economy (403, said in words)."""
+    env = lti_env
+    register(env, capsys, "--economy", "pe", "--economies", "pe,ph")
+    page = env.launch("instructor-1")
+    launch = page.url.split("launch=")[1].split("&")[0]
+
+    def indicators(**params):
+        return requests.get(env.tool_url + "/analytics/indicators", timeout=10,
+                            params={"launch": launch, **params})
+
+    shown = indicators()
+    assert shown.status_code == 200 and 'id="f-economy"' in shown.text
+    assert 'value="pe"' in shown.text  # the registration's own economy first
+    assert 'value="ph"' in indicators(economy="ph").text
+    refused = indicators(economy="vn")
+    assert refused.status_code == 403 and "pe, ph" in refused.text
+    # A registration with one economy: no choice offered, the economy fixed.
+    register(env, capsys, "--economies", "none")
+    launch = env.launch("instructor-1").url.split("launch=")[1].split("&")[0]
+    fixed = indicators(economy="ph")
+    assert fixed.status_code == 200 and 'id="f-economy"' not in fixed.text
