@@ -41,6 +41,8 @@ from benchmarks.lti_launch import (  # noqa: E402
     start_redis,
 )
 
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # requests' default here (urllib3 2 with brotli)
+
 
 def _setup(database_url: str | None) -> tuple[Launcher, object]:
     from joserfc.jwk import RSAKey
@@ -87,11 +89,15 @@ class InProcess:
         self.launcher, self.client, self.expect = launcher, Client(app), expect
         self.login_path, self.launch_path = login, launch
         self.launch_url = "http://localhost" + launch
+        # What the HTTP benchmark's client (requests) and browsers ask for, on both steps:
+        # the login's redirect is compressed too when its body is large enough.
+        self.headers = {"Accept-Encoding": ACCEPT_ENCODING}
 
     def login(self, user: str) -> dict:
         r = self.client.get(self.login_path, query_string={
             "iss": self.launcher.issuer, "login_hint": user, "target_link_uri": self.launch_url,
-            "lti_message_hint": "m", "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT})
+            "lti_message_hint": "m", "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT},
+            headers=self.headers)
         assert r.status_code == 302, r.get_data(as_text=True)[:300]
         self.cookies = r.headers.getlist("Set-Cookie")
         return {k: v[0] for k, v in parse_qs(urlsplit(r.headers["Location"]).query).items()}
@@ -105,12 +111,19 @@ class InProcess:
 
     def post(self, token: str, query: dict) -> None:
         r = self.client.post(self.launch_path, data={"id_token": token, "state": query["state"]},
-                             headers={"Accept-Encoding": "gzip, deflate"}, follow_redirects=True)
+                             headers=self.headers, follow_redirects=True)
         body = r.get_data()
-        if r.headers.get("Content-Encoding") == "gzip":
+        encoding = r.headers.get("Content-Encoding")
+        if encoding == "gzip":
             import gzip
 
             body = gzip.decompress(body)
+        elif encoding == "br":
+            import brotli
+
+            body = brotli.decompress(body)
+        elif encoding:
+            raise AssertionError(f"unexpected Content-Encoding {encoding!r}")
         assert r.status_code == 200 and self.expect.encode() in body, body[:400]
         self.client._cookies.clear()  # a new browser per launch, as in the HTTP benchmark
 
