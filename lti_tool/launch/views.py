@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
-from sqlalchemy import insert
+from sqlalchemy import bindparam, exists, insert, literal_column, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from digiready.learners import (
@@ -38,7 +38,7 @@ from lti_tool.launch.validation import (
     check_launch,
     claim_nonce,
 )
-from lti_tool.models import Launch
+from lti_tool.models import Deployment, Launch
 
 bp = Blueprint("launch", __name__)
 log = logging.getLogger("lti_tool.launch")
@@ -53,6 +53,15 @@ def reject(check: str, message: str, status: int = 400):
 # Built once: constructing a statement and working out its cache key costs more than
 # running it on SQLite. Run on the session's connection (Core): no ORM object is needed.
 _INSERT_LAUNCH = insert(Launch.__table__)
+# The same insert, only while the launch's deployment is still registered (the launch's
+# registration and deployment may come from the worker's last seconds: see
+# lti_tool.launch.validation.LAUNCH_LOOKUP_SECONDS); no row inserted = deployment gone.
+_INSERT_LAUNCH_CHECKED = insert(Launch.__table__).from_select(
+    [c.key for c in Launch.__table__.columns],
+    select(*[bindparam(c.key, type_=c.type) for c in Launch.__table__.columns]).where(
+        exists(select(literal_column("1")).where(
+            Deployment.registration_id == bindparam("registration_id"),
+            Deployment.deployment_id == bindparam("deployment_id")))))
 
 
 @bp.route("/lti/login", methods=["GET", "POST"])
@@ -185,10 +194,13 @@ _LAUNCH_COLUMNS = tuple(c.key for c in Launch.__table__.columns)
 
 
 def store_launch(s, verified: VerifiedLaunch, launch: Launch,
-                 learner: LearnerRef | None = None) -> LearnerRef | None:
+                 learner: LearnerRef | None = None, *, check_deployment: bool = False,
+                 ) -> LearnerRef | None:
     """The launch's writes: its learner (``learner``, when :func:`launching_learner` found
     it, or a new one), then the launch. Returns the learner, for
-    :func:`lti_tool.events.launched`."""
+    :func:`lti_tool.events.launched`. ``check_deployment``: insert the launch only if its
+    deployment is still registered, else raise :class:`~lti_tool.launch.one_statement.GeneralPath` (the
+    caller rolls back and does the launch again with a fresh read)."""
     sub = verified.claims.get("sub")
     economy = launch.economy_to_fill()
     if not sub:
@@ -199,7 +211,11 @@ def store_launch(s, verified: VerifiedLaunch, launch: Launch,
     else:
         learner = fill_economy(s, learner, economy)
     launch.learner_id = learner.id if learner else None
-    s.connection().execute(_INSERT_LAUNCH, {c: getattr(launch, c) for c in _LAUNCH_COLUMNS})
+    values = {c: getattr(launch, c) for c in _LAUNCH_COLUMNS}
+    if not check_deployment:
+        s.connection().execute(_INSERT_LAUNCH, values)
+    elif s.connection().execute(_INSERT_LAUNCH_CHECKED, values).rowcount != 1:
+        raise single_write.GeneralPath("the deployment was removed meanwhile")
     return learner
 
 
@@ -232,10 +248,13 @@ def _check_and_store(id_token, state, *, one_statement: bool):
         if single:  # no BEGIN/COMMIT: the write below is one (atomic) statement
             single_write.autocommit(s)
         # Reads first: every check, the learner, where the launch will land.
-        # The one statement checks again that the deployment is registered, so its
-        # registration may come from this worker's last seconds.
+        # The one statement (PostgreSQL), or the launch's INSERT (SQLite), checks again
+        # that the deployment is registered, so its registration may come from this
+        # worker's last seconds; when it is gone nothing is stored and the launch is done
+        # again with a fresh read (one_statement=False), which refuses it.
+        kept = single or (one_statement and s.get_bind().dialect.name == "sqlite")
         verified = check_launch(s, id_token, state, secret=current_app.config["SECRET_KEY"],
-                                cached_registration=single)
+                                cached_registration=kept)
         learner, statuses = launching_learner(s, verified)
         stored = new_launch(verified)
         landing = plan_landing(s, stored, learner, statuses)
@@ -248,7 +267,7 @@ def _check_and_store(id_token, state, *, one_statement: bool):
                                              learner_platform(verified.registration.issuer))
             else:
                 claim_nonce(s, verified)
-                learner = store_launch(s, verified, stored, learner)
+                learner = store_launch(s, verified, stored, learner, check_deployment=kept)
                 events.launched(s, stored, learner)
     return verified, stored, landing, learner
 
