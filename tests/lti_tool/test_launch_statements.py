@@ -189,3 +189,26 @@ def test_removed_elsewhere_refused_at_once(lti_env, removed):
     assert response.status_code == status, response.text[:300]
     assert f"<code>{check}</code>" in response.text
     assert (stored("launch"), stored("learner"), stored("nonce"), _events()) == counts
+
+
+def test_removed_elsewhere_with_redis_nonces_names_the_deployment(sqlite_env, redis_url,
+                                                                 monkeypatch):
+    """With nonces in Redis (not rolled back with the database), a deployment removed by
+    another process while the worker keeps its lookup: the first attempt uses the nonce up
+    in Redis and stores nothing; the second reads afresh and refuses the deployment before
+    it reaches the nonce, so the learner is told what is wrong, not "replayed"."""
+    from sqlalchemy import text
+
+    from digiready.storage import session_scope
+
+    monkeypatch.setenv("DIGIREADY_REDIS_URL", redis_url)
+    env = sqlite_env
+    _launch(env, "learner-1")
+    issued = login(env, user="learner-2")
+    with session_scope() as s:
+        s.execute(text("DELETE FROM lti_deployment"))
+    claims = env.platform.launch_claims(env.platform.users["learner-2"], None, issued["nonce"])
+    response = post_launch(env, env.platform.sign(claims), issued["state"])
+    assert response.status_code == 403, response.text[:300]
+    assert "<code>deployment_id</code>" in response.text
+    assert stored("launch") == 1
