@@ -24,7 +24,7 @@ concurrency 1, 10 and 50, the tools alternating within each round so that drifti
 other work hits both; each cell is the median of ``--runs`` rounds. Each cell also reports the
 server CPU per launch: the tool's gunicorn processes, plus the baseline's redis-server or
 DigiReady's PostgreSQL backends (read from /proc), which other work on the machine disturbs
-far less than throughput.
+far less than throughput; the store's part (backends, Redis) is shown on its own.
 
 Also measures the learner question page's weight (gzip, everything it loads).
 
@@ -162,11 +162,13 @@ def pg_backend_cpu(database_url: str | None) -> float | None:
 
 class Launcher:
     def __init__(self, name: str, base: str, login: str, launch: str, issuer: str, key: RSAKey,
-                 expect: str, server_cpu=None) -> None:
+                 expect: str, server_cpu=None, store_cpu=None) -> None:
         self.name, self.base, self.issuer, self.key, self.expect = name, base, issuer, key, expect
         self.login_url, self.launch_url = base + login, base + launch
         # () -> CPU seconds used so far by everything serving this tool (None: not measured)
         self.server_cpu = server_cpu or (lambda: None)
+        # () -> the part of it used by the tool's store (PostgreSQL backends, Redis)
+        self.store_cpu = store_cpu or (lambda: None)
 
     def session(self) -> requests.Session:
         """A fresh browser per launch: no cookies carried over (pylti1p3 sets a state cookie
@@ -225,6 +227,7 @@ def run_level(launcher: Launcher, concurrency: int, seconds: float, users: list[
                     errors.append(str(exc)[:200])
 
     server_before = launcher.server_cpu()
+    store_before = launcher.store_cpu()
     client_before = time.process_time()
     began = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
@@ -234,6 +237,8 @@ def run_level(launcher: Launcher, concurrency: int, seconds: float, users: list[
     client_cpu = time.process_time() - client_before
     server_after = launcher.server_cpu()
     server_cpu = server_after - server_before if server_before is not None else None
+    store_after = launcher.store_cpu()
+    store_cpu = store_after - store_before if store_before is not None else None
     latencies.sort()
 
     def pct(p: float) -> float | None:
@@ -250,6 +255,10 @@ def run_level(launcher: Launcher, concurrency: int, seconds: float, users: list[
             # (requests + RS256 signing; one Python process, so at most one core).
             "server_cpu_ms_per_launch": (round(1000 * server_cpu / len(latencies), 2)
                                          if latencies and server_cpu is not None else None),
+            # ... of which the store's processes (DigiReady's PostgreSQL backends, the
+            # baseline's redis-server): the rest is the tool's gunicorn processes.
+            "store_cpu_ms_per_launch": (round(1000 * store_cpu / len(latencies), 2)
+                                        if latencies and store_cpu is not None else None),
             "client_cpu_ms_per_launch": (round(1000 * client_cpu / len(latencies), 2)
                                          if latencies else None)}
 
@@ -263,7 +272,7 @@ def median_of(rounds: list[dict]) -> dict:
            "errors": sum(r["errors"] for r in rounds),
            "first_error": next((r["first_error"] for r in rounds if r["first_error"]), None)}
     for key in ("launches_per_second", "p50_ms", "p95_ms", "mean_ms", "server_cpu_ms_per_launch",
-                "client_cpu_ms_per_launch"):
+                "store_cpu_ms_per_launch", "client_cpu_ms_per_launch"):
         values = [r[key] for r in rounds if r[key] is not None]
         out[key] = round(statistics.median(values), 2) if values else None
     out["rounds"] = rounds
@@ -346,10 +355,11 @@ def run_worker_class(worker_class: str, args, env: dict, issuer: str, key: RSAKe
                     + (pg_backend_cpu(args.database_url) or 0.0))
         tools = [
             Launcher("digiready", base["digiready"], "/lti/login", "/lti/launch", issuer, key,
-                     "Step 1 of", ours_cpu),
+                     "Step 1 of", ours_cpu, lambda: pg_backend_cpu(args.database_url)),
             Launcher("minimal_pylti1p3next", base["minimal"], "/login", "/launch", issuer, key,
                      "Welcome", lambda: process_tree_cpu(procs["minimal"].pid)
-                     + process_tree_cpu(int(redis_pid))),
+                     + process_tree_cpu(int(redis_pid)),
+                     lambda: process_tree_cpu(int(redis_pid))),
         ]
         if args.cookie_baseline:
             wait_up(base["cookie"] + "/page")
@@ -482,7 +492,8 @@ def print_results(results: dict, args) -> None:
         print(f"gunicorn {wc['gunicorn']} (load average {wc['load_average_1min_start']} -> "
               f"{wc['load_average_1min_end']})")
         print(f"{'concurrency':>11}  {'tool':<24}{'launches/s':>11}{'ratio':>7}{'p50 ms':>9}"
-              f"{'p95 ms':>9}{'errors':>8}{'server CPU ms':>15}{'client CPU ms':>15}")
+              f"{'p95 ms':>9}{'errors':>8}{'server CPU ms':>15}{'of it store':>13}"
+              f"{'client CPU ms':>15}")
         for row in wc["levels"]:
             for tool, r in row.items():
                 if not isinstance(r, dict):
@@ -493,6 +504,7 @@ def print_results(results: dict, args) -> None:
                 print(f"{row['concurrency']:>11}  {tool:<24}{r['launches_per_second']:>11}"
                       f"{ratio:>7}{r['p50_ms'] or '-':>9}{r['p95_ms'] or '-':>9}{r['errors']:>8}"
                       f"{r['server_cpu_ms_per_launch'] or '-':>15}"
+                      f"{r.get('store_cpu_ms_per_launch') or '-':>13}"
                       f"{r['client_cpu_ms_per_launch'] or '-':>15}")
         weight = wc["page_weight"]
         print(f"learner question page ({weight['page']}): {weight['total_gzip_bytes']} bytes gzip "
