@@ -367,6 +367,13 @@ def progress(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> di
     done = sum(s["answered"] for s in steps)
     for step in steps:
         step["complete"] = step["answered"] == len(step["questions"])
+    # The profile step is done once every required question it shows is answered: an
+    # optional one left blank (an overlay's region) or one hidden by its show_if would
+    # otherwise keep a returning learner on the profile step for good.
+    show = compiled(pack).profile_show_if
+    ctx = Context(profile, {})
+    steps[0]["complete"] = bool(profile or answers) and all(
+        p.id in profile for p in pack.profile if p.required and show[p.id](ctx))
     current = next((n for n, s in enumerate(steps) if not s["complete"]), len(steps) - 1)
     return {"answered": done, "total": total, "percent": round(100 * done / total) if total else 100,
             "steps": steps, "current_step": current}

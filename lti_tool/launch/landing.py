@@ -59,7 +59,9 @@ def plan(s, launch: Launch, learner: LearnerRef | None, statuses: frozenset[str]
         return Landing("learner.diagnostic")
     if statuses == {"completed"}:  # finished, nothing in progress: the results
         return Landing("learner.results")
-    attempt = (current_attempt(s, learner, launch_pack(launch))
+    # The attempt in progress is looked for in the pack the learner's economy answer picks
+    # (the launch is not stored yet, so its pages' own lookup would not find the learner).
+    attempt = (current_attempt(s, learner, launch_pack(launch, learner))
                if "in_progress" in statuses else None)
     return Landing("learner.diagnostic", attempt=attempt)
 

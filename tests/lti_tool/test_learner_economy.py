@@ -41,6 +41,11 @@ def lang(page) -> str:
     return re.search(r'<html lang="([^"]+)"', page.text).group(1)
 
 
+def step_number(page) -> int:
+    """The step a diagnostic page shows (its "Step n of m" label, in any language)."""
+    return int(re.search(r'id="progress-label">\D*(\d+)', page.text).group(1))
+
+
 def post_step(browser, page, **profile):
     """Submit the page's form as a learner: the first choice of every question, except the
     profile answers given (``economy="ph"``)."""
@@ -97,6 +102,9 @@ def test_the_learners_answer_picks_the_overlay_and_its_language(lti_env, real_pa
     # A new launch (the learner comes back tomorrow) keeps the choice.
     again = env.launch("learner-1", browser=browser, language="fil")
     assert lang(again) == "fil" and "/learn/diagnostic" in again.url
+    # ... and lands where they left off: the overlay's attempt in progress, not a blank
+    # profile step (the launch looks for the attempt in the pack the learner's answer picks).
+    assert step_number(again) == step_number(second) > 1
     results = finish(browser, again, economy="ph")
     assert results.status_code == 200 and lang(results) == "fil"
     assert "GCash" in results.text and "Negosyo Center" in results.text
