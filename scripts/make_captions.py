@@ -194,7 +194,7 @@ def build_vtt(words: list[str], duration_s: float) -> str:
     needed = [seconds_needed(s) for s in sentences]
     scale = duration_s / sum(needed)
     cues, at = [], 0.0
-    for n, (sentence, need) in enumerate(zip(sentences, needed)):
+    for n, (sentence, need) in enumerate(zip(sentences, needed, strict=True)):
         end = duration_s if n == len(sentences) - 1 else at + need * scale
         cues += cues_for(sentence, at, end)
         at = end

@@ -10,9 +10,9 @@ from digiready.cli.main import CommandError
 from digiready.diagnostic import DiagnosticError, diagnose, visible_questions
 from digiready.diagnostic.questionnaire import AnswerError, normalize_answer, normalize_profile_answer
 from digiready.packs import PackError, load_pack
+from digiready.packs.model import NA, Pack
 from digiready.packs.paths import ANY_ECONOMY, overlay_for
 from digiready.presentation.results_view import recommendation_groups
-from digiready.packs.model import NA, Pack
 
 
 def register(subparsers) -> None:

@@ -74,7 +74,7 @@ def allowed_economies(value: object) -> tuple[str, ...] | str:
 
 
 def overlay_for(fixed: str | None, allowed: object, answer: str | None,
-                available: "list[str] | None" = None) -> str | None:
+                available: list[str] | None = None) -> str | None:
     """The economy overlay a learner sees (issue 17, item 3), decided here once for every
     adapter: with no choice allowed, the registration's own economy (``fixed``); else the
     learner's answer to the economy question when the registration allows it and an overlay

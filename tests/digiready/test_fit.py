@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -152,11 +151,11 @@ def test_nothing_unusable_ranks_above_the_first_usable_item(case):
     if True in verdicts:
         first = verdicts.index(True)
         assert all(verdicts[:first]) or first == 0, (
-            [(i["id"], v) for i, v in zip(result["recommendations"], verdicts)][:first + 1])
+            [(i["id"], v) for i, v in zip(result["recommendations"], verdicts, strict=True)][:first + 1])
         assert result["next_step"]["id"] == result["recommendations"][0]["id"]
         assert verdicts[0], result["recommendations"][0]["id"]
     # where the test sees a need unmet the engine says so too (it may see more: literacy, cost)
-    for item, verdict in zip(result["recommendations"], verdicts):
+    for item, verdict in zip(result["recommendations"], verdicts, strict=True):
         if not verdict:
             assert item["usable"] is False, item["id"]
     usable_flags = [item["usable"] for item in result["recommendations"]]

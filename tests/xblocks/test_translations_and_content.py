@@ -9,7 +9,12 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from digiready.presentation.results_view import benchmark_sentence, change_summary, recommendation_groups, results_view
+from digiready.presentation.results_view import (
+    benchmark_sentence,
+    change_summary,
+    recommendation_groups,
+    results_view,
+)
 from xblocks import content, i18n_build
 from xblocks.i18n import CATALOG, LOCALES, Translator, negotiate
 
