@@ -96,9 +96,15 @@ def _have_db() -> bool:
     return True
 
 
-def statement_id(actor: str, verb: str, object_id: str, timestamp: datetime) -> str:
-    """UUIDv5 over actor, verb, object and timestamp: the same event always gets the same id."""
+def statement_id(actor: str, verb: str, object_id: str, timestamp: datetime,
+                 session_id: str | None = None) -> str:
+    """UUIDv5 over actor, verb, object, timestamp and session: the same event always gets the
+    same id (a replay is stored once). The session is part of it because two sessions can
+    do the same thing in the same millisecond (one learner's two launches, from two tabs or
+    a double click, each with its own launch id) and both happened."""
     key = "|".join((actor, verb, object_id, _iso(timestamp)))
+    if session_id:
+        key += "|" + session_id
     return uuid5_text(STATEMENT_NAMESPACE, key)
 
 
@@ -253,10 +259,11 @@ def build(kind: str, *, actor: str, object_id: str, economy: str | None = None,
     ts = _utc_ms(timestamp)
     clean, progress, score, level = _normalise(kind, data, profile if profile is not None else {})
     economy = (economy or (profile or {}).get("economy") or None)
+    session_id = str(session_id)[:64] if session_id else None
     return Recorded(
-        statement_id=statement_id(actor, spec.verb, object_id, ts), kind=kind, actor=actor,
-        object_id=object_id, timestamp=ts, economy=economy.lower() if economy else None,
-        session_id=str(session_id)[:64] if session_id else None, data=clean, source=source,
+        statement_id=statement_id(actor, spec.verb, object_id, ts, session_id), kind=kind,
+        actor=actor, object_id=object_id, timestamp=ts,
+        economy=economy.lower() if economy else None, session_id=session_id, data=clean, source=source,
         synthetic=bool(synthetic), progress=progress, score=score, level=level,
     )
 

@@ -29,6 +29,22 @@ def test_record_stores_once_and_replay_is_ignored(database_url):
         assert row.actor == actor and row.economy == "pe" and row.day == 20514
 
 
+def test_two_sessions_in_the_same_millisecond_are_two_events(database_url):
+    """One learner's two launches (two tabs, a double click) can share a millisecond: each
+    has its own launch (session) id, and both are stored; a replay within a session is not."""
+    actor = events.actor_for("lti:https://lms.example", "user-43", economy="pe")
+
+    def launched(session: str):
+        return events.record("launched", actor=actor, object_id="lti/diagnostic", economy="pe",
+                             session_id=session, timestamp=WHEN, source="lti")
+
+    one, two, replay = launched("launch-1"), launched("launch-2"), launched("launch-1")
+    assert one.stored and two.stored and not replay.stored
+    assert one.statement_id != two.statement_id == launched("launch-2").statement_id
+    with session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Event)) == 2
+
+
 def test_record_inside_callers_session_rolls_back_with_it(database_url):
     actor = events.actor_for("portal", "7")
     with pytest.raises(RuntimeError), session_scope() as db:
