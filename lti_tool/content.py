@@ -99,18 +99,13 @@ def learner_economy(launch) -> str | None:
     return learner.economy
 
 
-def launch_economy(launch, learner=None) -> str | None:
+def launch_economy(launch) -> str | None:
     """The economy overlay of the launch's pages: the registration's (or the link's) own,
-    or, where the registration lets learners choose, the one their answer picks.
-    ``learner``: the launching learner, for a launch not stored yet (whose ``learner_id`` is
-    not set: the launch itself, planning where it lands)."""
+    or, where the registration lets learners choose, the one their answer picks."""
     fixed = launch.services.get("economy")
     allowed = launch.services.get("economies")
     if not allowed:
         return fixed
-    if learner is not None:
-        return overlay_for(fixed, allowed, learner.economy,
-                           available_economies() if learner.economy else [])
     # Decided once per request, with the answer as the request found it: a page that saves
     # a new answer is still rendered in the pack it started with (one language per page);
     # the next page shows the new overlay. Finding the overlays also lists a folder or two.
@@ -125,13 +120,12 @@ def launch_economy(launch, learner=None) -> str | None:
     return economy
 
 
-def launch_pack(launch, learner=None) -> Pack:
-    """The pack of the launch's pages (``learner``: see :func:`launch_economy`)."""
+def launch_pack(launch) -> Pack:
     from lti_tool.app import LANGUAGES
 
     # A DigiReady Studio preview names the folder of the draft it shows (lti_tool.preview).
     preview = launch.services.get("preview_overlay")
-    economy = preview or launch_economy(launch, learner)
+    economy = preview or launch_economy(launch)
     pack = pack_for(economy, launch.language)
     if pack.language not in LANGUAGES and not preview and (
             not dates_and_numbers_known(pack.language)

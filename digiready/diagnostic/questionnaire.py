@@ -294,9 +294,8 @@ def validate(pack: Pack, profile: dict[str, Any], answers: dict[str, Any], *,
                 invalid.add(qid)
     if complete:
         invalid.update(key for key in (profile or {}) if key not in clean_profile)
-        profile_ctx = Context(clean_profile, {})
-        for pq in pack.profile:
-            if pq.required and pq.id not in clean_profile and pq.id not in invalid and compiled_pack.profile_show_if[pq.id](profile_ctx):
+        for pq in required_profile_questions(pack, clean_profile):
+            if pq.id not in clean_profile and pq.id not in invalid:
                 errors.append(f"profile '{pq.id}': an answer is required ({pq.text})")
         if compiled_pack.missing_required is not None:
             missing = compiled_pack.missing_required(clean_profile, clean)
@@ -353,6 +352,14 @@ def _copy_if_canonical(canonical: frozenset[tuple[str, Any]], answers: dict[str,
     return dict(answers)
 
 
+def required_profile_questions(pack: Pack, profile: dict[str, Any]) -> list[ProfileQuestion]:
+    """The required profile questions shown to a respondent with this ``profile`` (their
+    ``show_if`` holds)."""
+    show = compiled(pack).profile_show_if
+    ctx = Context(profile, {})
+    return [pq for pq in pack.profile if pq.required and show[pq.id](ctx)]
+
+
 def progress(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """How far along a respondent is, by step (profile, then one step per dimension)."""
     visible, effective = visible_questions(pack, profile, answers)
@@ -365,15 +372,13 @@ def progress(pack: Pack, profile: dict[str, Any], answers: dict[str, Any]) -> di
                           "answered": sum(1 for q in ids if q in effective)})
     total = sum(len(s["questions"]) for s in steps)
     done = sum(s["answered"] for s in steps)
-    for step in steps:
-        step["complete"] = step["answered"] == len(step["questions"])
     # The profile step is done once every required question it shows is answered: an
-    # optional one left blank (an overlay's region) or one hidden by its show_if would
-    # otherwise keep a returning learner on the profile step for good.
-    show = compiled(pack).profile_show_if
-    ctx = Context(profile, {})
+    # optional one left blank (an overlay's region) would otherwise keep a returning learner
+    # on the profile step for good. The other steps are done when every question is answered.
     steps[0]["complete"] = bool(profile or answers) and all(
-        p.id in profile for p in pack.profile if p.required and show[p.id](ctx))
+        pq.id in profile for pq in required_profile_questions(pack, profile))
+    for step in steps[1:]:
+        step["complete"] = step["answered"] == len(step["questions"])
     current = next((n for n, s in enumerate(steps) if not s["complete"]), len(steps) - 1)
     return {"answered": done, "total": total, "percent": round(100 * done / total) if total else 100,
             "steps": steps, "current_step": current}

@@ -59,9 +59,7 @@ def plan(s, launch: Launch, learner: LearnerRef | None, statuses: frozenset[str]
         return Landing("learner.diagnostic")
     if statuses == {"completed"}:  # finished, nothing in progress: the results
         return Landing("learner.results")
-    # The attempt in progress is looked for in the pack the learner's economy answer picks
-    # (the launch is not stored yet, so its pages' own lookup would not find the learner).
-    attempt = (current_attempt(s, learner, launch_pack(launch, learner))
+    attempt = (current_attempt(s, learner, launch_pack(launch))
                if "in_progress" in statuses else None)
     return Landing("learner.diagnostic", attempt=attempt)
 
