@@ -14,7 +14,9 @@ commits.
 """
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
@@ -23,8 +25,10 @@ from sqlalchemy import and_, bindparam, literal_column, select, text, update
 from digiready.storage.engine import connection_of
 from digiready.storage.models import Attempt, Learner
 
-__all__ = ["LearnerRef", "create_learner", "create_learner_cte", "fill_economy", "find_learner",
-           "find_learner_and_attempt_statuses", "find_or_create_learner"]
+__all__ = ["ATTEMPT_STATUSES_SQL", "REMEMBERED_LEARNER_HOLDS_SQL", "LearnerRef", "RecentLearners",
+           "create_learner", "create_learner_cte", "fill_economy", "find_learner",
+           "find_learner_and_attempt_statuses", "find_or_create_learner",
+           "remembered_learner_parameters"]
 
 
 @dataclass(frozen=True)
@@ -165,3 +169,69 @@ def find_or_create_learner(db, platform: str, external_id: str, *, economy: str 
         if found is not None:
             return fill_economy(db, found, economy)
     return create_learner(db, platform, external_id, economy=economy, synthetic=synthetic)
+
+
+class RecentLearners:
+    """The learners a process has met lately, by (platform, external id), at most ``size``
+    of them (the least recently used go first). Thread-safe.
+
+    What a remembered learner saves is the read before a write: a returning learner's launch
+    on PostgreSQL becomes one statement instead of two. It is only a guess: another process
+    may have filled in the learner's economy or erased the learner since. So a caller that
+    writes with a remembered learner checks, in the same statement, that the row still holds
+    exactly that (:data:`REMEMBERED_LEARNER_HOLDS_SQL`), writes nothing when it does not,
+    forgets the learner (:meth:`forget`) and reads the row again."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._learners: OrderedDict[tuple[str, str], LearnerRef] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, platform: str, external_id: str) -> LearnerRef | None:
+        key = _recent_key(platform, external_id)
+        with self._lock:
+            learner = self._learners.get(key)
+            if learner is not None:
+                self._learners.move_to_end(key)
+            return learner
+
+    def remember(self, platform: str, external_id: str, learner: LearnerRef) -> None:
+        key = _recent_key(platform, external_id)
+        with self._lock:
+            self._learners[key] = replace(learner, created=False)
+            self._learners.move_to_end(key)
+            while len(self._learners) > self._size:
+                self._learners.popitem(last=False)
+
+    def forget(self, platform: str, external_id: str) -> None:
+        with self._lock:
+            self._learners.pop(_recent_key(platform, external_id), None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._learners.clear()
+
+
+def _recent_key(platform: str, external_id: str) -> tuple[str, str]:
+    key = _key(platform, external_id)
+    return key["platform"], key["external_id"]
+
+
+# For one statement that writes with a remembered learner (PostgreSQL, psycopg parameters):
+# 1 when the row still has the id, opaque id and economy the caller remembers, else 0 (the
+# caller makes its statement fail on 0: nothing written, the row read again).
+REMEMBERED_LEARNER_HOLDS_SQL = (
+    "(SELECT count(*) FROM core_learner WHERE id = %(known_learner_id)s "
+    "AND opaque_id = %(known_learner_opaque_id)s "
+    "AND economy IS NOT DISTINCT FROM %(known_learner_economy)s)")
+# Which of "in_progress" and "completed" the learner's diagnostic attempts include, as an
+# array (NULL: none), as find_learner_and_attempt_statuses reads them.
+ATTEMPT_STATUSES_SQL = (
+    "(SELECT array_agg(DISTINCT status) FROM core_attempt WHERE learner_id = "
+    "%(known_learner_id)s AND status IN ('in_progress', 'completed'))")
+
+
+def remembered_learner_parameters(learner: LearnerRef) -> dict:
+    """The parameters of :data:`REMEMBERED_LEARNER_HOLDS_SQL` and :data:`ATTEMPT_STATUSES_SQL`."""
+    return {"known_learner_id": learner.id, "known_learner_opaque_id": learner.opaque_id,
+            "known_learner_economy": learner.economy}

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from digiready import config
+from digiready.learners import RecentLearners
 from digiready.ops import compression
 from digiready.ops import wsgi as ops_wsgi
 from lti_tool import settings  # noqa: F401  (declares DIGIREADY_LTI_*)
@@ -207,6 +208,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             if response.is_streamed and response.mimetype in compression.MIMETYPES:
                 response.make_sequence()  # the app's own small static files: whole, so gzip too
             return compress.after_request(response)
+    # Learners this worker launched lately (lti_tool.launch.views): one read fewer per launch.
+    app.extensions["digiready_recent_learners"] = RecentLearners()
     babel = Babel(app, locale_selector=select_locale)
     babel.domain_instance = PageDomain()  # Flask-Babel's cached default domain, ours instead
     app.jinja_env.globals["get_locale"] = get_locale

@@ -21,9 +21,13 @@ same checks hold:
 - the learner's and the events' rows are the core's own (``digiready.learners
   .create_learner_cte``, ``digiready.events.recorder.one_statement_parts``), with the same
   rules as their general path;
+- a returning learner the worker remembers (``digiready.learners.RecentLearners``) was not
+  read before this statement: it checks that their row still has the id, opaque id and
+  economy remembered (the result divides by that count too) and reads their attempt
+  statuses, where the launch lands;
 - everything commits together, before the page is answered, or not at all.
 
-In both failures, and when the launch needs more than this statement, :func:`store` raises
+In these failures, and when the launch needs more than this statement, :func:`store` raises
 :class:`GeneralPath` and the view does the launch again in a transaction, one statement per
 write: there a replayed nonce is refused (``claim_nonce``) and a learner created meanwhile is
 read. The general path is also the only one for SQLite, Redis-held nonces, events that need
@@ -36,7 +40,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 from digiready import config
-from digiready.learners import LearnerRef, create_learner_cte
+from digiready.learners import (
+    ATTEMPT_STATUSES_SQL,
+    REMEMBERED_LEARNER_HOLDS_SQL,
+    LearnerRef,
+    create_learner_cte,
+    remembered_learner_parameters,
+)
 from lti_tool import events
 from lti_tool.launch import nonces
 from lti_tool.launch.validation import VerifiedLaunch
@@ -65,8 +75,8 @@ def autocommit(session) -> None:
     session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-def _sql(new_learner: bool, events_sql: str | None) -> str:
-    key = (new_learner, events_sql)
+def _sql(new_learner: bool, events_sql: str | None, remembered: bool = False) -> str:
+    key = (new_learner, events_sql, remembered)
     sql = _SQL.get(key)
     if sql is None:
         learner_id = "(SELECT id FROM learner)" if new_learner else "%(launch_learner_id)s"
@@ -84,13 +94,18 @@ def _sql(new_learner: bool, events_sql: str | None) -> str:
         # Fails (division_by_zero: everything undone) unless the deployment is still
         # registered (the launch's reads may come from the worker's last seconds) and the
         # nonce and, at a first launch, the learner were inserted by this statement.
+        # A remembered learner (digiready.learners.RecentLearners) must still be what the
+        # worker remembers; the statement then also reads their attempt statuses (where the
+        # launch lands), which the launch did not read before.
         guard = ("1 / ((SELECT count(*) FROM lti_deployment WHERE registration_id = "
                  "%(launch_registration_id)s AND deployment_id = %(launch_deployment_id)s) "
                  "* (SELECT count(*) FROM nonce)"
-                 + (" * (SELECT count(*) FROM learner))" if new_learner else ")"))
+                 + (" * (SELECT count(*) FROM learner)" if new_learner else "")
+                 + (f" * {REMEMBERED_LEARNER_HOLDS_SQL}" if remembered else "") + ")")
         sql = _SQL[key] = (
             "WITH " + ", ".join(ctes) + f" SELECT {guard}, "
-            + ("(SELECT id FROM learner)" if new_learner else "NULL"))
+            + ("(SELECT id FROM learner)" if new_learner else "NULL") + ", "
+            + (ATTEMPT_STATUSES_SQL if remembered else "NULL"))
     return sql
 
 
@@ -137,11 +152,14 @@ except (ImportError, AttributeError):  # pragma: no cover - another psycopg
 
 
 def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef | None,
-          platform: str) -> LearnerRef | None:
+          platform: str, *, remembered: bool = False,
+          ) -> tuple[LearnerRef | None, frozenset[str] | None]:
     """Claim the nonce and store the launch, its learner and its events in one statement.
-    Returns the learner (as :func:`lti_tool.launch.views.store_launch` does). Raises
-    :class:`GeneralPath` when nothing was stored and the launch must be done again the
-    general way."""
+    Returns the learner (as :func:`lti_tool.launch.views.store_launch` does) and, when
+    ``learner`` is ``remembered`` by the worker rather than read just before, their attempt
+    statuses (as :func:`digiready.learners.find_learner_and_attempt_statuses` gives them;
+    else None). Raises :class:`GeneralPath` when nothing was stored and the launch must be
+    done again the general way (also when the remembered learner has changed meanwhile)."""
     from psycopg.errors import DivisionByZero, ForeignKeyViolation
     from psycopg.types.json import Json
 
@@ -177,15 +195,18 @@ def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef
     for column in _LAUNCH_COLUMNS:
         value = getattr(launch, column)
         params["launch_" + column] = Json(value) if column in _JSON_COLUMNS else value
+    remembered = remembered and learner is not None and not new_learner
+    if remembered:
+        params.update(remembered_learner_parameters(learner))
     conn = session.connection()
     with _cursor(conn.connection.driver_connection) as cur:
         try:
-            cur.execute(_sql(new_learner, events_sql), params)
+            cur.execute(_sql(new_learner, events_sql, remembered), params)
         except (DivisionByZero, ForeignKeyViolation):  # nothing of the statement was stored
-            raise GeneralPath("nonce used before, learner created meanwhile, or the "
-                              "deployment removed") from None
-        _one, learner_id = cur.fetchone()
+            raise GeneralPath("nonce used before, learner created or changed meanwhile, or "
+                              "the deployment removed") from None
+        _one, learner_id, statuses = cur.fetchone()
     if new_learner:
         learner = replace(learner, id=learner_id)
         launch.learner_id = learner_id
-    return learner
+    return learner, (frozenset(statuses or ()) if remembered else None)

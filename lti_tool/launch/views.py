@@ -17,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from digiready.learners import (
     LearnerRef,
+    RecentLearners,
     create_learner,
     fill_economy,
     find_learner_and_attempt_statuses,
@@ -244,7 +245,8 @@ def launch():
 
 def _check_and_store(id_token, state, *, one_statement: bool):
     with session_scope() as s:
-        single = one_statement and single_write.usable(s)
+        usable = single_write.usable(s)  # PostgreSQL: the write is one statement
+        single = one_statement and usable
         if single:  # no BEGIN/COMMIT: the write below is one (atomic) statement
             single_write.autocommit(s)
         # Reads first: every check, the learner, where the launch will land.
@@ -255,20 +257,39 @@ def _check_and_store(id_token, state, *, one_statement: bool):
         kept = single or (one_statement and s.get_bind().dialect.name == "sqlite")
         verified = check_launch(s, id_token, state, secret=current_app.config["SECRET_KEY"],
                                 cached_registration=kept)
-        learner, statuses = launching_learner(s, verified)
+        platform, sub = learner_platform(verified.registration.issuer), verified.claims.get("sub")
+        # Returning learners this app has launched lately: on PostgreSQL their launch skips
+        # the read of the learner, and its one statement checks that the row is still the
+        # same (digiready.learners.RecentLearners; set up by lti_tool.app.create_app).
+        recent_learners: RecentLearners = current_app.extensions["digiready_recent_learners"]
+        remembered = recent_learners.get(platform, str(sub)) if single and sub else None
+        if remembered is not None:  # the one statement reads their attempt statuses
+            learner, statuses = remembered, None
+        else:
+            learner, statuses = launching_learner(s, verified)
         stored = new_launch(verified)
-        landing = plan_landing(s, stored, learner, statuses)
+        landing = plan_landing(s, stored, learner, statuses) if statuses is not None else None
         # Then the writes, together and short: on SQLite they hold the database's one
         # write lock. The nonce goes first; a replay stops here, with nothing stored. On
         # PostgreSQL they are one statement (lti_tool.launch.one_statement).
         with serialized_commit(s):
             if single:  # raises GeneralPath when it stored nothing
-                learner = single_write.store(s, verified, stored, learner,
-                                             learner_platform(verified.registration.issuer))
+                try:
+                    learner, statuses = single_write.store(
+                        s, verified, stored, learner, platform,
+                        remembered=remembered is not None)
+                except single_write.GeneralPath:
+                    if remembered is not None:  # perhaps changed: read it again next time
+                        recent_learners.forget(platform, str(sub))
+                    raise
             else:
                 claim_nonce(s, verified)
                 learner = store_launch(s, verified, stored, learner, check_deployment=kept)
                 events.launched(s, stored, learner)
+        if landing is None:  # a remembered learner: their statuses came with the write
+            landing = plan_landing(s, stored, learner, statuses)
+    if usable and learner is not None and sub:
+        recent_learners.remember(platform, str(sub), learner)
     return verified, stored, landing, learner
 
 

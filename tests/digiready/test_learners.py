@@ -141,3 +141,24 @@ def test_the_learners_own_economy_answer_replaces_the_economy(database_url, fixt
     with session_scope() as s:
         assert s.get(Learner, learner_id).economy == "ph"
         assert s.get(Attempt, attempt_id).economy == "ph"
+
+
+def test_recent_learners_keeps_the_most_recently_used():
+    from digiready.learners import LearnerRef, RecentLearners
+
+    recent = RecentLearners(size=2)
+    ref = {n: LearnerRef(n, f"opaque-{n}", None, None, created=True) for n in (1, 2, 3)}
+    recent.remember("lti:a", "u1", ref[1])
+    recent.remember("lti:a", "u2", ref[2])
+    assert recent.get("lti:a", "u1").id == 1  # u1 used: u2 is now the oldest
+    recent.remember("lti:a", "u3", ref[3])
+    assert recent.get("lti:a", "u2") is None
+    assert recent.get("lti:a", "u1").id == 1 and recent.get("lti:a", "u3").id == 3
+    # Remembered, a learner is never "created" again (no second "registered" event).
+    assert recent.get("lti:a", "u3").created is False
+    # Keys as core_learner holds them (cut at 255), and one platform's user is not another's.
+    recent.remember("lti:a", "x" * 300, ref[2])
+    assert recent.get("lti:a", "x" * 255).id == 2
+    assert recent.get("lti:b", "u1") is None
+    recent.forget("lti:a", "u1")
+    assert recent.get("lti:a", "u1") is None

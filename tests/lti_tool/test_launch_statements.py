@@ -18,7 +18,7 @@ LIMITS = {
     ("sqlite", "first"): 8, ("sqlite", "returning"): 7,
     # learner + attempts, then one statement with every write (the registration and
     # deployment read is kept by the worker for a few seconds; the statement checks it)
-    ("postgresql", "first"): 2, ("postgresql", "returning"): 2,
+    ("postgresql", "first"): 2, ("postgresql", "returning"): 1,
 }
 
 
@@ -93,6 +93,7 @@ def test_learner_created_by_another_request_meanwhile(lti_env, monkeypatch):
     env = lti_env
     _launch(env, "learner-1")
     monkeypatch.setattr(views, "launching_learner", lambda s, v: (None, frozenset()))
+    env.app.extensions["digiready_recent_learners"].clear()  # so the launch reads
     _launch(env, "learner-1")
     assert stored("learner") == 1 and stored("launch") == 2
     with session_scope() as s:
