@@ -25,7 +25,8 @@ from sqlalchemy import and_, bindparam, literal_column, select, text, update
 from digiready.storage.engine import connection_of
 from digiready.storage.models import Attempt, Learner
 
-__all__ = ["ATTEMPT_STATUSES_SQL", "REMEMBERED_LEARNER_HOLDS_SQL", "LearnerRef", "RecentLearners",
+__all__ = ["ATTEMPT_STATUSES_SQL", "LANDING_STATUSES", "REMEMBERED_LEARNER_HOLDS_SQL", "LearnerRef",
+           "RecentLearners",
            "create_learner", "create_learner_cte", "fill_economy", "find_learner",
            "find_learner_and_attempt_statuses", "find_or_create_learner",
            "remembered_learner_parameters"]
@@ -47,6 +48,9 @@ _table = Learner.__table__
 _FIND = select(_table.c.id, _table.c.opaque_id, _table.c.economy, _table.c.created_at).where(
     _table.c.platform == bindparam("platform"), _table.c.external_id == bindparam("external_id"))
 _attempts = Attempt.__table__
+# The attempt statuses that say where a learner's launch lands (see find_learner_and_attempt_
+# statuses and ATTEMPT_STATUSES_SQL).
+LANDING_STATUSES = ("in_progress", "completed")
 _FIND_WITH_STATUSES = (
     select(_table.c.id, _table.c.opaque_id, _table.c.economy, _table.c.created_at,
            _attempts.c.status)
@@ -55,7 +59,7 @@ _FIND_WITH_STATUSES = (
     # parameter, which SQLAlchemy renders again at every execution (tens of µs a launch).
     .select_from(_table.outerjoin(_attempts, and_(
         _attempts.c.learner_id == _table.c.id, _attempts.c.status.in_(
-            [literal_column("'in_progress'"), literal_column("'completed'")]))))
+            [literal_column(f"'{status}'") for status in LANDING_STATUSES]))))
     .where(_table.c.platform == bindparam("platform"),
            _table.c.external_id == bindparam("external_id")))
 # Written out once (SQLite and PostgreSQL share the syntax): the dialects' ``insert()
@@ -228,7 +232,8 @@ REMEMBERED_LEARNER_HOLDS_SQL = (
 # array (NULL: none), as find_learner_and_attempt_statuses reads them.
 ATTEMPT_STATUSES_SQL = (
     "(SELECT array_agg(DISTINCT status) FROM core_attempt WHERE learner_id = "
-    "%(known_learner_id)s AND status IN ('in_progress', 'completed'))")
+    "%(known_learner_id)s AND status IN ("
+    + ", ".join(f"'{status}'" for status in LANDING_STATUSES) + "))")
 
 
 def remembered_learner_parameters(learner: LearnerRef) -> dict:

@@ -195,8 +195,7 @@ def store(session, verified: VerifiedLaunch, launch: Launch, learner: LearnerRef
     for column in _LAUNCH_COLUMNS:
         value = getattr(launch, column)
         params["launch_" + column] = Json(value) if column in _JSON_COLUMNS else value
-    remembered = remembered and learner is not None and not new_learner
-    if remembered:
+    if remembered:  # a returning learner: not new
         params.update(remembered_learner_parameters(learner))
     conn = session.connection()
     with _cursor(conn.connection.driver_connection) as cur:

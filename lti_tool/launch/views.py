@@ -274,8 +274,8 @@ def _check_and_store(id_token, state, *, one_statement: bool):
         # PostgreSQL they are one statement (lti_tool.launch.one_statement).
         with serialized_commit(s):
             if single:  # raises GeneralPath when it stored nothing
-                try:
-                    learner, statuses = single_write.store(
+                try:  # statuses: read by the write for a remembered learner, else None
+                    learner, written_statuses = single_write.store(
                         s, verified, stored, learner, platform,
                         remembered=remembered is not None)
                 except single_write.GeneralPath:
@@ -287,7 +287,7 @@ def _check_and_store(id_token, state, *, one_statement: bool):
                 learner = store_launch(s, verified, stored, learner, check_deployment=kept)
                 events.launched(s, stored, learner)
         if landing is None:  # a remembered learner: their statuses came with the write
-            landing = plan_landing(s, stored, learner, statuses)
+            landing = plan_landing(s, stored, learner, written_statuses)
     if usable and learner is not None and sub:
         recent_learners.remember(platform, str(sub), learner)
     return verified, stored, landing, learner
