@@ -26,10 +26,18 @@ server CPU per launch: the tool's gunicorn processes, plus the baseline's redis-
 DigiReady's PostgreSQL backends (read from /proc), which other work on the machine disturbs
 far less than throughput; the store's part (backends, Redis) is shown on its own.
 
+The levels run in order (1, then 10, then 50) on freshly started workers, so by default the
+first level also carries each learner's first launch (DigiReady creates the learner) and
+each worker's first sighting of a returning learner (DigiReady's workers remember the learners
+they launched, ``digiready.learners.RecentLearners``, and read the others first).
+``--returning`` measures a server's steady state instead, as for a course whose learners come
+back: before the rounds, every user launches through each tool :data:`RETURNING_PASSES` times,
+10 at a time (the same launches for both tools, counted by the final check).
+
 Also measures the learner question page's weight (gzip, everything it loads).
 
     .venv/bin/python benchmarks/lti_launch.py [--seconds 6] [--concurrency 1,10,50] [--runs 3]
-        [--worker-class gthread,sync] [--database-url URL] [--cookie-baseline]
+        [--worker-class gthread,sync] [--database-url URL] [--cookie-baseline] [--returning]
 
 Writes benchmarks/results/lti_launch.json (``lti_launch_postgresql.json`` with
 ``--database-url``) and prints the figures.
@@ -71,6 +79,9 @@ WORKER_CLASSES = {
     "sync": ["--workers", "2", "--worker-class", "sync"],
 }
 WARM_UP = 20
+# --returning: each user launches this many times, 10 at a time, before the measured rounds,
+# so that each of a tool's 2 workers has most likely served each user (all but 3 %).
+RETURNING_PASSES = 5
 GUNICORN_COMMON = ["--log-level", "warning", "--timeout", "60"]
 
 
@@ -332,6 +343,15 @@ def gunicorn(port: int, worker_class: str, target: str, env: dict) -> subprocess
                             env=env, cwd=ROOT)
 
 
+def returning_warm_up(launcher: Launcher, users: list[str]) -> int:
+    """``--returning``: every user launches :data:`RETURNING_PASSES` times, 10 at a time,
+    before the measured rounds (the same for every tool); returns the launches made."""
+    todo = [user for _ in range(RETURNING_PASSES) for user in users]
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(launcher.launch, todo))  # a failed launch raises: nothing to measure
+    return len(todo)
+
+
 def run_worker_class(worker_class: str, args, env: dict, issuer: str, key: RSAKey,
                      levels: list[int], users: list[str]) -> dict:
     """Every level with every tool under one gunicorn worker class."""
@@ -378,7 +398,9 @@ def run_worker_class(worker_class: str, args, env: dict, issuer: str, key: RSAKe
             for n in range(WARM_UP):
                 tool.launch(users[n])
         out = {"gunicorn": " ".join(WORKER_CLASSES[worker_class] + GUNICORN_COMMON),
-               "load_average_1min_start": round(os.getloadavg()[0], 2), "levels": []}
+               "returning_warm_up": {tool.name: returning_warm_up(tool, users)
+                                     if args.returning else 0 for tool in tools}}
+        out.update(load_average_1min_start=round(os.getloadavg()[0], 2), levels=[])
         for level in levels:
             row: dict = {"concurrency": level}
             rounds: dict[str, list[dict]] = {tool.name: [] for tool in tools}
@@ -417,6 +439,9 @@ def main() -> int:
                         help="also measure the earlier baseline (cookie session + redirect)")
     parser.add_argument("--no-events", action="store_true",
                         help="also measure DigiReady with learning events switched off")
+    parser.add_argument("--returning", action="store_true",
+                        help="steady state: every user launches through each tool several "
+                             "times before the measured rounds (see the module docstring)")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
     classes = [c.strip() for c in args.worker_class.split(",") if c.strip()]
@@ -450,6 +475,7 @@ def main() -> int:
                            # Other work on the machine: the 1-minute load at the start.
                            "load_average_1min": round(os.getloadavg()[0], 2)},
                "seconds_per_level": args.seconds, "runs": args.runs,
+               "returning": args.returning,
                "database": (args.database_url.split("://")[0] if args.database_url
                             else "SQLite (WAL)"),
                "baseline": "pylti1p3next + Flask-Caching (Redis), page in the launch response",
@@ -466,8 +492,9 @@ def main() -> int:
     # page-weight launches included; the no-events variant stores launches but no events).
     acknowledged = sum(
         sum(row["digiready"]["launches"] for row in wc["levels"]) + WARM_UP + 1
-        for wc in results["worker_classes"].values())
+        + wc["returning_warm_up"]["digiready"] for wc in results["worker_classes"].values())
     bare = sum(sum(row["digiready_no_events"]["launches"] for row in wc["levels"]) + WARM_UP
+               + wc["returning_warm_up"]["digiready_no_events"]
                for wc in results["worker_classes"].values()) if args.no_events else 0
     rows, launched = stored_launches(env)
     results["checked"] = {"acknowledged_launches": acknowledged + bare, "launch_rows": rows,
@@ -476,6 +503,8 @@ def main() -> int:
         print(f"CHECK FAILED: {acknowledged + bare} launches acknowledged, {rows} stored, "
               f"{launched} launched events", file=sys.stderr)
     out = RESULTS if not args.database_url else RESULTS.with_name("lti_launch_postgresql.json")
+    if args.returning:
+        out = out.with_name(out.stem + "_returning.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print_results(results, args)
@@ -486,7 +515,9 @@ def main() -> int:
 def print_results(results: dict, args) -> None:
     print(f"complete launches (login + launch validation + first page), {args.seconds:g} s per "
           f"level, median of {args.runs} interleaved rounds, {os.cpu_count()} CPUs, "
-          f"{results['database']}; server CPU includes the baseline's redis-server and "
+          f"{results['database']}"
+          f"{'; every user launched before (--returning)' if results['returning'] else ''}"
+          f"; server CPU includes the baseline's redis-server and "
           f"DigiReady's PostgreSQL backends")
     for wc in results["worker_classes"].values():
         print(f"gunicorn {wc['gunicorn']} (load average {wc['load_average_1min_start']} -> "
