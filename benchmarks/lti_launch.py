@@ -40,7 +40,8 @@ Also measures the learner question page's weight (gzip, everything it loads).
         [--worker-class gthread,sync] [--database-url URL] [--cookie-baseline] [--returning]
 
 Writes benchmarks/results/lti_launch.json (``lti_launch_postgresql.json`` with
-``--database-url``) and prints the figures.
+``--database-url``; ``_returning`` before ``.json`` with ``--returning``) and prints the
+figures.
 """
 from __future__ import annotations
 
