@@ -1,0 +1,75 @@
+"""The LTI benchmark's baseline (``benchmarks/minimal_pylti1p3_tool.py``) is a working tool
+and a fair one: a complete launch through pylti1p3next succeeds, and its page is compiled
+once, as a Flask tool's templates are, not at every launch (``render_template_string``
+compiled it each time, a third of the baseline's launch POST, which flattered DigiReady's
+ratios in ``benchmarks/lti_launch.py``)."""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytest.importorskip("pylti1p3")
+pytest.importorskip("flask_caching")
+
+from joserfc.jwk import RSAKey  # noqa: E402
+
+from benchmarks.lti_launch import CLIENT_ID, DEPLOYMENT, Launcher  # noqa: E402
+
+ISSUER = "https://platform.baseline.example"
+
+
+@pytest.fixture
+def baseline(monkeypatch, tmp_path):
+    key = RSAKey.generate_key(2048, auto_kid=True)
+    jwks = {"keys": [dict(key.as_dict(private=False), alg="RS256", use="sig")]}
+    for name, value in (("BENCH_ISSUER", ISSUER), ("BENCH_CLIENT_ID", CLIENT_ID),
+                        ("BENCH_DEPLOYMENT_ID", DEPLOYMENT), ("BENCH_JWKS_JSON", json.dumps(jwks)),
+                        ("BENCH_CACHE_DIR", str(tmp_path / "cache"))):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BENCH_REDIS_URL", raising=False)
+    from benchmarks.minimal_pylti1p3_tool import create_app
+
+    app = create_app()
+    compiled: list[str | None] = []
+    compile_source = app.jinja_env.compile
+
+    def counting(source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_source(source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(app.jinja_env, "compile", counting)
+    launcher = Launcher("minimal", "http://localhost", "/login", "/launch", ISSUER, key, "Welcome")
+    return app.test_client(), launcher, compiled
+
+
+def _launch(client, launcher: Launcher, user: str):
+    from joserfc import jwt
+
+    r = client.get("/login", query_string={
+        "iss": ISSUER, "login_hint": user, "target_link_uri": launcher.launch_url,
+        "lti_message_hint": "m", "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT})
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    query = {k: v[0] for k, v in parse_qs(urlsplit(r.headers["Location"]).query).items()}
+    token = jwt.encode({"alg": "RS256", "kid": launcher.key.kid},
+                       launcher.claims(query["nonce"], user), launcher.key)
+    return client.post("/launch", data={"id_token": token, "state": query["state"]})
+
+
+def test_the_baseline_launches_and_compiles_its_page_once(baseline):
+    client, launcher, compiled = baseline
+    for user in ("ana", "ben", "chi"):
+        r = _launch(client, launcher, user)
+        assert r.status_code == 200, r.get_data(as_text=True)[:300]
+        assert "Welcome Bench" in r.get_data(as_text=True)
+    assert compiled == ["page.html"]
+
+
+def test_the_baseline_refuses_a_token_signed_by_another_key(baseline):
+    client, launcher, _compiled = baseline
+    # Another key under the same kid: only the signature check can tell.
+    launcher.key = RSAKey.generate_key(2048, parameters={"kid": launcher.key.kid})
+    r = _launch(client, launcher, "mallory")  # pylti1p3 raises; Flask answers 500
+    assert r.status_code == 500
+    assert "Welcome" not in r.get_data(as_text=True)
