@@ -39,6 +39,10 @@ Also measures the learner question page's weight (gzip, everything it loads).
     .venv/bin/python benchmarks/lti_launch.py [--seconds 6] [--concurrency 1,10,50] [--runs 3]
         [--worker-class gthread,sync] [--database-url URL] [--cookie-baseline] [--returning]
 
+Ends with the verdict on the target (>= 1.0x the baseline's rate in every cell) and the cells'
+server CPU per launch, baseline / DigiReady (the same comparison, far less disturbed by other
+work on the machine).
+
 Writes benchmarks/results/lti_launch.json (``lti_launch_postgresql.json`` with
 ``--database-url``; ``_returning`` before ``.json`` with ``--returning``) and prints the
 figures.
@@ -503,6 +507,7 @@ def main() -> int:
     if rows != acknowledged + bare or launched != acknowledged:
         print(f"CHECK FAILED: {acknowledged + bare} launches acknowledged, {rows} stored, "
               f"{launched} launched events", file=sys.stderr)
+    results["target"] = target_verdict(results)
     out = RESULTS if not args.database_url else RESULTS.with_name("lti_launch_postgresql.json")
     if args.returning:
         out = out.with_name(out.stem + "_returning.json")
@@ -511,6 +516,26 @@ def main() -> int:
     print_results(results, args)
     print(f"wrote {out.relative_to(ROOT)}")
     return 0 if rows == acknowledged + bare and launched == acknowledged else 1
+
+
+def target_verdict(results: dict) -> dict:
+    """Issue 20's target: DigiReady at >= 1.0x the fair baseline's rate in every cell (each
+    the median of the interleaved rounds). Also the cells' CPU per launch, which other work
+    on the machine disturbs far less than throughput: baseline / DigiReady, >= 1.0 when
+    DigiReady's complete launch costs no more server CPU."""
+    cells = []
+    for name, wc in results["worker_classes"].items():
+        for row in wc["levels"]:
+            ours, theirs = row["digiready"], row["minimal_pylti1p3next"]
+            cpu = (round(theirs["server_cpu_ms_per_launch"] / ours["server_cpu_ms_per_launch"], 2)
+                   if ours["server_cpu_ms_per_launch"] and theirs["server_cpu_ms_per_launch"]
+                   else None)
+            cells.append({"worker_class": name, "concurrency": row["concurrency"],
+                          "ratio": row["ratio_to_minimal"], "cpu_ratio": cpu})
+    ratios = [c["ratio"] for c in cells if c["ratio"] is not None]
+    lowest = min(cells, key=lambda c: c["ratio"] if c["ratio"] is not None else 0.0)
+    return {"met": bool(ratios) and len(ratios) == len(cells) and min(ratios) >= 1.0,
+            "lowest": lowest, "cells": cells}
 
 
 def print_results(results: dict, args) -> None:
@@ -541,6 +566,13 @@ def print_results(results: dict, args) -> None:
         weight = wc["page_weight"]
         print(f"learner question page ({weight['page']}): {weight['total_gzip_bytes']} bytes gzip "
               f"including everything it loads ({weight['gzip_bytes']})")
+    verdict = results["target"]
+    lowest = verdict["lowest"]
+    cpu = [c["cpu_ratio"] for c in verdict["cells"] if c["cpu_ratio"] is not None]
+    print(f"target >= 1.0x in every cell: {'met' if verdict['met'] else 'NOT met'} (lowest "
+          f"{lowest['ratio']}x: {lowest['worker_class']}, concurrency {lowest['concurrency']}); "
+          f"server CPU per launch, baseline / DigiReady: "
+          + (f"{min(cpu)}-{max(cpu)}" if cpu else "-"))
     checked = results["checked"]
     print(f"checked: {checked['acknowledged_launches']} DigiReady launches acknowledged, "
           f"{checked['launch_rows']} launch rows, {checked['launched_events']} launched events")
