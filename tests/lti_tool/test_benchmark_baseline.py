@@ -73,3 +73,32 @@ def test_the_baseline_refuses_a_token_signed_by_another_key(baseline):
     r = _launch(client, launcher, "mallory")  # pylti1p3 raises; Flask answers 500
     assert r.status_code == 500
     assert "Welcome" not in r.get_data(as_text=True)
+
+
+def _results(cells: dict[tuple[str, int], tuple[float, float, float, float]]) -> dict:
+    """lti_launch.py's results: (worker class, concurrency) -> (DigiReady launches/s, its
+    server CPU ms, the baseline's launches/s, its server CPU ms)."""
+    out: dict = {"worker_classes": {}}
+    for (name, level), (ours, ours_cpu, theirs, theirs_cpu) in cells.items():
+        out["worker_classes"].setdefault(name, {"levels": []})["levels"].append({
+            "concurrency": level, "ratio_to_minimal": round(ours / theirs, 2),
+            "digiready": {"launches_per_second": ours, "server_cpu_ms_per_launch": ours_cpu},
+            "minimal_pylti1p3next": {"launches_per_second": theirs,
+                                     "server_cpu_ms_per_launch": theirs_cpu}})
+    return out
+
+
+def test_the_verdict_needs_every_cell_at_or_above_the_baseline():
+    from benchmarks.lti_launch import target_verdict
+
+    verdict = target_verdict(_results({("gthread", 1): (120, 4.0, 100, 4.4),
+                                       ("sync", 50): (101, 3.0, 100, 3.0)}))
+    assert verdict["met"] is True
+    assert [c["cpu_ratio"] for c in verdict["cells"]] == [1.1, 1.0]
+
+    verdict = target_verdict(_results({("gthread", 1): (120, 4.0, 100, 4.4),
+                                       ("sync", 10): (99, 4.0, 100, 3.0),
+                                       ("sync", 50): (150, 3.0, 100, 3.0)}))
+    assert verdict["met"] is False
+    assert verdict["lowest"] == {"worker_class": "sync", "concurrency": 10, "ratio": 0.99,
+                                 "cpu_ratio": 0.75}
