@@ -4,7 +4,8 @@
 ``FlaskMessageLaunch.get_launch_data()`` (signature, iss, aud, exp, nonce, deployment,
 message type), launch data and nonces kept server-side in a Flask-Caching cache (pylti1p3's
 ``FlaskCacheDataStorage``, as in its Flask example), and the launch answered with its page
-directly (no redirect). The cache must be shared by the gunicorn workers (a login may reach
+directly (no redirect), rendered from a template Jinja compiled once, as pylti1p3's Flask
+example renders its pages from template files. The cache must be shared by the gunicorn workers (a login may reach
 one worker and its launch the other), so it is Redis when ``BENCH_REDIS_URL`` is set (the
 benchmark starts a private redis-server and counts its CPU), else cachelib's file cache.
 
@@ -92,7 +93,7 @@ def create_app() -> Flask:
                                      launch_data_storage=FlaskCacheDataStorage(cache))
         data = message.get_launch_data()
         return render_template("page.html", name=data.get("name", ""),
-                                      launch_id=message.get_launch_id())
+                               launch_id=message.get_launch_id())
 
     @app.get("/page")  # the benchmark's "is it up" probe
     def page():
@@ -122,6 +123,6 @@ def create_cookie_app() -> Flask:
     @app.get("/page")
     def page():
         return render_template("page.html", name=session.get("name"),
-                                      launch_id=request.args.get("launch_id"))
+                               launch_id=request.args.get("launch_id"))
 
     return app
