@@ -1,7 +1,7 @@
 """The LTI benchmark's baseline (``benchmarks/minimal_pylti1p3_tool.py``) is a working tool
 and a fair one: a complete launch through pylti1p3next succeeds, and its page is compiled
 once, as a Flask tool's templates are, not at every launch (``render_template_string``
-compiled it each time, a third of the baseline's launch POST, which flattered DigiReady's
+compiled it each time, about 40 % of the baseline's launch POST, which flattered DigiReady's
 ratios in ``benchmarks/lti_launch.py``)."""
 from __future__ import annotations
 
