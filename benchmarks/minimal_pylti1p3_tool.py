@@ -4,10 +4,11 @@
 ``FlaskMessageLaunch.get_launch_data()`` (signature, iss, aud, exp, nonce, deployment,
 message type), launch data and nonces kept server-side in a Flask-Caching cache (pylti1p3's
 ``FlaskCacheDataStorage``, as in its Flask example), and the launch answered with its page
-directly (no redirect), rendered from a template Jinja compiled once, as pylti1p3's Flask
-example renders its pages from template files. The cache must be shared by the gunicorn workers (a login may reach
-one worker and its launch the other), so it is Redis when ``BENCH_REDIS_URL`` is set (the
-benchmark starts a private redis-server and counts its CPU), else cachelib's file cache.
+directly (no redirect), from a template Jinja compiles once, as pylti1p3's Flask example
+renders its pages from template files. The cache must be shared by the gunicorn workers (a
+login may reach one worker and its launch the other), so it is Redis when
+``BENCH_REDIS_URL`` is set (the benchmark starts a private redis-server and counts its CPU),
+else cachelib's file cache.
 
 :func:`create_cookie_app` is the earlier, heavier baseline: everything in Flask's signed
 cookie session, the launch answered with a 303 to a second page (Post/Redirect/Get).

@@ -6,7 +6,6 @@ ratios in ``benchmarks/lti_launch.py``)."""
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -16,12 +15,15 @@ pytest.importorskip("flask_caching")
 from joserfc.jwk import RSAKey  # noqa: E402
 
 from benchmarks.lti_launch import CLIENT_ID, DEPLOYMENT, Launcher  # noqa: E402
+from benchmarks.lti_launch_profile import InProcess  # noqa: E402
 
 ISSUER = "https://platform.baseline.example"
 
 
 @pytest.fixture
 def baseline(monkeypatch, tmp_path):
+    """The baseline app driven as the in-process profile drives it (login, signed id_token,
+    launch POST), and the names of the templates Jinja compiled meanwhile."""
     key = RSAKey.generate_key(2048, auto_kid=True)
     jwks = {"keys": [dict(key.as_dict(private=False), alg="RS256", use="sig")]}
     for name, value in (("BENCH_ISSUER", ISSUER), ("BENCH_CLIENT_ID", CLIENT_ID),
@@ -41,37 +43,25 @@ def baseline(monkeypatch, tmp_path):
 
     monkeypatch.setattr(app.jinja_env, "compile", counting)
     launcher = Launcher("minimal", "http://localhost", "/login", "/launch", ISSUER, key, "Welcome")
-    return app.test_client(), launcher, compiled
-
-
-def _launch(client, launcher: Launcher, user: str):
-    from joserfc import jwt
-
-    r = client.get("/login", query_string={
-        "iss": ISSUER, "login_hint": user, "target_link_uri": launcher.launch_url,
-        "lti_message_hint": "m", "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT})
-    assert r.status_code == 302, r.get_data(as_text=True)[:300]
-    query = {k: v[0] for k, v in parse_qs(urlsplit(r.headers["Location"]).query).items()}
-    token = jwt.encode({"alg": "RS256", "kid": launcher.key.kid},
-                       launcher.claims(query["nonce"], user), launcher.key)
-    return client.post("/launch", data={"id_token": token, "state": query["state"]})
+    return InProcess(launcher, app, "/login", "/launch", "Welcome Bench"), compiled
 
 
 def test_the_baseline_launches_and_compiles_its_page_once(baseline):
-    client, launcher, compiled = baseline
+    tool, compiled = baseline
     for user in ("ana", "ben", "chi"):
-        r = _launch(client, launcher, user)
-        assert r.status_code == 200, r.get_data(as_text=True)[:300]
-        assert "Welcome Bench" in r.get_data(as_text=True)
+        query = tool.login(user)
+        tool.post(tool.token(query, user), query)  # asserts a 200 with "Welcome Bench"
     assert compiled == ["page.html"]
 
 
 def test_the_baseline_refuses_a_token_signed_by_another_key(baseline):
-    client, launcher, _compiled = baseline
+    tool, _compiled = baseline
+    query = tool.login("mallory")
     # Another key under the same kid: only the signature check can tell.
-    launcher.key = RSAKey.generate_key(2048, parameters={"kid": launcher.key.kid})
-    r = _launch(client, launcher, "mallory")  # pylti1p3 raises; Flask answers 500
-    assert r.status_code == 500
+    tool.launcher.key = RSAKey.generate_key(2048, parameters={"kid": tool.launcher.key.kid})
+    r = tool.client.post("/launch", data={"id_token": tool.token(query, "mallory"),
+                                          "state": query["state"]})
+    assert r.status_code == 500  # pylti1p3 raises; Flask answers 500
     assert "Welcome" not in r.get_data(as_text=True)
 
 
